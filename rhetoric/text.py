@@ -1,0 +1,385 @@
+"""Arabic text layer: normalisation for matching (with a map back to ORIGINAL offsets), word tokens,
+sentences and clitic analysis.
+
+Everything downstream matches on normalised text but reports offsets into the original text, so a
+person can always highlight and check a flag. Normalisation is a per-character table built once from
+camel-tools' own normalisers (``arclean`` char map, alef / alef-maksura / taa-marbuta normalisers,
+dediacritisation); applying it per character is what makes the offset map exact.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from camel_tools.tokenizers.word import simple_word_tokenize
+from camel_tools.utils.charmap import CharMapper
+from camel_tools.utils.dediac import dediac_ar
+from camel_tools.utils.normalize import (
+    normalize_alef_ar,
+    normalize_alef_maksura_ar,
+    normalize_teh_marbuta_ar,
+)
+
+__all__ = [
+    "NormalizedText",
+    "Token",
+    "CliticAnalysis",
+    "normalize",
+    "normalize_with_offsets",
+    "tokenize",
+    "split_sentences",
+    "analyze_clitics",
+    "clitic_breakdown",
+    "has_arabic",
+    "BIDI_CONTROLS",
+]
+
+#: Unicode bidi controls and zero-width characters: kept in the original, ignored for matching.
+BIDI_CONTROLS = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff\u061c"
+
+# Code-point ranges whose normalisation we precompute (everything else maps to itself, except ASCII
+# upper case, which is lower-cased).
+_RANGES = [
+    (0x0600, 0x0700),  # Arabic
+    (0x0750, 0x0780),  # Arabic Supplement
+    (0x08A0, 0x0900),  # Arabic Extended-A
+    (0xFB50, 0xFE00),  # Arabic Presentation Forms-A
+    (0xFE70, 0xFF00),  # Arabic Presentation Forms-B
+]
+_PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
+_ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
+_KEEP_PUNCT = "،؛؟"  # Arabic punctuation keeps its form: matching never needs it Latinised.
+
+
+def _normalize_char(ch: str) -> str:
+    """Normalise one character with camel-tools' normalisers (the source of truth for the table)."""
+    if ch in BIDI_CONTROLS or ch == "\x00":
+        return ""
+    if ch in _ARABIC_INDIC_DIGITS:
+        return str(_ARABIC_INDIC_DIGITS.index(ch))
+    if ch in _PERSIAN_DIGITS:
+        return str(_PERSIAN_DIGITS.index(ch))
+    if ch in _KEEP_PUNCT:
+        return ch
+    out = _arclean()(ch)
+    out = dediac_ar(out)
+    out = normalize_alef_ar(out)
+    out = normalize_alef_maksura_ar(out)
+    out = normalize_teh_marbuta_ar(out)
+    out = out.replace("\u0640", "")  # tatweel
+    if out.isspace() and out != ch:
+        out = " "  # unusual Arabic signs that arclean blanks keep one column, never more
+    return out
+
+
+@lru_cache(maxsize=1)
+def _arclean() -> CharMapper:
+    return CharMapper.builtin_mapper("arclean")
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[int, str], np.ndarray, re.Pattern]:
+    """(translate table, output length per BMP code point, regex of length-changing characters)."""
+    table: dict[int, str] = {}
+    for lo, hi in _RANGES:
+        for cp in range(lo, hi):
+            out = _normalize_char(chr(cp))
+            if out != chr(cp):
+                table[cp] = out
+    for ch in BIDI_CONTROLS + "\x00":
+        table[ord(ch)] = ""
+    for cp in range(ord("A"), ord("Z") + 1):
+        table[cp] = chr(cp + 32)
+    table[0xA0] = " "  # no-break space
+    lengths = np.ones(0x10000, dtype=np.int64)
+    changing = []
+    for cp, out in table.items():
+        lengths[cp] = len(out)
+        if len(out) != 1:
+            changing.append(chr(cp))
+    pattern = re.compile("[" + re.escape("".join(sorted(changing))) + "]")
+    return table, lengths, pattern
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """A normalised copy of ``original`` and the map from its indices back to the original.
+
+    ``starts[i]`` is the original index of normalised character ``i``; ``starts[len(text)]`` is
+    ``len(original)``. Use :meth:`span` to turn a normalised ``[start, end)`` into original offsets.
+    """
+
+    original: str
+    text: str
+    starts: np.ndarray
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original ``[start, end)`` of the normalised span ``[start, end)`` (``end > start``)."""
+        o_start = int(self.starts[start])
+        if end <= start:
+            return o_start, o_start
+        o_end = int(self.starts[end - 1]) + 1
+        # Diacritics and tatweel right after the span belong to its last letter: a highlight covers
+        # the whole written word. (Bidi marks and other deleted characters are left outside.)
+        while o_end < len(self.original) and self.original[o_end] in _ATTACHED:
+            o_end += 1
+        return o_start, o_end
+
+
+_ATTACHED = frozenset(chr(cp) for cp in list(range(0x064B, 0x0660)) + [0x0670, 0x0640])
+
+
+def normalize(text: str) -> str:
+    """Normalise for matching: diacritics and tatweel removed, alef/hamza forms -> ا, ى -> ي,
+    ة -> ه, Persian/Urdu letters -> Arabic, Arabic-Indic digits -> ASCII, bidi controls removed,
+    Latin lower-cased. Idempotent. Never use the result for display or offsets."""
+    table, _, _ = _tables()
+    return text.translate(table)
+
+
+def normalize_with_offsets(text: str) -> NormalizedText:
+    """Normalise ``text`` and keep the map back to original offsets (vectorised, O(n))."""
+    table, lengths, changing = _tables()
+    norm = text.translate(table)
+    n = len(text)
+    if changing.search(text) is None:
+        return NormalizedText(text, norm, np.arange(n + 1, dtype=np.int64))
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    per_char = np.where(codes < 0x10000, lengths[np.minimum(codes, 0xFFFF)], 1)
+    starts = np.repeat(np.arange(n, dtype=np.int64), per_char)
+    starts = np.append(starts, n)
+    return NormalizedText(text, norm, starts)
+
+
+def has_arabic(text: str) -> bool:
+    """True when ``text`` contains at least one Arabic letter."""
+    return _ARABIC_LETTER.search(text) is not None
+
+
+_ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc]")
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+@dataclass(frozen=True)
+class Token:
+    """A token of the original text: ``text == original[start:end]``."""
+
+    text: str
+    start: int
+    end: int
+
+    @property
+    def is_word(self) -> bool:
+        return any(ch.isalpha() for ch in self.text)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Word and punctuation tokens with original offsets.
+
+    camel-tools' ``simple_word_tokenize`` decides the token boundaries; we align its tokens back onto
+    the original string. Bidi/zero-width controls are skipped (they are not part of any token).
+    """
+    tokens: list[Token] = []
+    cursor = 0
+    for piece in simple_word_tokenize(text):
+        pos = text.find(piece, cursor)
+        if pos < 0:  # camel-tools never rewrites text, but stay safe: skip what we cannot align
+            continue
+        tokens.append(Token(piece, pos, pos + len(piece)))
+        cursor = pos + len(piece)
+    return tokens
+
+
+# --------------------------------------------------------------------------- sentences
+
+#: Abbreviations that end with a dot but do not end a sentence (Arabic titles and units).
+ABBREVIATIONS = frozenset(
+    {
+        "د", "أ", "م", "ق", "ص", "ج", "ش", "ه", "هـ", "ت", "س", "ك", "ن",
+        "أ.د", "ا.د", "د.م", "ق.م", "م.م", "ص.ب", "إلخ", "الخ", "Dr", "Mr", "Mrs", "Prof", "St", "vs", "etc",
+    }
+)
+_TERMINATOR = re.compile(r"(?:\.{2,}|…|[.!?؟]+)")
+_CLOSERS = "\"'”»’)]}"
+_OPEN_TO_CLOSE = {"«": "»", "“": "”", "„": "”"}
+_MAX_SHORT_QUOTE = 250
+
+
+def _quote_regions(line: str, offset: int) -> list[tuple[int, int]]:
+    """Short quotation regions of a line (absolute offsets), used to suppress splits inside them."""
+    regions = []
+    stack_pos = None
+    stack_close = None
+    ascii_open = None
+    for i, ch in enumerate(line):
+        if stack_pos is None and ch in _OPEN_TO_CLOSE:
+            stack_pos, stack_close = i, _OPEN_TO_CLOSE[ch]
+        elif stack_pos is not None and ch == stack_close:
+            regions.append((offset + stack_pos, offset + i))
+            stack_pos = None
+        elif ch == '"':
+            if ascii_open is None:
+                ascii_open = i
+            else:
+                regions.append((offset + ascii_open, offset + i))
+                ascii_open = None
+    return [(a, b) for a, b in regions if b - a <= _MAX_SHORT_QUOTE]
+
+
+def _is_abbreviation(text: str, dot: int, line_start: int) -> bool:
+    """True when the '.' at ``dot`` closes an abbreviation, an initial, a list number or a decimal."""
+    j = dot
+    while j > line_start and (text[j - 1].isalpha() or text[j - 1] == "."):
+        j -= 1
+    word = text[j:dot].strip(".")
+    if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+        return True
+    # A bare list number at the start of a line ("1. ...").
+    k = dot
+    while k > line_start and text[k - 1].isdigit():
+        k -= 1
+    return k < dot and not text[line_start:k].strip()
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Rule-based sentence spans ``[(start, end), ...]`` that cover ``text`` exactly, in order.
+
+    Boundaries: every newline, and ``. ! ? ؟ …`` (with any closing quote marks or brackets after
+    them) followed by white space or the end of the line. Not boundaries: abbreviations (د. أ.د.),
+    initials, list numbers, decimals and dates (no white space follows), and terminators inside a
+    short quotation. Trailing white space belongs to the sentence before it.
+    """
+    if not text:
+        return []
+    cuts: list[int] = []
+    line_start = 0
+    for line in text.splitlines(keepends=True):
+        line_end = line_start + len(line)
+        regions = _quote_regions(line, line_start)
+        for m in _TERMINATOR.finditer(line):
+            end = line_start + m.end()
+            while end < line_end and text[end] in _CLOSERS:
+                end += 1
+            if end < line_end and not text[end].isspace():
+                continue  # 2023.9.13, 3.5, ...abc: not a boundary
+            dot = line_start + m.start()
+            if m.group() == "." and _is_abbreviation(text, dot, line_start):
+                continue
+            if any(a < dot < b for a, b in regions):
+                continue
+            while end < line_end and text[end].isspace():
+                end += 1
+            if end < line_end:
+                cuts.append(end)
+        if line_end < len(text):
+            cuts.append(line_end)
+        line_start = line_end
+    spans = []
+    start = 0
+    for cut in sorted(set(cuts)):
+        if cut > start:
+            spans.append((start, cut))
+            start = cut
+    spans.append((start, len(text)))
+    return spans
+
+
+# --------------------------------------------------------------------------- clitics
+
+#: Proclitic sequences on NORMALISED words, longest first: conjunction (و ف), then a preposition
+#: (ب ك ل) or the future marker (س), then the article (ال; ل + ال is written لل).
+_CONJ = ("و", "ف")
+_PREP = ("ب", "ك", "ل")
+#: Enclitic pronouns on normalised words (ة is normalised to ه, so "ه" also ends many nouns).
+ENCLITICS = ("هما", "كما", "هم", "هن", "كم", "كن", "نا", "ها", "ني", "ه", "ك", "ي")
+_MIN_STEM = 2
+
+
+@dataclass(frozen=True)
+class CliticAnalysis:
+    """One way to read a normalised word: ``proclitics + stem + enclitic``."""
+
+    proclitics: tuple[str, ...]
+    stem: str
+    enclitic: str = ""
+
+    @property
+    def definite(self) -> bool:
+        return "ال" in self.proclitics
+
+    def render(self) -> str:
+        """``و+ب+ال+امبرياليه`` style breakdown."""
+        parts = list(self.proclitics) + [self.stem] + ([self.enclitic] if self.enclitic else [])
+        return "+".join(parts)
+
+
+def _proclitic_splits(word: str) -> list[tuple[tuple[str, ...], str]]:
+    out = [((), word)]
+    conj_options = [((), word)] + [((c,), word[1:]) for c in _CONJ if word.startswith(c)]
+    for conj, rest in conj_options:
+        if conj:
+            out.append((conj, rest))
+        if rest.startswith("لل"):  # ل + ال
+            out.append((conj + ("ل", "ال"), rest[2:]))
+        for p in _PREP:
+            if rest.startswith(p):
+                out.append((conj + (p,), rest[1:]))
+                if rest[1:].startswith("ال"):
+                    out.append((conj + (p, "ال"), rest[3:]))
+        if rest.startswith("س"):
+            out.append((conj + ("س",), rest[1:]))
+        if rest.startswith("ال"):
+            out.append((conj + ("ال",), rest[2:]))
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def analyze_clitics(word: str) -> tuple[CliticAnalysis, ...]:
+    """All readings of a NORMALISED word as proclitics + stem + enclitic, the bare word first.
+
+    Purely orthographic (no dictionary): the matcher keeps only readings whose stem is a lexicon
+    entry, which is what makes this safe. A stem that ends in ت before an enclitic is also offered
+    with ه (taa marbuta, normalised): قضيتنا -> قضيه + نا. Stems shorter than two letters are not
+    offered. Definite stems take no enclitic.
+    """
+    seen: dict[tuple, CliticAnalysis] = {}
+    for procs, rest in _proclitic_splits(word):
+        if len(rest) < _MIN_STEM:
+            continue
+        key = (procs, rest, "")
+        seen.setdefault(key, CliticAnalysis(procs, rest, ""))
+        if "ال" in procs:
+            continue
+        for enc in ENCLITICS:
+            if rest.endswith(enc) and len(rest) - len(enc) >= _MIN_STEM:
+                stem = rest[: -len(enc)]
+                for candidate in (stem, stem[:-1] + "ه" if stem.endswith("ت") else None):
+                    if candidate:
+                        key = (procs, candidate, enc)
+                        seen.setdefault(key, CliticAnalysis(procs, candidate, enc))
+    return tuple(seen.values())
+
+
+def clitic_breakdown(surface: str, analysis: CliticAnalysis) -> str:
+    """Render ``analysis`` with the ORIGINAL spelling of ``surface``: ``و+ب+ال+إمبريالية``."""
+    norm = normalize_with_offsets(surface)
+    parts = list(analysis.proclitics) + [analysis.stem] + ([analysis.enclitic] if analysis.enclitic else [])
+    out, pos = [], 0
+    for i, part in enumerate(parts):
+        length = len(part)
+        if part == "ال" and i > 0 and parts[i - 1] == "ل" and norm.text[pos : pos + 1] == "ل" and (
+            norm.text[pos - 1 : pos + 1] == "لل"
+        ):
+            length = 1  # ل + ال written لل: the article shows as its lam only
+        end = min(pos + length, len(norm.text))
+        if end <= pos:
+            out.append(part)
+            continue
+        o_start, o_end = norm.span(pos, end)
+        out.append(surface[o_start:o_end] if i < len(parts) - 1 else surface[o_start:])
+        pos = end
+    return "+".join(out)
