@@ -15,7 +15,8 @@ NC = "news-credibility-2013"
 SNN = "saudinewsnet"
 
 # Characters that may open or close a marked span. Two ASCII apostrophes in a row ('') count as one mark.
-MARK_CHARS = "\u201c\u201d\u00ab\u00bb\"'\u2018\u2019\u2039\u203a\u201e"
+# U+2033 (double prime) closes quotes in some Al-Weeam articles.
+MARK_CHARS = "\u201c\u201d\u00ab\u00bb\"'\u2018\u2019\u2039\u203a\u201e\u2033"
 STRIP_CHARS = " \t\r\n\u200f\u200e\u00a0"
 
 
