@@ -1,0 +1,186 @@
+"""Statistics behind the scores: article-level bootstrap intervals, paired permutation tests,
+Benjamini–Hochberg q-values, and the log-odds ratio with an informative Dirichlet prior.
+
+Why resample ARTICLES: hits inside one article are not independent (one quote repeats a phrase), so
+token-level intervals would be far too narrow. Every function is deterministic given its ``seed``;
+seeds are derived from group names (:func:`group_seed`), so a group's interval does not depend on
+which other groups are in the table.
+"""
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "group_seed",
+    "bootstrap_ratio",
+    "bootstrap_ratio_difference",
+    "within_article_permutation_pvalue",
+    "signflip_pvalue",
+    "bh_qvalues",
+    "log_odds_dirichlet",
+    "wilson_interval",
+]
+
+N_BOOT = 2000
+N_PERM = 2000
+
+
+def group_seed(seed: int, *keys) -> int:
+    """A seed for one group, stable across runs and independent of the other groups."""
+    text = "\x1f".join([str(seed), *map(str, keys)])
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "little")
+
+
+def _resample_counts(n: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """``n_boot x n`` multiplicities of a with-replacement resample of ``n`` articles."""
+    return rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(np.float64)
+
+
+def _ratio(num: np.ndarray, den: np.ndarray, scale: float) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, scale * num / np.where(den > 0, den, 1), np.nan)
+
+
+def bootstrap_ratio(
+    numerators, denominators, *, scale: float = 1.0, n_boot: int = N_BOOT, level: float = 0.95, seed: int = 0
+) -> tuple[float, float, float]:
+    """Ratio of sums ``scale * sum(num) / sum(den)`` over articles, with a percentile bootstrap CI
+    from resampling articles. Returns ``(estimate, ci_low, ci_high)``; NaN where undefined."""
+    num = np.asarray(numerators, dtype=np.float64)
+    den = np.asarray(denominators, dtype=np.float64)
+    if num.size == 0 or den.sum() <= 0:
+        return (float("nan"),) * 3
+    estimate = float(scale * num.sum() / den.sum())
+    if num.size == 1:
+        return estimate, float("nan"), float("nan")
+    counts = _resample_counts(num.size, n_boot, np.random.default_rng(seed))
+    stats = _ratio(counts @ num, counts @ den, scale)
+    stats = stats[~np.isnan(stats)]
+    if stats.size == 0:
+        return estimate, float("nan"), float("nan")
+    alpha = (1.0 - level) / 2.0
+    low, high = np.quantile(stats, [alpha, 1.0 - alpha])
+    return estimate, float(low), float(high)
+
+
+def bootstrap_ratio_difference(
+    num_a, den_a, num_b, den_b, *, scale: float = 1.0, n_boot: int = N_BOOT, level: float = 0.95, seed: int = 0
+) -> tuple[float, float, float]:
+    """``ratio(a) - ratio(b)`` where a and b are measured on the SAME articles (paired: one resample
+    of articles serves both). Returns ``(estimate, ci_low, ci_high)``."""
+    arrays = [np.asarray(x, dtype=np.float64) for x in (num_a, den_a, num_b, den_b)]
+    na, da, nb, db = arrays
+    if na.size == 0 or da.sum() <= 0 or db.sum() <= 0:
+        return (float("nan"),) * 3
+    estimate = float(scale * (na.sum() / da.sum() - nb.sum() / db.sum()))
+    if na.size == 1:
+        return estimate, float("nan"), float("nan")
+    counts = _resample_counts(na.size, n_boot, np.random.default_rng(seed))
+    diff = _ratio(counts @ na, counts @ da, scale) - _ratio(counts @ nb, counts @ db, scale)
+    diff = diff[~np.isnan(diff)]
+    if diff.size == 0:
+        return estimate, float("nan"), float("nan")
+    alpha = (1.0 - level) / 2.0
+    low, high = np.quantile(diff, [alpha, 1.0 - alpha])
+    return estimate, float(low), float(high)
+
+
+def within_article_permutation_pvalue(hits_a, tokens_a, hits_b, tokens_b, *, n_perm: int = N_PERM, seed: int = 0) -> float:
+    """Two-sided p-value for ``rate(a) != rate(b)`` when a and b are two parts (voices) of the same articles.
+
+    Null: within each article the voice label of a token says nothing about whether it is a hit, so
+    the article's hits fall on its tokens at random: the hits landing in part a follow a
+    hypergeometric law given the article's totals (a permutation of token labels within articles,
+    drawn exactly rather than by shuffling). ``p = (1 + #|T*| >= |T|) / (1 + n_perm)``.
+    """
+    ha, ta, hb, tb = (np.asarray(x, dtype=np.int64) for x in (hits_a, tokens_a, hits_b, tokens_b))
+    if ha.size == 0 or ta.sum() <= 0 or tb.sum() <= 0:
+        return float("nan")
+    observed = ha.sum() / ta.sum() - hb.sum() / tb.sum()
+    total_tokens = ta + tb
+    total_hits = np.minimum(ha + hb, total_tokens)
+    rng = np.random.default_rng(seed)
+    perm_a = rng.hypergeometric(total_hits, total_tokens - total_hits, ta, size=(n_perm, ha.size)).sum(axis=1)
+    perm = perm_a / ta.sum() - (total_hits.sum() - perm_a) / tb.sum()
+    extreme = np.sum(np.abs(perm) >= abs(observed) - 1e-12)
+    return float((1 + extreme) / (1 + n_perm))
+
+
+def signflip_pvalue(differences, *, n_perm: int = N_PERM, seed: int = 0) -> float:
+    """Two-sided sign-flip test that per-article differences (e.g. mean classifier probability of
+    quotes minus narration in the same article) are centred on zero. NaNs are dropped."""
+    d = np.asarray(differences, dtype=np.float64)
+    d = d[~np.isnan(d)]
+    if d.size == 0:
+        return float("nan")
+    observed = d.mean()
+    signs = np.random.default_rng(seed).choice([-1.0, 1.0], size=(n_perm, d.size))
+    perm = (signs * d).mean(axis=1)
+    extreme = np.sum(np.abs(perm) >= abs(observed) - 1e-12)
+    return float((1 + extreme) / (1 + n_perm))
+
+
+def bh_qvalues(pvalues) -> np.ndarray:
+    """Benjamini–Hochberg adjusted q-values (statsmodels), NaN p-values passed through."""
+    from statsmodels.stats.multitest import multipletests
+
+    p = np.asarray(pvalues, dtype=np.float64)
+    q = np.full_like(p, np.nan)
+    ok = ~np.isnan(p)
+    if ok.any():
+        q[ok] = multipletests(p[ok], method="fdr_bh")[1]
+    return q
+
+
+def log_odds_dirichlet(
+    target: pd.Series, reference: pd.Series, *, prior: pd.Series | None = None, prior_size: float | None = None
+) -> pd.DataFrame:
+    """Log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008, eq. 22).
+
+    ``target`` and ``reference`` are word -> count. The prior is ``prior`` (word -> count, default
+    target + reference) scaled to ``prior_size`` pseudo-counts (default: the prior's own total, as in
+    Scattertext). Returns one row per word, sorted by z descending, with columns ``term, count_target,
+    count_reference, freq_target, freq_reference, log_odds, variance, z``.
+    """
+    vocab = target.index.union(reference.index)
+    y_t = target.reindex(vocab, fill_value=0).astype(np.float64)
+    y_r = reference.reindex(vocab, fill_value=0).astype(np.float64)
+    base = (y_t + y_r) if prior is None else prior.reindex(vocab, fill_value=0).astype(np.float64)
+    if base.sum() <= 0:
+        base = pd.Series(1.0, index=vocab)
+    size = float(base.sum() if prior_size is None else prior_size)
+    alpha = base / base.sum() * size
+    alpha = alpha.where(alpha > 0, 0.01)  # a word absent from the prior still gets a tiny pseudo-count
+    alpha0 = float(alpha.sum())
+    n_t, n_r = float(y_t.sum()), float(y_r.sum())
+    delta = np.log((y_t + alpha) / (n_t + alpha0 - y_t - alpha)) - np.log((y_r + alpha) / (n_r + alpha0 - y_r - alpha))
+    variance = 1.0 / (y_t + alpha) + 1.0 / (y_r + alpha)
+    out = pd.DataFrame(
+        {
+            "term": vocab,
+            "count_target": y_t.to_numpy(dtype=np.int64),
+            "count_reference": y_r.to_numpy(dtype=np.int64),
+            "freq_target": (y_t / n_t if n_t else y_t * 0).to_numpy(),
+            "freq_reference": (y_r / n_r if n_r else y_r * 0).to_numpy(),
+            "log_odds": delta.to_numpy(),
+            "variance": variance.to_numpy(),
+            "z": (delta / np.sqrt(variance)).to_numpy(),
+        }
+    )
+    return out.sort_values(["z", "term"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+
+
+def wilson_interval(successes: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for a proportion (NaN when ``n == 0``)."""
+    from scipy.stats import norm
+
+    if n <= 0:
+        return float("nan"), float("nan")
+    z = float(norm.ppf(0.5 + level / 2))
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return float(centre - half), float(centre + half)

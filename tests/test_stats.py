@@ -1,0 +1,119 @@
+"""The statistics are checked against hand-computed cases and simulations with a known truth."""
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from statsmodels.stats.multitest import multipletests
+
+from rhetoric import stats
+
+
+def test_log_odds_matches_worked_example():
+    # Monroe et al. (2008) eq. 22 by hand: target a=10 b=5, reference a=5 b=10, prior = pooled counts
+    # (a=15, b=15, alpha0=30). delta_a = log(25/20) - log(20/25); var_a = 1/25 + 1/20.
+    target = pd.Series({"a": 10, "b": 5})
+    reference = pd.Series({"a": 5, "b": 10})
+    out = stats.log_odds_dirichlet(target, reference).set_index("term")
+    delta = math.log(25 / 20) - math.log(20 / 25)
+    assert out.loc["a", "log_odds"] == pytest.approx(delta)
+    assert out.loc["a", "variance"] == pytest.approx(1 / 25 + 1 / 20)
+    assert out.loc["a", "z"] == pytest.approx(delta / math.sqrt(0.09))
+    assert out.loc["b", "z"] == pytest.approx(-out.loc["a", "z"])
+    assert out.loc["a", "count_target"] == 10 and out.loc["a", "count_reference"] == 5
+    assert list(out.index) == ["a", "b"]  # sorted by z
+
+
+def test_log_odds_with_explicit_prior_size():
+    target = pd.Series({"x": 3, "y": 1})
+    reference = pd.Series({"x": 1, "y": 3})
+    out = stats.log_odds_dirichlet(target, reference, prior_size=4).set_index("term")
+    # alpha = pooled share (0.5, 0.5) * 4 = 2 each, alpha0 = 4, n = 4 each.
+    delta = math.log((3 + 2) / (4 + 4 - 3 - 2)) - math.log((1 + 2) / (4 + 4 - 1 - 2))
+    assert out.loc["x", "log_odds"] == pytest.approx(delta)
+
+
+def test_bh_matches_statsmodels_and_textbook():
+    rng = np.random.default_rng(1)
+    p = np.concatenate([rng.uniform(size=15), [0.001, 0.004, 0.02, np.nan]])
+    q = stats.bh_qvalues(p)
+    ok = ~np.isnan(p)
+    assert np.allclose(q[ok], multipletests(p[ok], method="fdr_bh")[1])
+    assert np.isnan(q[~ok]).all()
+    # textbook: q_(i) = min_{j>=i} p_(j) * m / j
+    ps = np.sort(p[ok])
+    m = ps.size
+    textbook = np.minimum.accumulate((ps * m / np.arange(1, m + 1))[::-1])[::-1]
+    assert np.allclose(np.sort(q[ok]), np.minimum(textbook, 1))
+
+
+def test_bootstrap_ratio_covers_truth_in_simulation():
+    """Articles with Poisson hits at a known rate: the 95% article bootstrap CI covers it ~95%."""
+    rng = np.random.default_rng(7)
+    true_rate = 4.0  # hits per 1,000 tokens
+    covered = 0
+    n_sim = 300
+    for sim in range(n_sim):
+        tokens = rng.integers(150, 900, size=40)
+        # over-dispersed articles (each has its own rate), as real articles are
+        article_rate = rng.gamma(shape=4.0, scale=true_rate / 4.0, size=40)
+        hits = rng.poisson(article_rate * tokens / 1000.0)
+        est, low, high = stats.bootstrap_ratio(hits, tokens, scale=1000.0, seed=sim, n_boot=1000)
+        covered += low <= true_rate <= high
+    coverage = covered / n_sim
+    assert 0.88 <= coverage <= 0.99, coverage
+
+
+def test_bootstrap_is_deterministic_and_estimate_is_ratio_of_sums():
+    hits, tokens = [1, 0, 5, 2], [100, 200, 300, 400]
+    a = stats.bootstrap_ratio(hits, tokens, scale=1000.0, seed=3)
+    b = stats.bootstrap_ratio(hits, tokens, scale=1000.0, seed=3)
+    assert a == b
+    assert a[0] == pytest.approx(1000 * 8 / 1000)
+    assert a[1] <= a[0] <= a[2]
+
+
+def test_bootstrap_degenerate_inputs():
+    assert all(math.isnan(x) for x in stats.bootstrap_ratio([], []))
+    est, low, high = stats.bootstrap_ratio([2], [10], scale=1.0)
+    assert est == 0.2 and math.isnan(low) and math.isnan(high)
+
+
+def test_group_seed_is_stable_and_distinct():
+    assert stats.group_seed(0, "A", "quote") == stats.group_seed(0, "A", "quote")
+    assert stats.group_seed(0, "A", "quote") != stats.group_seed(0, "B", "quote")
+
+
+def test_within_article_permutation_calibrated_under_null_and_small_under_effect():
+    rng = np.random.default_rng(11)
+    null_p = []
+    for sim in range(200):
+        tq = rng.integers(20, 80, size=30)
+        tn = rng.integers(100, 400, size=30)
+        hq = rng.poisson(0.01 * tq)
+        hn = rng.poisson(0.01 * tn)
+        null_p.append(stats.within_article_permutation_pvalue(hq, tq, hn, tn, seed=sim, n_perm=500))
+    null_p = np.array(null_p)
+    assert 0.01 <= np.mean(null_p < 0.05) <= 0.12
+    tq = rng.integers(20, 80, size=30)
+    tn = rng.integers(100, 400, size=30)
+    p = stats.within_article_permutation_pvalue(rng.poisson(0.08 * tq), tq, rng.poisson(0.005 * tn), tn, seed=0)
+    assert p < 0.01
+
+
+def test_signflip_pvalue_null_and_effect():
+    rng = np.random.default_rng(5)
+    null_p = np.array([stats.signflip_pvalue(rng.normal(size=25), seed=s, n_perm=500) for s in range(200)])
+    assert 0.01 <= np.mean(null_p < 0.05) <= 0.10
+    assert stats.signflip_pvalue(rng.normal(loc=1.0, size=25), seed=0) < 0.01
+
+
+def test_paired_difference_ci_contains_estimate():
+    est, low, high = stats.bootstrap_ratio_difference([3, 1, 4], [30, 20, 40], [1, 0, 1], [100, 80, 90], scale=1000.0)
+    assert low <= est <= high
+    assert est == pytest.approx(1000 * (8 / 90 - 2 / 270))
+
+
+def test_wilson_interval_known_value():
+    low, high = stats.wilson_interval(8, 10)
+    assert low == pytest.approx(0.4902, abs=1e-3) and high == pytest.approx(0.9433, abs=1e-3)
