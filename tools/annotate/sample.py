@@ -3,6 +3,8 @@
 Procedure (recorded in data/gold/README.md):
   * for each chosen outlet, sort its doc_ids, shuffle them with random.Random(f"{SEED}:{outlet}"),
     and keep the first MARKED_PER_OUTLET articles that are "marked" and 300 <= len(text) <= 2000;
+  * annotation proceeds round by round (round r = the r-th marked article of every outlet), so a
+    prefix of rounds is still stratified; README.md says how many rounds are done;
   * for the first NO_MARK_OUTLETS outlets in the list order after shuffling the outlet list with
     random.Random(SEED), also keep the first article (same shuffled order) that has no mark at all.
 "marked": contains one of “ ” « » " ' ‘ ’ ‹ › „ (an article with only one apostrophe still counts as marked).
@@ -14,7 +16,7 @@ import random
 import common
 
 SEED = 20130323
-MARKED_PER_OUTLET = 4
+MARKED_PER_OUTLET = 8
 NO_MARK_OUTLETS = 8
 MIN_LEN, MAX_LEN = 300, 2000
 OUTLETS = [
@@ -44,8 +46,8 @@ def draw():
             elif not has and not plain and (dataset, outlet) in no_mark_outlets:
                 plain.append(doc_id)
         rows += [(i, dataset, outlet, d, "marked") for i, d in enumerate(marked)]
-        rows += [(MARKED_PER_OUTLET, dataset, outlet, d, "no_marks") for d in plain]
-    return sorted(rows, key=lambda r: (r[0], OUTLETS.index((r[1], r[2]))))
+        rows += [(0, dataset, outlet, d, "no_marks") for d in plain]
+    return sorted(rows, key=lambda r: (r[0], r[4], OUTLETS.index((r[1], r[2]))))
 
 
 if __name__ == "__main__":
