@@ -1,0 +1,514 @@
+"""The analysis stage: run segment -> match -> classify on a documents table and compare outlets.
+
+``analyze(documents)`` returns an :class:`Analysis` holding the stage tables (documents, spans,
+matches, predictions; columns in :mod:`rhetoric.tables`) and the comparison methods researchers
+use: :meth:`Analysis.scores`, :meth:`Analysis.voice_gap`, :meth:`Analysis.attribution`,
+:meth:`Analysis.keyness`, :meth:`Analysis.naming`, :meth:`Analysis.over_time`.
+
+Every interval is a 95% percentile bootstrap over ARTICLES with a seed derived from the group
+(see :mod:`rhetoric.stats`); every group row carries ``n_docs``, ``n_tokens`` and ``n_hits``.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import stats
+from .errors import RhetoricError
+from .tables import check_table
+from .text import normalize, split_sentences, tokenize
+
+__all__ = ["analyze", "Analysis", "FRAMING_KINDS"]
+
+#: Lexicon kinds whose hits count as framing in the scores (reporting signals do not).
+FRAMING_KINDS = ("framing", "counter_framing")
+VOICES = ("quote", "narration")
+
+
+def _progress(iterable, total: int | None, desc: str, enabled: bool):
+    if not enabled:
+        return iterable
+    from tqdm.auto import tqdm
+
+    return tqdm(iterable, total=total, desc=desc, unit="doc", leave=False)
+
+
+# --------------------------------------------------------------------------- running the stages
+
+
+def _resolve_model(model: Any):
+    """``"default"`` -> the shipped model, a path -> loaded with skops, None -> no classifier."""
+    if model is None:
+        return None
+    if isinstance(model, str) and model == "default":
+        from .classify import load_default_model
+
+        return load_default_model()
+    if isinstance(model, (str, bytes)) or hasattr(model, "__fspath__"):
+        from .model_io import load_model
+
+        return load_model(model)
+    return model
+
+
+def _assign_spans(matches: pd.DataFrame, spans: pd.DataFrame) -> pd.DataFrame:
+    """Give each match the span (and voice) its start falls in."""
+    if matches.empty:
+        return matches.assign(span_id=pd.Series(dtype="int64"), voice=pd.Series(dtype="object"))
+    span_ids = np.empty(len(matches), dtype=np.int64)
+    voices = np.empty(len(matches), dtype=object)
+    by_key = {key: grp for key, grp in spans.groupby(["doc_id", "field"], sort=False)}
+    for (doc_id, fld), idx in matches.groupby(["doc_id", "field"], sort=False).indices.items():
+        grp = by_key[(doc_id, fld)]
+        starts = grp["start"].to_numpy()
+        pos = np.searchsorted(starts, matches["start"].to_numpy()[idx], side="right") - 1
+        span_ids[idx] = grp["span_id"].to_numpy()[pos]
+        voices[idx] = grp["voice"].to_numpy()[pos]
+    return matches.assign(span_id=span_ids, voice=voices)
+
+
+def _units(documents: pd.DataFrame, spans: pd.DataFrame) -> pd.DataFrame:
+    """Classification units: sentences cut at span borders, so each unit has one voice."""
+    rows = []
+    texts = {
+        (d, "text"): t for d, t in zip(documents["doc_id"], documents["text"])
+    } | {(d, "title"): t for d, t in zip(documents["doc_id"], documents["title"]) if t}
+    for (doc_id, fld), grp in spans.groupby(["doc_id", "field"], sort=False):
+        text = texts[(doc_id, fld)]
+        sentence_ends = [end for _, end in split_sentences(text)]
+        unit_id = 0
+        for span_id, voice, start, end in zip(grp["span_id"], grp["voice"], grp["start"], grp["end"]):
+            cuts = [start] + [e for e in sentence_ends if start < e < end] + [end]
+            for a, b in zip(cuts[:-1], cuts[1:]):
+                piece = text[a:b]
+                if any(ch.isalpha() for ch in piece):
+                    rows.append((doc_id, fld, unit_id, span_id, voice, a, b, piece))
+                    unit_id += 1
+    return pd.DataFrame(rows, columns=["doc_id", "field", "unit_id", "span_id", "voice", "start", "end", "unit_text"])
+
+
+def _predict(model, units: pd.DataFrame, explain_top: int) -> pd.DataFrame:
+    columns = ["doc_id", "field", "unit_id", "span_id", "voice", "start", "end"]
+    out = units[columns].copy()
+    if model is None or units.empty:
+        out["prob"] = np.nan
+        out["label"] = False
+        out["top_features"] = "[]"
+        return out
+    probs = np.asarray(model.predict_proba(units["unit_text"].tolist()))[:, 1]
+    threshold = float(getattr(model, "threshold_", 0.5))
+    out["prob"] = probs
+    out["label"] = probs >= threshold
+    features = []
+    for text, flagged in zip(units["unit_text"], out["label"]):
+        if flagged and explain_top:
+            top = [[name, round(float(weight), 6)] for name, weight, *_ in model.explain(text, top=explain_top)]
+            features.append(json.dumps(top, ensure_ascii=False))
+        else:
+            features.append("[]")
+    out["top_features"] = features
+    return out
+
+
+def analyze(
+    documents: pd.DataFrame,
+    lexicons: Any = None,
+    model: Any = "default",
+    *,
+    seed: int = 0,
+    explain_top: int = 5,
+    progress: bool = False,
+) -> "Analysis":
+    """Segment, match and classify ``documents``; return an :class:`Analysis`.
+
+    Parameters
+    ----------
+    documents: a documents table (see :func:`rhetoric.load_corpus`).
+    lexicons: lexicon file paths, loaded lexicons, or None for the shipped ones.
+    model: ``"default"`` (the shipped classifier), a model path, a fitted model, or None.
+    seed: seed of every bootstrap and permutation (results are identical for the same seed).
+    explain_top: number of top features stored for each flagged unit (0 to skip explanations).
+    """
+    from .lexicon import Matcher, load_lexicons
+    from .segment import segment_documents
+
+    check_table(documents, "documents")
+    if documents.empty:
+        raise RhetoricError("the corpus has no documents to analyse")
+    documents = documents.reset_index(drop=True)
+    loaded = _load_lexicons(lexicons, load_lexicons)
+    spans = segment_documents(documents)
+    matcher = Matcher(loaded)
+    matches = _assign_spans(matcher.match_documents(documents), spans)
+    classifier = _resolve_model(model)
+    predictions = _predict(classifier, _units(documents, spans), explain_top)
+    return Analysis(
+        documents=documents,
+        spans=spans,
+        matches=matches.reset_index(drop=True),
+        predictions=predictions.reset_index(drop=True),
+        lexicons=loaded,
+        model=classifier,
+        seed=seed,
+    )
+
+
+def _load_lexicons(lexicons, load_lexicons):
+    if lexicons is None:
+        return load_lexicons()
+    if isinstance(lexicons, (str, bytes)) or hasattr(lexicons, "__fspath__"):
+        return load_lexicons([lexicons])
+    items = list(lexicons)
+    if items and all(isinstance(x, (str, bytes)) or hasattr(x, "__fspath__") for x in items):
+        return load_lexicons(items)
+    return items
+
+
+# --------------------------------------------------------------------------- comparisons
+
+
+@dataclass
+class Analysis:
+    """The stage tables of one analysis and the comparisons computed from them."""
+
+    documents: pd.DataFrame
+    spans: pd.DataFrame
+    matches: pd.DataFrame
+    predictions: pd.DataFrame
+    lexicons: list = field(default_factory=list)
+    model: Any = None
+    seed: int = 0
+
+    # ---- helpers
+
+    def _kind_of(self) -> dict[str, str]:
+        return {lex.name: lex.kind for lex in self.lexicons}
+
+    def framing_matches(self) -> pd.DataFrame:
+        """Matches from framing and counter-framing lexicons (reporting signals excluded)."""
+        kinds = self._kind_of()
+        mask = self.matches["lexicon"].map(kinds).isin(FRAMING_KINDS)
+        return self.matches[mask]
+
+    def _doc_table(self, by: Sequence[str], voice: bool, speaker_type: bool = False) -> pd.DataFrame:
+        """One row per article x group x voice with the sums every measure is a ratio of."""
+        keys = ["doc_id", *by]
+        docs = self.documents[["doc_id", *[b for b in by if b in self.documents.columns]]]
+        spans = self.spans.merge(docs, on="doc_id", how="left")
+        span_keys = keys + (["voice"] if voice else []) + (["speaker_type"] if speaker_type else [])
+        if speaker_type:
+            spans = spans[spans["voice"] == "quote"].assign(speaker_type=lambda d: d["speaker_type"].fillna("unknown"))
+        tokens = spans.groupby(span_keys, sort=True, dropna=False)["n_tokens"].sum().rename("n_tokens")
+        fm = self.framing_matches().merge(
+            spans[["doc_id", "field", "span_id", *[k for k in span_keys if k not in ("doc_id",)]]].drop_duplicates(),
+            on=["doc_id", "field", "span_id"],
+            how="inner",
+            suffixes=("_m", ""),
+        )
+        if "voice_m" in fm.columns:
+            fm = fm.drop(columns="voice_m")
+        hits = fm.groupby(span_keys, sort=True, dropna=False).agg(n_hits=("entry_id", "size"), weighted=("weight", "sum"))
+        preds = self.predictions.merge(
+            spans[["doc_id", "field", "span_id", *[k for k in span_keys if k not in ("doc_id",)]]].drop_duplicates(),
+            on=["doc_id", "field", "span_id"],
+            how="inner",
+            suffixes=("_p", ""),
+        )
+        if "voice_p" in preds.columns:
+            preds = preds.drop(columns="voice_p")
+        pred = preds.groupby(span_keys, sort=True, dropna=False).agg(
+            n_units=("unit_id", "size"), sum_prob=("prob", "sum"), n_flagged=("label", "sum")
+        )
+        table = pd.concat([tokens, hits, pred], axis=1).fillna(0).reset_index()
+        return table
+
+    # ---- public comparisons
+
+    def scores(self, by: str | Sequence[str] = ("outlet",), voice: bool = True, by_speaker_type: bool = False) -> pd.DataFrame:
+        """Framing scores per group x voice, each with a 95% article-bootstrap CI.
+
+        Columns: group keys, ``voice`` ('quote'/'narration', or 'all' with ``voice=False``),
+        ``speaker_type`` ('all', or each type of quoted speaker with ``by_speaker_type=True``),
+        ``n_docs`` (articles with tokens in that voice), ``n_tokens``, ``n_hits`` (framing +
+        counter-framing hits), ``rate_per_1k`` with ``rate_ci_low/high``, ``weighted_rate_per_1k``
+        (+ CI), ``mean_prob`` (mean classifier probability over units, + CI) and
+        ``flagged_share`` (share of units at or above the model threshold, + CI).
+        """
+        by = [by] if isinstance(by, str) else list(by)
+        frames = [self._score_rows(by, voice, False)]
+        if by_speaker_type:
+            frames.append(self._score_rows(by, True, True))
+        return pd.concat(frames, ignore_index=True)
+
+    def _score_rows(self, by: list[str], voice: bool, speaker_type: bool) -> pd.DataFrame:
+        table = self._doc_table(by, voice, speaker_type)
+        group_cols = by + (["voice"] if voice else []) + (["speaker_type"] if speaker_type else [])
+        rows = []
+        for key, grp in table.groupby(group_cols, sort=True, dropna=False):
+            key = key if isinstance(key, tuple) else (key,)
+            seed = stats.group_seed(self.seed, *key)
+            grp = grp[grp["n_tokens"] > 0]
+            rate = stats.bootstrap_ratio(grp["n_hits"], grp["n_tokens"], scale=1000.0, seed=seed)
+            weighted = stats.bootstrap_ratio(grp["weighted"], grp["n_tokens"], scale=1000.0, seed=seed)
+            prob = stats.bootstrap_ratio(grp["sum_prob"], grp["n_units"], seed=seed)
+            flagged = stats.bootstrap_ratio(grp["n_flagged"], grp["n_units"], seed=seed)
+            row = dict(zip(group_cols, key))
+            row.setdefault("voice", "all")
+            row.setdefault("speaker_type", "all")
+            row.update(
+                n_docs=int(grp["doc_id"].nunique()),
+                n_tokens=int(grp["n_tokens"].sum()),
+                n_hits=int(grp["n_hits"].sum()),
+                rate_per_1k=rate[0], rate_ci_low=rate[1], rate_ci_high=rate[2],
+                weighted_rate_per_1k=weighted[0], weighted_ci_low=weighted[1], weighted_ci_high=weighted[2],
+                mean_prob=prob[0], prob_ci_low=prob[1], prob_ci_high=prob[2],
+                flagged_share=flagged[0], flagged_ci_low=flagged[1], flagged_ci_high=flagged[2],
+            )
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def category_scores(self, by: str | Sequence[str] = ("outlet",), voice: bool = True) -> pd.DataFrame:
+        """Rate per 1,000 tokens for each lexicon category x group (x voice), with article-bootstrap CI.
+        Columns: group keys, ``voice``, ``lexicon``, ``category``, ``n_docs``, ``n_tokens``, ``n_hits``,
+        ``rate_per_1k``, ``rate_ci_low``, ``rate_ci_high``."""
+        by = [by] if isinstance(by, str) else list(by)
+        tokens = self._doc_table(by, voice)
+        spans = self.spans.merge(self.documents[["doc_id", *[b for b in by if b in self.documents.columns]]], on="doc_id")
+        fm = self.framing_matches().drop(columns=["voice"]).merge(
+            spans[["doc_id", "field", "span_id", *(["voice"] if voice else []), *by]], on=["doc_id", "field", "span_id"]
+        )
+        group_cols = by + (["voice"] if voice else [])
+        per_doc = fm.groupby(["doc_id", *group_cols, "lexicon", "category"], sort=True).size().rename("n_hits").reset_index()
+        rows = []
+        categories = per_doc[["lexicon", "category"]].drop_duplicates().sort_values(["lexicon", "category"])
+        for key, grp in tokens.groupby(group_cols, sort=True):
+            key = key if isinstance(key, tuple) else (key,)
+            grp = grp[grp["n_tokens"] > 0]
+            mask = np.ones(len(per_doc), dtype=bool)
+            for col, value in zip(group_cols, key):
+                mask &= per_doc[col].to_numpy() == value
+            sub = per_doc[mask]
+            for lexicon, category in categories.itertuples(index=False):
+                hits = sub[(sub["lexicon"] == lexicon) & (sub["category"] == category)].set_index("doc_id")["n_hits"]
+                num = hits.reindex(grp["doc_id"], fill_value=0).to_numpy()
+                rate = stats.bootstrap_ratio(num, grp["n_tokens"], scale=1000.0,
+                                             seed=stats.group_seed(self.seed, *key, lexicon, category))
+                row = dict(zip(group_cols, key))
+                row.update(lexicon=lexicon, category=category, n_docs=int(grp["doc_id"].nunique()),
+                           n_tokens=int(grp["n_tokens"].sum()), n_hits=int(num.sum()),
+                           rate_per_1k=rate[0], rate_ci_low=rate[1], rate_ci_high=rate[2])
+                rows.append(row)
+        return pd.DataFrame(rows)
+
+    def voice_gap(self, by: str | Sequence[str] = "outlet") -> pd.DataFrame:
+        """Quote minus narration per group, for the lexicon rate and the classifier probability.
+
+        Columns: group keys, ``measure`` ('rate_per_1k' or 'mean_prob'), ``n_docs`` (articles with
+        both voices), ``n_tokens``, ``n_hits``, ``quote``, ``narration``, ``gap`` with ``gap_ci_low/high``
+        (paired article bootstrap), ``p_value`` (rate: tokens' voice labels permuted within articles;
+        mean_prob: sign-flip test of per-article differences) and ``q_value``
+        (Benjamini–Hochberg across the groups of one measure); plus ``laundering_ratio`` (share of the
+        group's framing hits inside quotes, with CI) and ``n_adopted`` / ``adoption_share`` (framing
+        entries the group quotes that it ALSO uses in narration; see :meth:`adoption`).
+        """
+        by = [by] if isinstance(by, str) else list(by)
+        table = self._doc_table(by, True)
+        wide = table.pivot_table(index=["doc_id", *by], columns="voice",
+                                 values=["n_tokens", "n_hits", "n_units", "sum_prob"], fill_value=0, aggfunc="sum")
+        wide.columns = [f"{a}_{b}" for a, b in wide.columns]
+        for col in ("n_tokens", "n_hits", "n_units", "sum_prob"):
+            for v in VOICES:
+                if f"{col}_{v}" not in wide.columns:
+                    wide[f"{col}_{v}"] = 0.0
+        wide = wide.reset_index()
+        adoption = self.adoption(by)
+        rows = []
+        measures = {"rate_per_1k": ("n_hits", "n_tokens", 1000.0), "mean_prob": ("sum_prob", "n_units", 1.0)}
+        for key, grp in wide.groupby(by, sort=True):
+            key = key if isinstance(key, tuple) else (key,)
+            seed = stats.group_seed(self.seed, *key, "gap")
+            both = grp[(grp["n_tokens_quote"] > 0) & (grp["n_tokens_narration"] > 0)]
+            total_hits = grp["n_hits_quote"] + grp["n_hits_narration"]
+            launder = stats.bootstrap_ratio(grp["n_hits_quote"], total_hits, seed=seed)
+            adopted = adoption[np.logical_and.reduce([adoption[c] == v for c, v in zip(by, key)])] if len(adoption) else adoption
+            n_quoted = int((adopted["n_quote"] > 0).sum()) if len(adopted) else 0
+            n_adopted = int(adopted["adopted"].sum()) if len(adopted) else 0
+            for measure, (num, den, scale) in measures.items():
+                args = (both[f"{num}_quote"], both[f"{den}_quote"], both[f"{num}_narration"], both[f"{den}_narration"])
+                gap = stats.bootstrap_ratio_difference(*args, scale=scale, seed=seed)
+                if measure == "rate_per_1k":
+                    p = stats.within_article_permutation_pvalue(*args, seed=seed)
+                else:
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        per_doc = args[0] / args[1] - args[2] / args[3]
+                    p = stats.signflip_pvalue(per_doc.replace([np.inf, -np.inf], np.nan), seed=seed)
+                quote = stats.bootstrap_ratio(grp[f"{num}_quote"], grp[f"{den}_quote"], scale=scale, seed=seed)[0]
+                narration = stats.bootstrap_ratio(grp[f"{num}_narration"], grp[f"{den}_narration"], scale=scale, seed=seed)[0]
+                row = dict(zip(by, key))
+                row.update(
+                    measure=measure,
+                    n_docs=int(len(both)),
+                    n_tokens=int(grp["n_tokens_quote"].sum() + grp["n_tokens_narration"].sum()),
+                    n_hits=int(total_hits.sum()),
+                    quote=quote, narration=narration,
+                    gap=gap[0], gap_ci_low=gap[1], gap_ci_high=gap[2], p_value=p,
+                    laundering_ratio=launder[0], laundering_ci_low=launder[1], laundering_ci_high=launder[2],
+                    n_quoted_entries=n_quoted, n_adopted=n_adopted,
+                    adoption_share=(n_adopted / n_quoted) if n_quoted else float("nan"),
+                )
+                rows.append(row)
+        out = pd.DataFrame(rows)
+        if not out.empty:
+            out["q_value"] = np.nan
+            for measure, idx in out.groupby("measure").groups.items():
+                out.loc[idx, "q_value"] = stats.bh_qvalues(out.loc[idx, "p_value"])
+        return out
+
+    def adoption(self, by: str | Sequence[str] = "outlet") -> pd.DataFrame:
+        """Per group and framing entry: hits in quotes, hits in narration, and ``adopted`` (both > 0).
+        Columns: group keys, ``entry_id``, ``term``, ``category``, ``n_quote``, ``n_narration``, ``adopted``."""
+        by = [by] if isinstance(by, str) else list(by)
+        fm = self.framing_matches().merge(self.documents[["doc_id", *by]], on="doc_id")
+        if fm.empty:
+            return pd.DataFrame(columns=[*by, "entry_id", "term", "category", "n_quote", "n_narration", "adopted"])
+        counts = fm.pivot_table(index=[*by, "entry_id", "term", "category"], columns="voice", values="start",
+                                aggfunc="size", fill_value=0)
+        for v in VOICES:
+            if v not in counts.columns:
+                counts[v] = 0
+        counts = counts.rename(columns={"quote": "n_quote", "narration": "n_narration"}).reset_index()
+        counts.columns.name = None
+        counts["adopted"] = (counts["n_quote"] > 0) & (counts["n_narration"] > 0)
+        return counts[[*by, "entry_id", "term", "category", "n_quote", "n_narration", "adopted"]]
+
+    def attribution(self, by: str | Sequence[str] = "outlet") -> pd.DataFrame:
+        """Stance of attribution cues (neutral / endorsing / distancing / none) per group and speaker type.
+        Columns: group keys, ``speaker_type``, ``stance``, ``n_quotes``, ``n_docs``, ``share`` (of the
+        group x speaker type's quotes), ``n_tokens``, ``n_hits`` (framing hits inside those quotes)."""
+        by = [by] if isinstance(by, str) else list(by)
+        quotes = self.spans[self.spans["voice"] == "quote"].merge(self.documents[["doc_id", *by]], on="doc_id")
+        quotes = quotes.assign(
+            speaker_type=quotes["speaker_type"].fillna("unknown"), stance=quotes["stance"].fillna("none")
+        )
+        hits = self.framing_matches().groupby(["doc_id", "field", "span_id"]).size().rename("n_hits")
+        quotes = quotes.merge(hits, left_on=["doc_id", "field", "span_id"], right_index=True, how="left")
+        quotes["n_hits"] = quotes["n_hits"].fillna(0).astype(int)
+        out = quotes.groupby([*by, "speaker_type", "stance"], sort=True).agg(
+            n_quotes=("span_id", "size"), n_docs=("doc_id", "nunique"), n_tokens=("n_tokens", "sum"), n_hits=("n_hits", "sum")
+        ).reset_index()
+        totals = out.groupby([*by, "speaker_type"])["n_quotes"].transform("sum")
+        out["share"] = out["n_quotes"] / totals
+        return out
+
+    def _token_counts(self, mask: pd.Series) -> Counter:
+        counts: Counter = Counter()
+        texts = dict(zip(self.documents["doc_id"], self.documents["text"]))
+        titles = dict(zip(self.documents["doc_id"], self.documents["title"]))
+        for doc_id, fld, start, end in self.spans.loc[mask, ["doc_id", "field", "start", "end"]].itertuples(index=False):
+            source = texts[doc_id] if fld == "text" else titles[doc_id]
+            for tok in tokenize(source[start:end]):
+                if tok.is_word:
+                    counts[normalize(tok.text)] += 1
+        return counts
+
+    def _span_mask(self, selector: dict | None) -> pd.Series:
+        spans = self.spans.merge(self.documents.drop(columns=["text", "title"]), on="doc_id", how="left")
+        mask = pd.Series(True, index=self.spans.index)
+        for column, value in (selector or {}).items():
+            if column not in spans.columns:
+                raise RhetoricError(f"keyness selector column {column!r} is not in the spans or documents tables")
+            values = value if isinstance(value, (list, tuple, set)) else [value]
+            mask &= spans[column].isin(values).to_numpy()
+        return mask
+
+    def keyness(self, target: dict | None = None, reference: dict | None = None, *, by: str | None = None,
+                min_count: int = 3, top: int | None = None) -> pd.DataFrame:
+        """Words that distinguish ``target`` from ``reference`` (log-odds, informative Dirichlet prior).
+
+        ``target`` / ``reference`` select spans by column value, e.g. ``target={"outlet": "X",
+        "voice": "quote"}, reference={"voice": "narration"}`` (reference default: everything not in the
+        target). With ``by="outlet"`` each group is compared one-vs-rest and a ``group`` column is added.
+        Tokens are normalised words. Columns: ``term, count_target, count_reference, freq_target,
+        freq_reference, log_odds, variance, z`` (sorted by z), rows with fewer than ``min_count``
+        occurrences in both groups together dropped.
+        """
+        if by is not None:
+            spans = self.spans.merge(self.documents[["doc_id", by]], on="doc_id", how="left") if by in self.documents else self.spans
+            frames = []
+            for group in sorted(spans[by].dropna().unique()):
+                sel = dict(target or {})
+                sel[by] = group
+                frame = self.keyness(sel, reference, min_count=min_count, top=top)
+                frames.append(frame.assign(group=group))
+            return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        t_mask = self._span_mask(target)
+        r_mask = self._span_mask(reference) & ~t_mask if reference is not None else ~t_mask
+        t_counts = pd.Series(self._token_counts(t_mask), dtype="float64")
+        r_counts = pd.Series(self._token_counts(r_mask), dtype="float64")
+        out = stats.log_odds_dirichlet(t_counts, r_counts)
+        out = out[(out["count_target"] + out["count_reference"]) >= min_count].reset_index(drop=True)
+        return out.head(top) if top else out
+
+    def naming(self, by: str | Sequence[str] = "outlet", pairs: Any = None) -> pd.DataFrame:
+        """For each naming pair (lexicons/naming_pairs.yaml), each group's preference for variant A.
+        Columns: group keys, ``pair_id``, ``label_a``, ``label_b``, ``n_a``, ``n_b``, ``n_docs``,
+        ``n_tokens``, ``n_hits`` (= n_a + n_b), ``share_a`` with ``share_ci_low/high`` (article bootstrap)."""
+        from .lexicon import naming_matcher
+
+        by = [by] if isinstance(by, str) else list(by)
+        matcher, pair_table = naming_matcher(pairs)
+        hits = matcher.match_documents(self.documents)
+        tokens = self.spans.groupby("doc_id")["n_tokens"].sum()
+        docs = self.documents[["doc_id", *by]]
+        hits = hits.merge(docs, on="doc_id")
+        hits["pair_id"] = hits["category"].str.rsplit(":", n=1).str[0]
+        hits["side"] = hits["category"].str.rsplit(":", n=1).str[1]
+        rows = []
+        labels = pair_table.drop_duplicates(["pair_id", "side"]).set_index(["pair_id", "side"])["label"]
+        for key, group_docs in docs.groupby(by, sort=True):
+            key = key if isinstance(key, tuple) else (key,)
+            doc_ids = group_docs["doc_id"]
+            for pair_id in sorted(pair_table["pair_id"].unique()):
+                sub = hits[(hits["pair_id"] == pair_id) & hits["doc_id"].isin(doc_ids)]
+                a = sub[sub["side"] == "a"].groupby("doc_id").size().reindex(doc_ids, fill_value=0).to_numpy()
+                b = sub[sub["side"] == "b"].groupby("doc_id").size().reindex(doc_ids, fill_value=0).to_numpy()
+                share = stats.bootstrap_ratio(a, a + b, seed=stats.group_seed(self.seed, *key, pair_id))
+                row = dict(zip(by, key))
+                row.update(pair_id=pair_id, label_a=labels.get((pair_id, "a")), label_b=labels.get((pair_id, "b")),
+                           n_a=int(a.sum()), n_b=int(b.sum()), n_docs=int(((a + b) > 0).sum()),
+                           n_tokens=int(tokens.reindex(doc_ids, fill_value=0).sum()), n_hits=int(a.sum() + b.sum()),
+                           share_a=share[0], share_ci_low=share[1], share_ci_high=share[2])
+                rows.append(row)
+        return pd.DataFrame(rows)
+
+    def over_time(self, freq: str = "M", by: str | Sequence[str] = ("outlet",), voice: bool = True) -> pd.DataFrame:
+        """:meth:`scores` per period (``freq`` is a pandas period alias: 'D', 'W', 'M', 'Q', 'Y').
+        Adds a ``period`` column (period start as a timestamp); documents without a date are left out
+        and counted in ``attrs['undated_docs']``."""
+        by = [by] if isinstance(by, str) else list(by)
+        dated = self.documents["date"].notna()
+        periods = self.documents.loc[dated, "date"].dt.to_period(freq).dt.start_time
+        sub = self._subset(self.documents.loc[dated, "doc_id"])
+        sub.documents = sub.documents.assign(period=periods.to_numpy())
+        out = sub.scores(by=[*by, "period"], voice=voice)
+        out.attrs["undated_docs"] = int((~dated).sum())
+        return out
+
+    def _subset(self, doc_ids: Iterable[str]) -> "Analysis":
+        keep = set(doc_ids)
+        pick = lambda df: df[df["doc_id"].isin(keep)].reset_index(drop=True)  # noqa: E731
+        return Analysis(pick(self.documents), pick(self.spans), pick(self.matches), pick(self.predictions),
+                        self.lexicons, self.model, self.seed)
+
+    def subset(self, **selector) -> "Analysis":
+        """An Analysis restricted to documents whose columns match, e.g. ``a.subset(outlet=["X", "Y"])``."""
+        mask = pd.Series(True, index=self.documents.index)
+        for column, value in selector.items():
+            values = value if isinstance(value, (list, tuple, set)) else [value]
+            mask &= self.documents[column].isin(values)
+        return self._subset(self.documents.loc[mask, "doc_id"])

@@ -1,0 +1,240 @@
+"""The last stage: write an analysis to a folder — the tables (Parquet), the comparison tables (CSV),
+the plots (PNG + SVG), a self-contained ``report.html`` and a ``manifest.json``.
+
+Every string that comes from the corpus is HTML-escaped (:func:`html.escape`) before it reaches the
+page; the page has no scripts. Outputs are byte-identical for the same input and settings: no
+timestamps, sorted keys, fixed seeds, stable plot metadata.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import platform
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .analysis import Analysis
+
+__all__ = ["write_outputs", "render_html", "highlight"]
+
+_PACKAGES = ("rhetoric", "camel-tools", "scikit-learn", "pandas", "numpy", "scipy", "statsmodels", "matplotlib",
+             "pyahocorasick", "skops", "pyarrow")
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in _PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def corpus_hash(documents: pd.DataFrame) -> str:
+    """sha256 over (doc_id, outlet, title, text) of every document, in order."""
+    digest = hashlib.sha256()
+    for row in documents[["doc_id", "outlet", "title", "text"]].itertuples(index=False):
+        digest.update("\x1f".join(map(str, row)).encode("utf-8"))
+        digest.update(b"\x1e")
+    return digest.hexdigest()
+
+
+def highlight(text: str, start: int, end: int, hits: pd.DataFrame) -> str:
+    """``text[start:end]`` as escaped HTML with each lexicon hit wrapped in ``<mark>`` (its entry
+    and category in the title attribute). ``hits`` has original ``start``/``end`` offsets."""
+    pieces, cursor = [], start
+    for hit in hits.sort_values(["start", "end"]).itertuples(index=False):
+        if hit.start < cursor or hit.end > end:
+            continue
+        pieces.append(html.escape(text[cursor:hit.start]))
+        label = f"{hit.entry_id} · {hit.category} · {hit.lexicon}"
+        pieces.append(f'<mark title="{html.escape(label, quote=True)}">{html.escape(text[hit.start:hit.end])}</mark>')
+        cursor = hit.end
+    pieces.append(html.escape(text[cursor:end]))
+    return "".join(pieces)
+
+
+def _table_html(frame: pd.DataFrame, float_format: str = "{:.3f}") -> str:
+    """An escaped HTML table (pandas' to_html escapes cell text by default; we keep that on)."""
+    shown = frame.copy()
+    for column in shown.columns:
+        if pd.api.types.is_float_dtype(shown[column]):
+            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else float_format.format(v))
+    return shown.to_html(index=False, escape=True, border=0, classes="tbl", na_rep="")
+
+
+def _img(path: Path) -> str:
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f'<img alt="{html.escape(path.stem)}" src="data:image/png;base64,{data}">'
+
+
+def _flagged_units(analysis: Analysis, by: str, per_group: int) -> dict[str, list[dict]]:
+    """The most-flagged units of each group: most framing hits first, then classifier probability."""
+    preds = analysis.predictions
+    fm = analysis.framing_matches()
+    texts = dict(zip(analysis.documents["doc_id"], analysis.documents["text"]))
+    titles = dict(zip(analysis.documents["doc_id"], analysis.documents["title"]))
+    group_of = dict(zip(analysis.documents["doc_id"], analysis.documents[by]))
+    spans = analysis.spans.set_index(["doc_id", "field", "span_id"])
+    hits_by_doc = {key: grp for key, grp in fm.groupby(["doc_id", "field"], sort=False)}
+    scored = []
+    for unit in preds.itertuples(index=False):
+        hits = hits_by_doc.get((unit.doc_id, unit.field))
+        unit_hits = hits[(hits["start"] >= unit.start) & (hits["start"] < unit.end)] if hits is not None else fm.iloc[:0]
+        prob = 0.0 if pd.isna(unit.prob) else float(unit.prob)
+        if len(unit_hits) == 0 and not unit.label:
+            continue
+        scored.append((group_of[unit.doc_id], -len(unit_hits), -prob, unit.doc_id, unit.field, unit.start, unit, unit_hits))
+    scored.sort(key=lambda item: item[:6])
+    out: dict[str, list[dict]] = {}
+    for group, _, _, doc_id, field, _, unit, unit_hits in scored:
+        bucket = out.setdefault(group, [])
+        if len(bucket) >= per_group:
+            continue
+        span = spans.loc[(doc_id, field, unit.span_id)]
+        source = texts[doc_id] if field == "text" else titles[doc_id]
+        bucket.append({
+            "doc_id": doc_id, "voice": unit.voice, "prob": unit.prob, "speaker": span["speaker"],
+            "speaker_type": span["speaker_type"], "html": highlight(source, unit.start, unit.end, unit_hits),
+            "entries": sorted({f"{h.entry_id} ({h.category})" for h in unit_hits.itertuples(index=False)}),
+        })
+    return out
+
+
+_CSS = """
+body{font-family:'Noto Sans Arabic','DejaVu Sans',sans-serif;margin:2em auto;max-width:1100px;color:#222}
+h1,h2,h3{font-weight:600} .tbl{border-collapse:collapse;font-size:13px;margin:.5em 0 1.5em}
+.tbl td,.tbl th{border-bottom:1px solid #ddd;padding:3px 8px;text-align:right}
+.unit{direction:rtl;text-align:right;border-right:4px solid #c0392b;padding:.4em .8em;margin:.5em 0;background:#fafafa}
+.unit.narration{border-right-color:#2c3e50} .meta{direction:ltr;text-align:left;font-size:12px;color:#555}
+mark{background:#f9d6d5;padding:0 2px} img{max-width:100%} .note{color:#555;font-size:13px}
+"""
+
+
+def render_html(analysis: Analysis, tables: dict[str, pd.DataFrame], plot_paths: dict[str, Path],
+                manifest: dict[str, Any], by: str = "outlet", per_group: int = 5) -> str:
+    """One self-contained page: summary with row accounting, tables, plots, flagged sentences."""
+    esc = html.escape
+    accounting = manifest.get("row_accounting", {})
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        "<title>rhetoric report</title>",
+        f"<style>{_CSS}</style></head><body>",
+        "<h1>rhetoric — framing report</h1>",
+        "<h2>Corpus</h2>",
+        f"<p>{len(analysis.documents)} documents from {analysis.documents[by].nunique()} {esc(by)} groups; "
+        f"{int(analysis.spans['n_tokens'].sum())} tokens; {len(analysis.framing_matches())} framing hits; "
+        f"{int((analysis.spans['voice'] == 'quote').sum())} quote spans.</p>",
+        "<table class='tbl'><tr><th>rows in</th><th>loaded</th><th>skipped</th><th>warnings</th></tr>",
+        f"<tr><td>{esc(str(accounting.get('rows_in', '')))}</td><td>{esc(str(accounting.get('loaded', '')))}</td>"
+        f"<td>{esc(json.dumps(accounting.get('skipped', {}), ensure_ascii=False, sort_keys=True))}</td>"
+        f"<td>{esc(json.dumps(accounting.get('warnings', {}), ensure_ascii=False, sort_keys=True))}</td></tr></table>",
+        "<p class='note'>Rates are framing-lexicon hits (framing + counter-framing lexicons) per 1,000 tokens. "
+        "Intervals are 95% percentile bootstraps over articles. The voice gap is quote minus narration; "
+        "q-values are Benjamini–Hochberg adjusted across groups.</p>",
+    ]
+    sections = [
+        ("Scores by outlet and voice", "scores", ["outlet_scores", "outlet_prob"]),
+        ("Voice gap: quotes vs the outlet's own narration", "voice_gap", ["voice_gap"]),
+        ("Framing categories", None, ["category_heatmap"]),
+        ("Attribution stance", "attribution", []),
+        ("Naming choices", "naming", ["naming"]),
+        ("Distinctive words of quotes vs narration", "keyness", ["keyness"]),
+        ("Over time", None, ["over_time"]),
+    ]
+    for title, table_name, plot_names in sections:
+        parts.append(f"<h2>{esc(title)}</h2>")
+        for name in plot_names:
+            if name in plot_paths:
+                parts.append(_img(plot_paths[name]))
+        if table_name and table_name in tables and not tables[table_name].empty:
+            frame = tables[table_name]
+            if table_name == "keyness":
+                frame = frame.head(40)
+            parts.append(_table_html(frame))
+    parts.append("<h2>Most-flagged sentences per group</h2>")
+    for group, units in sorted(_flagged_units(analysis, by, per_group).items()):
+        parts.append(f"<h3>{esc(str(group))}</h3>")
+        for unit in units:
+            speaker = f" — speaker: {esc(str(unit['speaker']))} ({esc(str(unit['speaker_type']))})" if unit["voice"] == "quote" and unit["speaker"] else ""
+            prob = "" if pd.isna(unit["prob"]) else f" — classifier p={unit['prob']:.2f}"
+            parts.append(
+                f"<div class='unit {esc(unit['voice'])}'><div>{unit['html']}</div>"
+                f"<div class='meta'>{esc(str(unit['doc_id']))} — {esc(unit['voice'])}{speaker}{prob}"
+                f"<br>{esc('; '.join(unit['entries']))}</div></div>"
+            )
+    parts.append("<h2>Manifest</h2><pre class='meta'>")
+    parts.append(esc(json.dumps({k: v for k, v in manifest.items() if k != "model_card"}, ensure_ascii=False, indent=2, sort_keys=True)))
+    parts.append("</pre></body></html>")
+    return "\n".join(parts)
+
+
+def write_outputs(analysis: Analysis, out_dir: str | Path, *, by: str = "outlet", load_report: dict | None = None,
+                  settings: dict | None = None) -> Path:
+    """Write every output of ``rhetoric analyze`` to ``out_dir``; return the path of report.html."""
+    from . import plots
+
+    out = Path(out_dir)
+    (out / "plots").mkdir(parents=True, exist_ok=True)
+    for name in ("documents", "spans", "matches", "predictions"):
+        getattr(analysis, name).to_parquet(out / f"{name}.parquet", index=False)
+    tables = {
+        "scores": analysis.scores(by=by),
+        "scores_by_speaker_type": analysis.scores(by=by, by_speaker_type=True),
+        "category_scores": analysis.category_scores(by=by),
+        "voice_gap": analysis.voice_gap(by=by),
+        "keyness": analysis.keyness({"voice": "quote"}, {"voice": "narration"}),
+        "naming": analysis.naming(by=by),
+        "attribution": analysis.attribution(by=by),
+        "adoption": analysis.adoption(by=by),
+        "over_time": analysis.over_time("M", by=by),
+    }
+    for name, frame in tables.items():
+        frame.to_csv(out / f"{name}.csv", index=False, float_format="%.6g")
+    plot_paths: dict[str, Path] = {}
+
+    def plot(name, func, *args, **kwargs):
+        try:
+            fig = func(*args, save=out / "plots" / name, **kwargs)
+        except (KeyError, ValueError) as exc:  # an empty table has nothing to draw
+            (out / "plots" / f"{name}.skipped.txt").write_text(f"not drawn: {exc}\n", encoding="utf-8")
+            return
+        plots.plt.close(fig)
+        plot_paths[name] = out / "plots" / f"{name}.png"
+
+    plot("outlet_scores", plots.outlet_scores, tables["scores"], by=by)
+    if tables["scores"]["mean_prob"].notna().any():
+        plot("outlet_prob", plots.outlet_scores, tables["scores"], by=by, measure="mean_prob",
+             title="Mean classifier probability by outlet and voice (95% CI)")
+    plot("voice_gap", plots.voice_gap, tables["voice_gap"], by=by)
+    plot("category_heatmap", plots.category_heatmap, tables["category_scores"], by=by, voice=None)
+    plot("keyness", plots.keyness_scatter, tables["keyness"], title="Quotes (target) vs narration (reference)")
+    plot("naming", plots.naming_preferences, tables["naming"], by=by)
+    plot("over_time", plots.time_series, tables["over_time"], by=by)
+    model_card = getattr(analysis.model, "card_", None) or getattr(analysis.model, "model_card_", None)
+    manifest = {
+        "rhetoric_version": _versions()["rhetoric"],
+        "versions": _versions(),
+        "settings": dict(sorted((settings or {}).items())),
+        "seed": analysis.seed,
+        "corpus_sha256": corpus_hash(analysis.documents),
+        "row_accounting": load_report or {},
+        "lexicons": [
+            {"name": lex.name, "version": lex.version, "kind": lex.kind, "hash": lex.version_hash,
+             "entries": len(lex.entries)} for lex in analysis.lexicons
+        ],
+        "model_card": model_card,
+        "outputs": sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != "manifest.json"),
+    }
+    page = render_html(analysis, tables, plot_paths, manifest, by=by)
+    (out / "report.html").write_text(page, encoding="utf-8")
+    manifest["outputs"] = sorted(set(manifest["outputs"]) | {"report.html"})
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n",
+                                       encoding="utf-8")
+    return out / "report.html"
