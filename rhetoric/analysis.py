@@ -23,7 +23,7 @@ from .errors import RhetoricError
 from .tables import check_table
 from .text import normalize, split_sentences, tokenize
 
-__all__ = ["analyze", "Analysis", "FRAMING_KINDS"]
+__all__ = ["analyze", "run_stages", "load_lexicon_set", "resolve_model", "Analysis", "FRAMING_KINDS"]
 
 #: Lexicon kinds whose hits count as framing in the scores (reporting signals do not).
 FRAMING_KINDS = ("framing", "counter_framing")
@@ -41,7 +41,7 @@ def _progress(iterable, total: int | None, desc: str, enabled: bool):
 # --------------------------------------------------------------------------- running the stages
 
 
-def _resolve_model(model: Any):
+def resolve_model(model: Any):
     """``"default"`` -> the shipped model, a path -> loaded with skops, None -> no classifier."""
     if model is None:
         return None
@@ -115,6 +115,22 @@ def _predict(model, units: pd.DataFrame, explain_top: int) -> pd.DataFrame:
     return out
 
 
+def run_stages(documents: pd.DataFrame, lexicons: list, model: Any, explain_top: int = 5,
+               progress: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The per-document stages (segment -> match -> classify) on a documents table.
+
+    Returns ``(spans, matches, predictions)``. Documents are independent here, so an engine can run
+    this on chunks of a corpus in parallel and concatenate the results (see :mod:`rhetoric.engines`).
+    """
+    from .lexicon import Matcher
+    from .segment import segment_documents
+
+    spans = segment_documents(documents)
+    matches = _assign_spans(Matcher(lexicons).match_documents(documents), spans)
+    predictions = _predict(model, _units(documents, spans), explain_top)
+    return spans, matches.reset_index(drop=True), predictions.reset_index(drop=True)
+
+
 def analyze(
     documents: pd.DataFrame,
     lexicons: Any = None,
@@ -133,32 +149,28 @@ def analyze(
     model: ``"default"`` (the shipped classifier), a model path, a fitted model, or None.
     seed: seed of every bootstrap and permutation (results are identical for the same seed).
     explain_top: number of top features stored for each flagged unit (0 to skip explanations).
+    progress: show a progress bar over chunks of documents.
     """
-    from .lexicon import Matcher, load_lexicons
-    from .segment import segment_documents
-
     check_table(documents, "documents")
     if documents.empty:
         raise RhetoricError("the corpus has no documents to analyse")
     documents = documents.reset_index(drop=True)
-    loaded = _load_lexicons(lexicons, load_lexicons)
-    spans = segment_documents(documents)
-    matcher = Matcher(loaded)
-    matches = _assign_spans(matcher.match_documents(documents), spans)
-    classifier = _resolve_model(model)
-    predictions = _predict(classifier, _units(documents, spans), explain_top)
-    return Analysis(
-        documents=documents,
-        spans=spans,
-        matches=matches.reset_index(drop=True),
-        predictions=predictions.reset_index(drop=True),
-        lexicons=loaded,
-        model=classifier,
-        seed=seed,
-    )
+    loaded = load_lexicon_set(lexicons)
+    classifier = resolve_model(model)
+    chunk = 200
+    parts = []
+    starts = range(0, len(documents), chunk)
+    for start in _progress(starts, len(starts), "analysing (x200 docs)", progress):
+        parts.append(run_stages(documents.iloc[start:start + chunk], loaded, classifier, explain_top))
+    spans, matches, predictions = (pd.concat([p[i] for p in parts], ignore_index=True) for i in range(3))
+    return Analysis(documents=documents, spans=spans, matches=matches, predictions=predictions,
+                    lexicons=loaded, model=classifier, seed=seed)
 
 
-def _load_lexicons(lexicons, load_lexicons):
+def load_lexicon_set(lexicons: Any) -> list:
+    """Lexicon paths, loaded lexicons, or None (the shipped lexicons) -> a list of loaded lexicons."""
+    from .lexicon import load_lexicons
+
     if lexicons is None:
         return load_lexicons()
     if isinstance(lexicons, (str, bytes)) or hasattr(lexicons, "__fspath__"):
