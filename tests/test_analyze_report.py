@@ -1,0 +1,120 @@
+"""End-to-end: analyze + write_outputs on small corpora; determinism; the HTML report's escaping in
+a real browser; the seed article's framing lands in quotes with the right speakers."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from rhetoric import load_corpus
+from rhetoric.analysis import analyze
+from rhetoric.report import write_outputs
+from rhetoric.resources import demo_corpus_path
+
+SEED_ID = "seed-000_60ec432cf999c6a6"
+PLANTED = '<script>document.title="PWNED"</script><img src=x onerror="document.title=\'PWNED\'">'
+
+
+def _corpus(tmp_path: Path) -> Path:
+    rows = [
+        {"id": "a1", "outlet": "وكالة تجريبية", "date": "2024-01-05", "title": "عنوان",
+         "text": "وقال الوزير: «إن النضال المقدس ضد الإمبريالية مستمر». وأضاف أن الوضع مستقر. " + PLANTED},
+        {"id": "a2", "outlet": "وكالة تجريبية", "date": "2024-02-05", "title": "",
+         "text": "أكد المتحدث أن \"الهيمنة الأمريكية\" إلى زوال. وذكرت الوكالة أن الاجتماع حدث تاريخي."},
+        {"id": "b1", "outlet": "Test Wire", "date": "2024-01-09", "title": "خبر",
+         "text": "قال مسؤول إن المحادثات جرت في أجواء هادئة، ولم يتسن التحقق من ذلك."},
+        {"id": "b2", "outlet": "Test Wire", "date": "2024-03-01", "title": "",
+         "text": "وصف الدكتاتور خصومه بأنهم \"المرتزقة\" و\"الدمى\" في خطاب طويل."},
+    ]
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def _run(corpus: Path, out: Path) -> Path:
+    documents, report = load_corpus(corpus)
+    analysis = analyze(documents, model="default", seed=0)
+    return write_outputs(analysis, out, load_report=report.as_dict(), settings={"seed": 0})
+
+
+def test_outputs_exist_and_contract_columns(tmp_path):
+    report = _run(_corpus(tmp_path), tmp_path / "out")
+    out = report.parent
+    for name in ("documents", "spans", "matches", "predictions"):
+        assert (out / f"{name}.parquet").exists()
+    for name in ("scores", "voice_gap", "keyness", "naming", "attribution"):
+        assert (out / f"{name}.csv").exists()
+    scores = pd.read_csv(out / "scores.csv")
+    for column in ("outlet", "voice", "n_docs", "n_tokens", "n_hits", "rate_per_1k", "rate_ci_low", "rate_ci_high", "mean_prob"):
+        assert column in scores.columns
+    assert set(scores["voice"]) <= {"quote", "narration"}
+    assert list((out / "plots").glob("*.png"))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["row_accounting"]["loaded"] == 4
+    assert manifest["corpus_sha256"] and manifest["lexicons"]
+
+
+def test_outputs_are_byte_identical_on_rerun(tmp_path):
+    corpus = _corpus(tmp_path)
+    first = _run(corpus, tmp_path / "one").parent
+    second = _run(corpus, tmp_path / "two").parent
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    for rel in files:
+        assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
+
+
+def test_report_escapes_corpus_strings(tmp_path):
+    page = _run(_corpus(tmp_path), tmp_path / "out").read_text(encoding="utf-8")
+    assert "<script>" not in page
+    assert "&lt;script&gt;" in page
+
+
+def _chromium():
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if shutil.which(name):
+            return shutil.which(name)
+    return None
+
+
+@pytest.mark.browser
+def test_planted_script_is_shown_as_text_in_chromium(tmp_path):
+    browser = _chromium()
+    if browser is None:
+        if os.environ.get("RHETORIC_REQUIRE_BROWSER"):
+            pytest.fail("chromium is required here (RHETORIC_REQUIRE_BROWSER) but was not found")
+        pytest.skip("chromium not installed (make browser installs it)")
+    report = _run(_corpus(tmp_path), tmp_path / "out")
+    cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=3000", "--dump-dom", report.as_uri()]
+    dom = subprocess.run(cmd, capture_output=True, text=True, timeout=120).stdout
+    assert "rhetoric report" in dom  # the title set by the page, not by the planted script
+    assert "PWNED" not in dom.split("</title>")[0]
+    assert "&lt;script&gt;document.title" in dom  # the planted text is visible as text
+
+
+@pytest.mark.skipif(not demo_corpus_path().exists(), reason="demo corpus not present")
+def test_seed_framing_lands_in_quotes_with_state_speakers():
+    documents, _ = load_corpus(demo_corpus_path())
+    seed = documents[documents["doc_id"] == SEED_ID]
+    assert len(seed) == 1
+    analysis = analyze(seed, model=None)
+    fm = analysis.framing_matches()
+    text = seed["text"].iloc[0]
+    key = fm[fm["surface"].map(lambda s: "النضال المقدس" in s or "الإمبريالية" in s or "للنضال المقدس" in s)]
+    assert len(key) >= 4
+    assert (key["voice"] == "quote").all(), key[["surface", "voice"]]
+    spans = analysis.spans.set_index(["doc_id", "field", "span_id"])
+    speakers = {spans.loc[(r.doc_id, r.field, r.span_id), "speaker_id"] for r in key.itertuples()}
+    types = {spans.loc[(r.doc_id, r.field, r.span_id), "speaker_type"] for r in key.itertuples()}
+    assert types <= {"state_media", "government"}, types
+    assert speakers & {"kcna", "kim_jong_un"}, speakers
+    narration = fm[fm["voice"] == "narration"]
+    assert not narration["surface"].str.contains("النضال المقدس|الإمبريالية").any()
+    assert "الدكتاتور" in set(narration["surface"])
+    assert all(text[r.start:r.end] == r.surface for r in fm.itertuples())
