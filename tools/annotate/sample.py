@@ -7,6 +7,10 @@ Procedure (recorded in data/gold/README.md):
     prefix of rounds is still stratified; README.md says how many rounds are done;
   * for the first NO_MARK_OUTLETS outlets in the list order after shuffling the outlet list with
     random.Random(SEED), also keep the first article (same shuffled order) that has no mark at all.
+  * style supplement: single apostrophes (') as quote marks are rare in the length window, and the
+    rounds above drew none, so APOSTROPHE_EXTRA more articles are drawn from the pooled outlets among
+    those with at least two single-apostrophe marks: ids sorted, shuffled with
+    random.Random(f"{SEED}:apostrophe"), first ones not already drawn.
 "marked": contains one of “ ” « » " ' ‘ ’ ‹ › „ (an article with only one apostrophe still counts as marked).
 Output: tab-separated round, dataset, outlet, doc_id, kind — ordered round-robin so that any prefix
 of the list is still balanced across outlets.
@@ -16,7 +20,8 @@ import random
 import common
 
 SEED = 20130323
-MARKED_PER_OUTLET = 10
+MARKED_PER_OUTLET = 9
+APOSTROPHE_EXTRA = 2
 NO_MARK_OUTLETS = 8
 MIN_LEN, MAX_LEN = 300, 2000
 OUTLETS = [
@@ -47,7 +52,21 @@ def draw():
                 plain.append(doc_id)
         rows += [(i, dataset, outlet, d, "marked") for i, d in enumerate(marked)]
         rows += [(0, dataset, outlet, d, "no_marks") for d in plain]
+    rows += _apostrophe_rows({r[3] for r in rows})
     return sorted(rows, key=lambda r: (r[0], r[4], OUTLETS.index((r[1], r[2]))))
+
+
+def _apostrophe_rows(taken):
+    """The style supplement: articles whose marks include at least two single apostrophes."""
+    pool = []
+    for dataset, outlet in OUTLETS:
+        for doc_id, rec in common.load_all(dataset).items():
+            if rec and rec[0] == outlet and doc_id not in taken and MIN_LEN <= len(rec[1]) <= MAX_LEN:
+                if sum(m == "'" for _, _, m in common.find_marks(rec[1])) >= 2:
+                    pool.append((dataset, outlet, doc_id))
+    pool.sort()
+    random.Random(f"{SEED}:apostrophe").shuffle(pool)
+    return [(MARKED_PER_OUTLET, ds, outlet, d, "apostrophe") for ds, outlet, d in pool[:APOSTROPHE_EXTRA]]
 
 
 if __name__ == "__main__":
