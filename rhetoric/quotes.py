@@ -1,0 +1,584 @@
+"""Quotations: find every marked span of an article, tell quotes from other marked text, and
+attribute each quote to its speaker.
+
+Three steps, each small enough to read and fix:
+
+1. **Marks and pairing** (:func:`find_marked_spans`). Outlets use “ ” (also reversed ” “), « » (also
+   » «), ASCII ", doubled '' and single ' (and ‘ ’). Within each paragraph and mark family we pair
+   marks with a two-state Viterbi pass (outside / inside a quote): every mark has a cost to act as an
+   opener, a closer, or to be skipped as stray, from its context (space or a proclitic before and a
+   letter after looks like an opener ...) and, for directional marks, its shape. This is linear in the
+   number of marks, handles ASCII marks (which carry no direction), quotes left unclosed at a paragraph
+   end (they run to the end of the paragraph) and stray closing marks (they close a quote that
+   continues the previous one: ``"..." . ...”``). Nested spans inside a quote stay part of it.
+2. **Classification** (:func:`classify_marked`): quote, or other marked text — ``name`` (outlets,
+   parties, platforms, a speaker in a headline), ``title`` (programmes, books, operations, slogans),
+   ``term`` (mentioned words) or ``scare`` (scare quotes). A short fragment is a quote when an
+   attribution cue governs it (أكد أن الوضع "مؤلم"); long spans are quotes unless a title word names them.
+3. **Attribution** (:mod:`rhetoric.speakers`): cue, speaker mention and registry id, speaker type, stance.
+   A quote with no cue of its own shares the speaker of the quote it continues.
+
+Offsets are Python string indices into the ORIGINAL text; quote spans exclude the marks.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from .speakers import (
+    WORD_RE,
+    Attribution,
+    Cue,
+    DocumentContext,
+    Registry,
+    load_registry,
+    lookup_cue,
+    norm_word,
+    speaker_type_from_rules,
+)
+from .text import BIDI_CONTROLS, normalize
+
+__all__ = [
+    "Quote",
+    "Marked",
+    "MarkedSpan",
+    "OTHER_KINDS",
+    "extract_quotes",
+    "find_marked_spans",
+    "classify_marked",
+]
+
+#: Kinds of marked text that is not a quotation.
+OTHER_KINDS = ("name", "title", "scare", "term")
+
+
+@dataclass
+class Quote:
+    """A quotation: ``text[start:end]`` is its content without the marks.
+
+    ``mark_start``/``mark_end`` bound the content with its marks (a quote left unclosed, or closed by
+    a stray mark, has only one mark). ``how`` is ``paired`` / ``unclosed`` / ``continuation``."""
+
+    start: int
+    end: int
+    text: str
+    speaker: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker_id: str | None = None
+    speaker_type: str | None = None
+    cue: str | None = None
+    stance: str | None = None
+    mark_start: int = 0
+    mark_end: int = 0
+    how: str = "paired"
+
+    def to_dict(self) -> dict:
+        """The fields of the ``rhetoric quotes`` output contract."""
+        d = asdict(self)
+        return {k: d[k] for k in ("start", "end", "text", "speaker", "speaker_start", "speaker_end",
+                                  "speaker_id", "speaker_type", "cue", "stance")}
+
+
+@dataclass
+class Marked:
+    """Marked text that is not a quotation (``kind`` in :data:`OTHER_KINDS`)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    mark_start: int = 0
+    mark_end: int = 0
+
+    def to_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "text": self.text, "kind": self.kind}
+
+
+@dataclass
+class MarkedSpan:
+    """A paired (or unclosed / continued) marked span before classification."""
+
+    start: int
+    end: int
+    mark_start: int
+    mark_end: int
+    family: str
+    how: str = "paired"
+    nested_in: int | None = field(default=None, repr=False)
+
+
+# =========================================================================== marks
+
+#: mark character -> (family, shape); shape 'open' / 'close' for directional marks, None for ASCII.
+_MARKS: dict[str, tuple[str, str | None]] = {
+    "«": ("guillemet", "open"), "»": ("guillemet", "close"),
+    "“": ("curly", "open"), "„": ("curly", "open"), "‟": ("curly", "open"),
+    "”": ("curly", "close"), "″": ("curly", "close"),
+    '"': ("ascii", None),
+    "''": ("double_single", None),
+    "'": ("single", None), "‘": ("single", "open"), "’": ("single", "close"),
+}
+_MARK_RE = re.compile("''|[" + re.escape("".join(k for k in _MARKS if len(k) == 1)) + "]")
+
+#: Per family: cost to skip a mark as stray, cost to leave a quote open at the paragraph end, and
+#: whether a stray closing mark closes a continued quote. Single ' doubles as an apostrophe, so it
+#: is cheap to skip and never left open.
+_FAMILY = {
+    "guillemet": (2.0, 1.0, True),
+    "curly": (2.0, 1.0, True),
+    "ascii": (2.0, 1.2, True),
+    "double_single": (2.0, 1.2, True),
+    "single": (1.0, 9.0, False),
+}
+# Cost of a mark acting as opener / closer by its context role (O opener-like, C closer-like,
+# W closer-like but followed by a space, which Al-Ahram's print-converted openers also are, A unclear).
+_AS_OPEN = {"O": 0.0, "A": 0.3, "W": 1.0, "C": 3.0}
+_AS_CLOSE = {"C": 0.0, "W": 0.0, "A": 0.3, "O": 3.0}
+_SHAPE_PENALTY = 1.0  # a directional mark used against its shape (reversed “ ” / » «)
+
+_OPEN_PUNCT = set("([{:،,؛;-–—/…") | set(_MARKS) | {"\u00a0"}
+_CLOSE_PUNCT = set(".,،:;؛!?؟)]}…-–—") | set(_MARKS)
+_PROCLITIC_FRAGMENTS = frozenset(
+    {"و", "ف", "ب", "ل", "ك", "ال", "لل", "وال", "بال", "فال", "كال", "ول", "وب", "فب", "فل", "وك", "لـ", "ولـ",
+     "بـ", "وبـ", "كـ", "الـ", "للـ", "بالـ", "والـ"}
+)
+
+
+def _role(text: str, start: int, end: int, lo: int, hi: int) -> str:
+    """Context role of the mark ``text[start:end]`` inside the paragraph ``[lo, hi)``."""
+    p = start - 1
+    while p >= lo and text[p] in BIDI_CONTROLS:
+        p -= 1
+    n = end
+    while n < hi and text[n] in BIDI_CONTROLS:
+        n += 1
+    prev = text[p] if p >= lo else None
+    nxt = text[n] if n < hi else None
+    left_open = prev is None or prev.isspace() or prev in _OPEN_PUNCT
+    if not left_open and (prev.isalpha() or prev == "\u0640"):
+        q = p
+        while q >= lo and (text[q].isalpha() or text[q] == "\u0640") and p - q < 5:
+            q -= 1
+        frag = text[q + 1:p + 1]
+        if (q < lo or not text[q].isalnum()) and frag in _PROCLITIC_FRAGMENTS:
+            left_open = True
+    right_word = nxt is not None and nxt.isalnum()
+    left_word = prev is not None and (prev.isalnum() or prev in ".!?؟…%)")
+    if left_open and right_word:
+        return "O"
+    if left_word and (nxt is None or nxt in _CLOSE_PUNCT):
+        return "C"
+    if left_word and nxt is not None and nxt.isspace():
+        return "W"
+    return "A"
+
+
+def _pair_family(marks: list[tuple[int, int, str | None, str]], family: str):
+    """Viterbi pairing of one family's marks in one paragraph.
+
+    ``marks`` are (start, end, shape, role). Returns (pairs, unclosed_open_index or None, skipped)."""
+    skip, end_open, _ = _FAMILY[family]
+    inf = float("inf")
+    n = len(marks)
+    # cost[state], back[i][state] = (previous state, action)
+    cost = [0.0, inf]
+    back: list[tuple[tuple[int, str], tuple[int, str]]] = []
+    for _start, _end, shape, role in marks:
+        as_open = _AS_OPEN[role] + (_SHAPE_PENALTY if shape == "close" else 0.0)
+        as_close = _AS_CLOSE[role] + (_SHAPE_PENALTY if shape == "open" else 0.0)
+        new = [inf, inf]
+        bp: list[tuple[int, str]] = [(0, "skip"), (1, "skip")]
+        # to state 0 (outside): skip while outside, or close while inside
+        if cost[0] + skip <= cost[1] + as_close:
+            new[0], bp[0] = cost[0] + skip, (0, "skip")
+        else:
+            new[0], bp[0] = cost[1] + as_close, (1, "close")
+        # to state 1 (inside): open while outside, or skip while inside
+        if cost[0] + as_open <= cost[1] + skip:
+            new[1], bp[1] = cost[0] + as_open, (0, "open")
+        else:
+            new[1], bp[1] = cost[1] + skip, (1, "skip")
+        cost = new
+        back.append((bp[0], bp[1]))
+    state = 0 if cost[0] <= cost[1] + end_open else 1
+    actions = [""] * n
+    for i in range(n - 1, -1, -1):
+        prev_state, action = back[i][state]
+        actions[i] = action
+        state = prev_state
+    pairs, skipped = [], []
+    open_i = None
+    for i, action in enumerate(actions):
+        if action == "open":
+            open_i = i
+        elif action == "close":
+            pairs.append((open_i, i))
+            open_i = None
+        else:
+            skipped.append(i)
+    return pairs, open_i, skipped
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` without surrounding white space and bidi controls."""
+    while start < end and (text[start].isspace() or text[start] in BIDI_CONTROLS):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in BIDI_CONTROLS):
+        end -= 1
+    return start, end
+
+
+def _continuation_start(text: str, lo: int, end: int) -> int:
+    """Where a quote closed by a stray mark at ``end`` begins: after the last colon, else after an
+    ``أن/إن`` that follows a speech verb, else at ``lo`` (the previous mark or the paragraph start);
+    leading punctuation and space are skipped."""
+    region = text[lo:end]
+    colon = max(region.rfind(":"), region.rfind("："))
+    if colon >= 0:
+        lo = lo + colon + 1
+    else:
+        saw_cue = False
+        for m in WORD_RE.finditer(region):
+            w = norm_word(m.group())
+            if lookup_cue(w) is not None:
+                saw_cue = True
+            elif saw_cue and w in ("ان", "بان", "انه", "انها"):
+                lo_candidate = lo + m.end()
+                lo = lo_candidate
+                break
+    while lo < end and not (text[lo].isalnum()) and text[lo] not in _MARKS:
+        lo += 1
+    return lo
+
+
+def find_marked_spans(text: str) -> list[MarkedSpan]:
+    """Every marked span of ``text`` in order, without crossing; nested spans carry ``nested_in``."""
+    candidates: list[tuple[int, MarkedSpan]] = []  # (priority, span)
+    for para in re.finditer(r"[^\n]+", text):
+        lo, hi = para.start(), para.end()
+        by_family: dict[str, list[tuple[int, int, str | None, str]]] = {}
+        all_marks: list[tuple[int, int]] = []
+        for m in _MARK_RE.finditer(text, lo, hi):
+            family, shape = _MARKS[m.group()]
+            s, e = m.start(), m.end()
+            if family == "single" and shape is None:
+                before = text[s - 1] if s > lo else " "
+                after = text[e] if e < hi else " "
+                if before.isascii() and before.isalpha() and after.isascii() and after.isalpha():
+                    continue  # an apostrophe inside a Latin word (don't, Qur'an)
+            by_family.setdefault(family, []).append((s, e, shape, _role(text, s, e, lo, hi)))
+            all_marks.append((s, e))
+        mark_ends = sorted(all_marks)
+        for family, marks in by_family.items():
+            pairs, open_i, skipped = _pair_family(marks, family)
+            for a, b in pairs:
+                s, e = _trim(text, marks[a][1], marks[b][0])
+                if e > s:
+                    candidates.append((0, MarkedSpan(s, e, marks[a][0], marks[b][1], family)))
+            if open_i is not None:
+                s, e = _trim(text, marks[open_i][1], hi)
+                if e > s:
+                    candidates.append((1, MarkedSpan(s, e, marks[open_i][0], e, family, "unclosed")))
+            if _FAMILY[family][2]:
+                for i in skipped:
+                    ms, me, _shape, role = marks[i]
+                    if role not in ("C", "W") or marks[i][2] == "open":
+                        continue
+                    prev_ends = [e for s, e in mark_ends if e <= ms]
+                    start = _continuation_start(text, max([lo] + prev_ends), ms)
+                    s, e = _trim(text, start, ms)
+                    if e > s and WORD_RE.search(text, s, e):
+                        candidates.append((2, MarkedSpan(s, e, s, me, family, "continuation")))
+    candidates.sort(key=lambda c: (c[0], c[1].mark_start))
+    kept: list[MarkedSpan] = []
+    for _prio, span in candidates:
+        crossing = False
+        for other in kept:
+            a0, a1, b0, b1 = span.mark_start, span.mark_end, other.mark_start, other.mark_end
+            if a0 < b1 and b0 < a1:
+                inside = b0 <= a0 and a1 <= b1 or a0 <= b0 and b1 <= a1
+                if not inside:
+                    crossing = True
+                    break
+        if not crossing:
+            kept.append(span)
+    kept.sort(key=lambda s: (s.mark_start, -s.mark_end))
+    outer: list[int] = []
+    for index, span in enumerate(kept):
+        while outer and kept[outer[-1]].mark_end <= span.mark_start:
+            outer.pop()
+        if outer:
+            span.nested_in = outer[0]
+        else:
+            outer.append(index)
+    return kept
+
+
+# =========================================================================== classification
+
+
+def _norm_set(words: str) -> frozenset[str]:
+    return frozenset(normalize(w) for w in words.split())
+
+
+_TITLE_NOUNS = _norm_set(
+    "برنامج برنامجه برنامجها كتاب كتابه كتابها فيلم فيلمه مسلسل عملية مسرحية رواية روايته بعنوان عنوان عنوانه "
+    "تحت شعار شعارات حملة مبادرة مشروع مؤتمر ندوة مهرجان أغنية اغنية قصيدة ديوان مقال مقاله مقالة تقرير دراسة "
+    "وثيقة جمعة مليونية هاشتاق هاشتاج وسم صفحة صفحته معرض جائزة مسابقة بطولة ورشة خطة استراتيجية اتفاقية ميثاق "
+    "لافتة لافتات عليها ألبوم البوم كليب عرض دورة"
+)
+_NAME_NOUNS = _norm_set(
+    "موقع صحيفة صحيفتا صحف جريدة مجلة قناة فضائية وكالة شبكة حزب حركة جماعة ائتلاف جبهة تحالف منظمة جمعية شركة "
+    "شركات مجموعة فريق نادي تنظيم تيار اتحاد مركز مؤسسة مستشفى مدرسة فندق قرية مدينة ملعب سهم بنك مصرف هيئة "
+    "كتيبة ميليشيا ميليشيات مطعم سفينة طائرة الرحلة قرى وادي منطقة حي شارع ميدان مطرب المطرب الفنان الفنانة "
+    "اللاعب النجم الشيخ تطبيق حساب حسابه حسابها"
+)
+_TERM_NOUNS = _norm_set("مصطلح كلمة كلمات عبارة لفظ مفهوم تسمية يسمى تسمى المسمى المسماة يعرف تعرف المعروف "
+                        "المعروفة يطلق لقب الملقب الملقبة اسم باسم يدعى تدعى مسمى وصف بوصف")
+_PLATFORMS = _norm_set("فيس_بوك فيسبوك فيس تويتر يوتيوب يوتيوب انستجرام إنستغرام انستغرام واتساب واتس_اب "
+                       "جوجل غوغل تيك_توك سناب_شات سناب تلغرام تليجرام لينكد_إن ويكيليكس ويكيبيديا")
+_PLATFORMS = frozenset(w.replace("_", " ") for w in _PLATFORMS)
+
+#: A quote without any cue must be at least this many words long.
+MIN_UNCUED_QUOTE_WORDS = 6
+#: A cue governs a quote fragment when at most this many words separate them.
+MAX_CUE_DISTANCE = 30
+
+
+def _words(text: str, start: int, end: int) -> list[str]:
+    return [norm_word(m.group()) for m in WORD_RE.finditer(text, start, end)]
+
+
+def _strip_al(word: str) -> str:
+    for prefix in ("وال", "بال", "فال", "لل", "ال", "و", "ب"):
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            return word[len(prefix):]
+    return word
+
+
+def _in_nouns(word: str, nouns: frozenset[str]) -> bool:
+    if word in nouns or _strip_al(word) in nouns:
+        return True
+    return ("ال" + _strip_al(word)) in nouns
+
+
+@dataclass
+class _Features:
+    """What the classifier and the attribution look at around one marked span."""
+
+    n_words: int
+    has_letters: bool
+    latin_only: bool
+    prev_words: list[str]
+    attached: str
+    cue_before: Cue | None
+    cue_after: Cue | None
+    colon_before: bool
+    next_text: str
+    next_word: str
+    prev_is_cue: bool
+    window_lo: int
+    window_hi: int
+
+
+def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Features:
+    text = ctx.text
+    content_words = [m.group() for m in WORD_RE.finditer(text, span.start, span.end)]
+    latin_only = bool(content_words) and all(re.fullmatch(r"[A-Za-z0-9.'-]+", w) for w in content_words)
+    # attached letters right before the opening mark (لـ«الوطن»)
+    k = span.mark_start
+    while k > lo and (text[k - 1].isalpha() or text[k - 1] == "\u0640"):
+        k -= 1
+    attached = normalize(text[k:span.mark_start]).replace("\u0640", "")
+    if not text[k:span.mark_start] and k > lo and text[k - 1] == " ":
+        # "لـ «المدينة»": a detached ل with tatweel still attaches
+        j = k - 1
+        while j > lo and text[j - 1] == " ":
+            j -= 1
+        m = re.search(r"(?:^|\s)(لـ|ل)$", text[max(lo, j - 4):j])
+        if m and "ـ" in m.group(1):
+            attached = "ل"
+    para_lo = ctx.paragraph_bounds(span.mark_start)[0]
+    prev_words = _words(text, max(para_lo, span.mark_start - 80), k)[-3:]
+    clause_lo = ctx.clause_start(max(lo, span.mark_start - 600), span.mark_start)
+    cue_before = ctx.cue_before(clause_lo, span.mark_start)
+    if cue_before is not None:
+        distance = len(ctx.word_range(cue_before.end, span.mark_start))
+        if distance > MAX_CUE_DISTANCE:
+            cue_before = None
+    cue_after = ctx.cue_after(span.mark_end, hi) if span.how != "unclosed" else None
+    before = text[clause_lo:span.mark_start].rstrip(" \u00a0" + BIDI_CONTROLS)
+    colon_before = before.endswith((":", "："))
+    rest = text[span.mark_end:hi]
+    next_text = rest.lstrip(" \u00a0" + BIDI_CONTROLS)
+    nm = WORD_RE.search(text, span.mark_end, hi)
+    next_word = norm_word(nm.group()) if nm and not text[span.mark_end:nm.start()].strip() else ""
+    prev_is_cue = False
+    if prev_words and not text[k:span.mark_start] and not text[max(lo, k - 3):k].strip(" ").endswith((",", "،", ":")):
+        entry = lookup_cue(prev_words[-1])
+        prev_is_cue = entry is not None and entry.role == "verb"
+    return _Features(
+        n_words=len(content_words),
+        has_letters=any(ch.isalpha() for ch in text[span.start:span.end]),
+        latin_only=latin_only,
+        prev_words=prev_words,
+        attached=attached,
+        cue_before=cue_before,
+        cue_after=cue_after,
+        colon_before=colon_before,
+        next_text=next_text,
+        next_word=next_word,
+        prev_is_cue=prev_is_cue,
+        window_lo=clause_lo,
+        window_hi=hi,
+    )
+
+
+def classify_marked(f: _Features, content: str) -> str:
+    """``quote`` or one of :data:`OTHER_KINDS` for a marked span with features ``f``."""
+    prev = f.prev_words[-1] if f.prev_words else ""
+    n = f.n_words
+    if not f.has_letters:
+        return "term"
+    if prev and _in_nouns(prev, _TITLE_NOUNS) and n <= 15:
+        return "title"
+    if len(f.prev_words) >= 2 and " ".join(f.prev_words[-2:]) in ("تحت عنوان", "تحت شعار", "كتب عليها") and n <= 15:
+        return "title"
+    if prev and _in_nouns(prev, _NAME_NOUNS) and n <= 6:
+        return "name"
+    if f.attached in ("ل", "لل") and n <= 4:
+        return "name"
+    if prev and _in_nouns(prev, _TERM_NOUNS) and n <= 5:
+        return "term"
+    if " ".join(_words(content, 0, len(content))) in _PLATFORMS:
+        return "name"
+    if n <= 4 and f.next_text.startswith((":", "：")) and len(f.next_text) > 2:
+        return "name"
+    if n <= 3 and f.next_word:
+        entry = lookup_cue(f.next_word)
+        if entry is not None and entry.role == "verb" and f.next_word.lstrip("وف")[:1] in ("ي", "ت"):
+            return "name"  # «فلان» ينفي ...: the marked name is the subject of a headline verb
+    if n <= 3 and f.prev_is_cue and f.next_text and f.next_text[0] not in ".،,؛:!؟?" and f.next_word:
+        return "name"  # وأوضحت «الغذاء والدواء» أن ...: the marked name is the verb's subject
+    if f.latin_only and n <= 4:
+        return "name"
+    if f.cue_before is not None or f.cue_after is not None or f.colon_before:
+        return "quote"
+    if n >= MIN_UNCUED_QUOTE_WORDS:
+        return "quote"
+    return "scare" if n <= 3 else "term"
+
+
+# =========================================================================== extraction
+
+
+def _colon_speaker(ctx: DocumentContext, lo: int, pos: int) -> Attribution:
+    """Speaker of a colon introduction ``فلان: «...»``: up to six words before the colon."""
+    colon = ctx.text.rfind(":", lo, pos)
+    if colon < 0:
+        colon = ctx.text.rfind("：", lo, pos)
+    rng = ctx.word_range(lo, colon)
+    if not rng:
+        return Attribution(cue=":", stance="neutral")
+    a = max(rng[0], rng[-1] - 5)
+    b = rng[-1] + 1
+    start, end = ctx.words[a][0], ctx.words[b - 1][1]
+    surface = ctx.text[start:end]
+    sid = None
+    ms = ctx.mentions_in(start, end)
+    if ms:
+        sid = max(ms, key=lambda m: m.end - m.start).speaker_id
+    entry = ctx.registry.get(sid)
+    return Attribution(surface, start, end, sid, entry.type if entry else speaker_type_from_rules(surface),
+                       ":", "neutral")
+
+
+def extract_quotes(text: str, registry: Registry | None = None) -> tuple[list[Quote], list[Marked]]:
+    """Quotes (with speakers) and other marked spans of one article ``text``.
+
+    Never raises on odd input: unbalanced marks, marks at the text edges and very many marks all
+    give valid offsets into ``text``."""
+    if not isinstance(text, str) or not text:
+        return [], []
+    registry = registry if registry is not None else load_registry()
+    spans = find_marked_spans(text)
+    top = [s for s in spans if s.nested_in is None]
+    ctx = DocumentContext(text, registry, [(s.mark_start, s.mark_end) for s in top])
+    # --- classify the top-level spans (nested spans stay inside their quote)
+    # (a cue window ends at the previous quote, not at a marked name: بحسب موقع "X"، أنه "...")
+    kinds: list[str] = []
+    feats: list[_Features] = []
+    last_quote_end = 0
+    for index, span in enumerate(top):
+        para_lo, para_hi = ctx.paragraph_bounds(span.mark_start)
+        lo = max(para_lo, last_quote_end)
+        hi = min(para_hi, top[index + 1].mark_start if index + 1 < len(top) else len(text))
+        f = _features(ctx, span, lo, hi)
+        feats.append(f)
+        kinds.append(classify_marked(f, text[span.start:span.end]))
+        if kinds[-1] == "quote":
+            last_quote_end = span.mark_end
+    quote_idx = [i for i, k in enumerate(kinds) if k == "quote"]
+    ctx.set_quotes([(top[i].mark_start, top[i].mark_end) for i in quote_idx])
+    # --- attribute, in text order (so pronoun cues can fall back on the last speaker)
+    atts: dict[int, Attribution | None] = {}
+    for i in quote_idx:
+        span, f = top[i], feats[i]
+        att = None
+        if f.cue_before is not None:
+            att = ctx.attribute(f.cue_before, f.window_lo, span.mark_start)
+        elif f.colon_before and f.cue_after is None:
+            att = _colon_speaker(ctx, f.window_lo, span.mark_start)
+        elif f.cue_after is not None:
+            hi = f.window_hi
+            att = ctx.attribute(f.cue_after, f.window_lo, hi)
+        atts[i] = att
+        if att is not None and att.speaker:
+            ctx.last = att
+    # --- quotes without a cue share the speaker of the quote they continue
+    for pos, i in enumerate(quote_idx):
+        if atts[i] is not None:
+            continue
+        inherit = _neighbour_attribution(ctx, top, quote_idx, pos, atts)
+        if inherit is None:
+            inherit = ctx.resolve(top[i].mark_start, feats[i].window_lo)
+            inherit.cue = inherit.stance = None
+        atts[i] = inherit
+    quotes: list[Quote] = []
+    others: list[Marked] = []
+    for i, span in enumerate(top):
+        content = text[span.start:span.end]
+        if kinds[i] != "quote":
+            others.append(Marked(span.start, span.end, content, kinds[i], span.mark_start, span.mark_end))
+            continue
+        att = atts[i] or Attribution()
+        quotes.append(Quote(span.start, span.end, content, att.speaker, att.speaker_start, att.speaker_end,
+                            att.speaker_id, att.speaker_type if att.speaker else None, att.cue, att.stance,
+                            span.mark_start, span.mark_end, span.how))
+    return quotes, others
+
+
+def _neighbour_attribution(ctx: DocumentContext, top: list[MarkedSpan], quote_idx: list[int], pos: int,
+                           atts: dict[int, Attribution | None]) -> Attribution | None:
+    """Attribution of the adjacent quote this one continues (same paragraph, or the quote that was
+    left open at the end of the previous paragraph): a quote split in two shares speaker and cue."""
+    i = quote_idx[pos]
+    span = top[i]
+    candidates = []
+    if pos + 1 < len(quote_idx):
+        nxt = top[quote_idx[pos + 1]]
+        gap = ctx.text[span.mark_end:nxt.mark_start]
+        if "\n" not in gap and not WORD_RE.search(gap):
+            candidates.append(quote_idx[pos + 1])
+    if pos > 0:
+        prv = top[quote_idx[pos - 1]]
+        gap = ctx.text[prv.mark_end:span.mark_start]
+        if gap.count("\n") <= 1 and (not WORD_RE.search(gap) or (prv.how == "unclosed" and "\n" in gap)):
+            candidates.append(quote_idx[pos - 1])
+    for j in candidates:
+        att = atts.get(j)
+        if att is not None and att.speaker:
+            return Attribution(att.speaker, att.speaker_start, att.speaker_end, att.speaker_id,
+                               att.speaker_type, att.cue, att.stance)
+    return None

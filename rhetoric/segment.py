@@ -1,0 +1,115 @@
+"""Voices: split every article into quoted voices and the outlet's own narration (the ``spans`` table).
+
+Each document's ``text`` is cut into spans that cover it exactly, in order, without overlap: a quote
+span for the content of each quotation (from :func:`rhetoric.quotes.extract_quotes`, with its speaker
+fields) and narration spans for everything else — including the quote marks themselves, which are the
+outlet's typography, not the speaker's words. A non-empty ``title`` is one narration span of its own
+(``field='title'``). Columns are those of ``spans`` in :mod:`rhetoric.tables`.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+import pandas as pd
+
+from .errors import RhetoricError
+from .quotes import Quote, extract_quotes
+from .speakers import Registry, load_registry
+from .tables import check_table, columns
+from .text import tokenize
+
+__all__ = ["segment_documents", "segment_text", "quotes_table", "QUOTE_COLUMNS"]
+
+#: Columns of :func:`quotes_table` (one row per quote).
+QUOTE_COLUMNS = ["doc_id", "quote_id", "start", "end", "text", "speaker", "speaker_start", "speaker_end",
+                 "speaker_id", "speaker_type", "cue", "stance", "how"]
+
+
+def _n_tokens(text: str) -> int:
+    """Word tokens (with a letter or a digit) of ``text``."""
+    return sum(1 for t in tokenize(text) if any(ch.isalnum() for ch in t.text))
+
+
+def _row(doc_id, field, span_id, voice, start, end, n_tokens, quote: Quote | None = None) -> dict:
+    return {
+        "doc_id": doc_id,
+        "field": field,
+        "span_id": span_id,
+        "voice": voice,
+        "start": start,
+        "end": end,
+        "n_tokens": n_tokens,
+        "speaker": quote.speaker if quote else None,
+        "speaker_start": quote.speaker_start if quote else None,
+        "speaker_end": quote.speaker_end if quote else None,
+        "speaker_id": quote.speaker_id if quote else None,
+        "speaker_type": quote.speaker_type if quote else None,
+        "cue": quote.cue if quote else None,
+        "stance": quote.stance if quote else None,
+    }
+
+
+def segment_text(doc_id: str, text: str, quotes: list[Quote], field: str = "text") -> list[dict]:
+    """Span rows for one string: quotes as given, narration in the gaps (coverage is exact)."""
+    rows: list[dict] = []
+    cursor = 0
+    for quote in sorted(quotes, key=lambda q: q.start):
+        if quote.start < cursor or quote.end > len(text) or quote.end <= quote.start:
+            raise RhetoricError(f"document {doc_id!r}: quote [{quote.start}, {quote.end}) overlaps or "
+                                "leaves the text; quotes must be disjoint spans inside the text")
+        if quote.start > cursor:
+            rows.append(_row(doc_id, field, len(rows), "narration", cursor, quote.start,
+                             _n_tokens(text[cursor:quote.start])))
+        rows.append(_row(doc_id, field, len(rows), "quote", quote.start, quote.end,
+                         _n_tokens(text[quote.start:quote.end]), quote))
+        cursor = quote.end
+    if cursor < len(text):
+        rows.append(_row(doc_id, field, len(rows), "narration", cursor, len(text), _n_tokens(text[cursor:])))
+    return rows
+
+
+def _iter_docs(documents: pd.DataFrame) -> Iterable[tuple[str, str, str]]:
+    if not isinstance(documents, pd.DataFrame):
+        raise RhetoricError("segment_documents expects a documents DataFrame (see rhetoric.tables)")
+    for column in ("doc_id", "text"):
+        if column not in documents.columns:
+            raise RhetoricError(f"documents table has no {column!r} column; load it with rhetoric.corpus.load_corpus")
+    titles = documents["title"] if "title" in documents.columns else [""] * len(documents)
+    for doc_id, title, text in zip(documents["doc_id"], titles, documents["text"]):
+        title = title if isinstance(title, str) else ""
+        text = text if isinstance(text, str) else ""
+        yield str(doc_id), title, text
+
+
+def segment_documents(documents: pd.DataFrame, registry: Registry | None = None) -> pd.DataFrame:
+    """The ``spans`` table of a documents table: quote and narration spans of every ``text`` (and one
+    narration span for every non-empty ``title``)."""
+    registry = registry if registry is not None else load_registry()
+    rows: list[dict] = []
+    for doc_id, title, text in _iter_docs(documents):
+        if title:
+            rows.extend(segment_text(doc_id, title, [], field="title"))
+        quotes, _ = extract_quotes(text, registry)
+        rows.extend(segment_text(doc_id, text, quotes))
+    frame = pd.DataFrame(rows, columns=columns("spans"))
+    for column in ("span_id", "start", "end", "n_tokens"):
+        frame[column] = frame[column].astype("int64")
+    for column in ("speaker_start", "speaker_end"):
+        frame[column] = frame[column].astype("Int64")
+    return check_table(frame, "spans")
+
+
+def quotes_table(documents: pd.DataFrame, registry: Registry | None = None) -> pd.DataFrame:
+    """One row per quote of every document (columns :data:`QUOTE_COLUMNS`), in text order."""
+    registry = registry if registry is not None else load_registry()
+    rows = []
+    for doc_id, _title, text in _iter_docs(documents):
+        quotes, _ = extract_quotes(text, registry)
+        for quote_id, q in enumerate(quotes):
+            rows.append({"doc_id": doc_id, "quote_id": quote_id, **q.to_dict(), "how": q.how})
+    frame = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
+    for column in ("quote_id", "start", "end"):
+        frame[column] = frame[column].astype("int64")
+    for column in ("speaker_start", "speaker_end"):
+        frame[column] = frame[column].astype("Int64")
+    return frame

@@ -1,0 +1,735 @@
+"""Who is speaking: attribution cues, speaker mentions, the speaker registry and cue stance.
+
+Arabic news attributes quotations with a small set of constructions, which this module handles by
+rule (no model, so every decision can be read and fixed):
+
+- verb-subject order, the most common: ``وقال كيم للرئيس الروسي ... إن "..."``;
+- subject-verb order, mostly in headlines: ``كوريا الجنوبية تعرب عن "..."``;
+- a cue after the quote: ``"..."، قال فلان`` / ``"..."، حسبما ذكرت وكالة ...``;
+- source prepositions: ``بحسب`` / ``وفقا لـ`` / ``نقلا عن`` / ``على لسان`` + source;
+- colon introductions and headline lines: ``فلان: «...»``;
+- pronoun or verb-only cues (``وأضاف أن``، ``مضيفا``، ``حيث كتب:``): the speaker is the nearest
+  preceding subject of a speech verb, else a registry speaker named nearby, else the last speaker.
+
+The registry (``lexicons/speakers.yaml``) maps speaker mentions to stable ids and types; unknown
+speakers keep their surface string and get a type from title words (وزير → government ...).
+Cue stance (neutral / endorsing / distancing) comes from ``lexicons/reporting_signals.yaml`` when it
+has verb entries, else from the built-in table below.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import ahocorasick
+import yaml
+
+from .errors import LexiconError
+from .resources import lexicons_dir
+from .text import normalize, normalize_with_offsets
+
+__all__ = [
+    "SPEAKER_TYPES",
+    "Registry",
+    "RegistryEntry",
+    "Mention",
+    "Attribution",
+    "Cue",
+    "load_registry",
+    "speaker_type_from_rules",
+    "cue_lexicon",
+    "DocumentContext",
+]
+
+SPEAKER_TYPES = (
+    "state_media", "government", "military", "party", "opposition", "international_org",
+    "independent_media", "expert", "citizen", "unknown",
+)
+
+#: A word of the original text: letters/digits with their diacritics and tatweel (so لـ is a word).
+WORD_RE = re.compile(r"(?:[^\W_]|[\u064B-\u065F\u0670])+")
+
+
+@lru_cache(maxsize=100_000)
+def norm_word(word: str) -> str:
+    """Normalised form of one word (cached: news text repeats its words)."""
+    return normalize(word)
+
+
+# =========================================================================== registry
+
+
+@dataclass(frozen=True)
+class RegistryEntry:
+    id: str
+    type: str
+    country: str
+    name_en: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A registry alias found in a text: ``text[start:end]`` names ``speaker_id``."""
+
+    start: int
+    end: int
+    speaker_id: str
+
+
+#: Letters that may stand in front of a registry alias as proclitics (و ف ب ل ك and pairs of them).
+_PROCLITICS = frozenset({"", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك"})
+
+
+class Registry:
+    """The speaker registry with a whole-word, clitic-aware alias matcher (Aho-Corasick, O(n))."""
+
+    def __init__(self, entries: list[RegistryEntry], source: str = "<memory>"):
+        self.entries = {e.id: e for e in entries}
+        self.source = source
+        self._automaton = ahocorasick.Automaton()
+        keys: dict[str, str] = {}
+        for entry in entries:
+            for alias in entry.aliases:
+                norm = " ".join(normalize(alias).split())
+                if not norm:
+                    continue
+                keys.setdefault(norm, entry.id)
+                if norm.startswith("ال") and len(norm) > 3:
+                    keys.setdefault("ل" + norm[1:], entry.id)  # ل + ال is written لل
+        for key, sid in keys.items():
+            self._automaton.add_word(key, (len(key), sid))
+        self._alias_ids = keys
+        if keys:
+            self._automaton.make_automaton()
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def get(self, speaker_id: str | None) -> RegistryEntry | None:
+        return self.entries.get(speaker_id) if speaker_id else None
+
+    def find_mentions(self, text: str) -> list[Mention]:
+        """All registry mentions in ``text`` (original offsets), longest first, without overlap."""
+        if not self._alias_ids or not text:
+            return []
+        norm = normalize_with_offsets(text)
+        ntext = norm.text
+        found = []
+        for end_idx, (length, sid) in self._automaton.iter(ntext):
+            start = end_idx - length + 1
+            end = end_idx + 1
+            if end < len(ntext) and (ntext[end].isalnum()):
+                continue
+            j = start
+            while j > 0 and ntext[j - 1].isalpha() and start - j < 3:
+                j -= 1
+            if j > 0 and ntext[j - 1].isalnum():
+                continue
+            if ntext[j:start] not in _PROCLITICS:
+                continue
+            found.append((start, end, sid))
+        found.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
+        taken: list[tuple[int, int]] = []
+        mentions = []
+        for start, end, sid in found:
+            if any(start < b and a < end for a, b in taken):
+                continue
+            taken.append((start, end))
+            o_start, o_end = norm.span(start, end)
+            if ntext[start] == "ل" and ntext[start:start + 2] == "لل":
+                o_start += 1  # the mention starts at the article's lam, after the preposition
+            mentions.append(Mention(o_start, o_end, sid))
+        mentions.sort(key=lambda m: m.start)
+        return mentions
+
+    def lookup(self, surface: str) -> str | None:
+        """Registry id of the longest alias mentioned in ``surface`` (None when none is)."""
+        mentions = self.find_mentions(surface)
+        if not mentions:
+            return None
+        return max(mentions, key=lambda m: (m.end - m.start, -m.start)).speaker_id
+
+
+def _read_registry(path: Path) -> list[RegistryEntry]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LexiconError(f"{path}: speaker registry not found") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise LexiconError(f"{path}{where}: invalid YAML ({getattr(exc, 'problem', exc)})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("speakers"), list):
+        raise LexiconError(f"{path}: expected a mapping with a 'speakers:' list")
+    entries, seen = [], set()
+    for position, item in enumerate(data["speakers"]):
+        where = f"{path}: speakers[{position}]"
+        if not isinstance(item, dict) or not item.get("id"):
+            raise LexiconError(f"{where}: each speaker needs an 'id'")
+        sid = str(item["id"])
+        if sid in seen:
+            raise LexiconError(f"{where}: duplicate speaker id {sid!r}")
+        seen.add(sid)
+        stype = item.get("type", "unknown")
+        if stype not in SPEAKER_TYPES:
+            raise LexiconError(f"{where} ({sid}): type {stype!r} is not one of {', '.join(SPEAKER_TYPES)}")
+        aliases = item.get("aliases") or []
+        if not isinstance(aliases, list) or not all(isinstance(a, (str, int)) for a in aliases):
+            raise LexiconError(f"{where} ({sid}): 'aliases' must be a list of strings")
+        entries.append(RegistryEntry(sid, stype, str(item.get("country", "")), str(item.get("name_en", sid)),
+                                     tuple(str(a) for a in aliases)))
+    return entries
+
+
+@lru_cache(maxsize=8)
+def _load_registry_cached(path: str, mtime: float) -> Registry:
+    return Registry(_read_registry(Path(path)), source=path)
+
+
+def load_registry(path: str | Path | None = None) -> Registry:
+    """The speaker registry (default ``lexicons/speakers.yaml``), cached until the file changes."""
+    path = Path(path) if path else lexicons_dir() / "speakers.yaml"
+    if not path.exists():
+        raise LexiconError(f"{path}: speaker registry not found")
+    return _load_registry_cached(str(path), path.stat().st_mtime)
+
+
+# Title words that type an unknown speaker (checked in this order on the normalised mention).
+_TYPE_RULES: list[tuple[str, tuple[str, ...]]] = [
+    ("state_media", ("وكاله الانباء الرسميه", "التلفزيون الرسمي", "التلفزيون الحكومي", "الاذاعه الرسميه",
+                     "وكاله الانباء الحكوميه", "التلفزيون الوطني")),
+    ("international_org", ("الامم المتحده", "الاممي", "الدولي للصليب", "منظمه الصحه", "الاتحاد الاوروبي",
+                           "مفوضيه", "المفوضيه", "البنك الدولي", "صندوق النقد")),
+    ("military", ("الجيش", "العميد", "اللواء", "العقيد", "المقدم", "الفريق", "المشير", "العسكري", "عسكري",
+                  "القوات المسلحه", "قائد", "القائد", "رئيس الاركان", "الجنرال", "الرائد", "النقيب")),
+    ("party", ("حزب", "الحزب", "جماعه", "الجماعه")),
+    ("opposition", ("المعارضه", "معارض", "المعارض", "جبهه الانقاذ", "الثوار", "المتمردين", "المتمردون")),
+    ("government", ("وزير", "الوزير", "وزاره", "الوزاره", "الرئيس", "رئيس الوزراء", "الحكومه", "حكومه",
+                    "المتحدث باسم", "متحدث باسم", "الناطق باسم", "ناطق باسم", "محافظ", "المحافظ", "السفير",
+                    "سفير", "رئاسه", "الرئاسه", "امير", "الامير", "الملك", "مجلس الوزراء", "البرلمان", "النائب",
+                    "مجلس الشعب", "مجلس الشوري", "وكيل وزاره", "الشرطه", "مدير امن", "مساعد وزير", "الداخليه",
+                    "الخارجيه", "السلطات", "مسؤول", "المسؤول", "مسؤولون", "المسؤولين", "البيت الابيض", "الدوله")),
+    ("expert", ("خبير", "الخبير", "استاذ", "الاستاذ", "محلل", "المحلل", "باحث", "الباحث", "الدكتور", "د",
+                "اكاديمي", "استشاري", "المستشار")),
+    ("independent_media", ("صحيفه", "الصحيفه", "جريده", "الجريده", "قناه", "القناه", "موقع", "الموقع", "مجله",
+                           "المجله", "وكاله", "الوكاله", "شبكه", "مراسل", "مراسلنا", "التلفزيون")),
+    ("citizen", ("مواطن", "المواطن", "مواطنون", "المواطنين", "شاهد", "شهود", "احد السكان", "سكان", "الاهالي",
+                 "اهالي", "متظاهر", "المتظاهرين", "المتظاهرون", "طالب", "طالبه", "سائق", "ام ", "والد", "والده")),
+]
+
+
+def speaker_type_from_rules(surface: str | None) -> str:
+    """Type of an unregistered speaker from its title words (``unknown`` when none applies)."""
+    if not surface:
+        return "unknown"
+    words = " " + " ".join(WORD_RE.findall(normalize(surface))) + " "
+    for stype, keys in _TYPE_RULES:
+        for key in keys:
+            if f" {key.strip()} " in words or (" " in key.strip() and key.strip() in words):
+                return stype
+    return "unknown"
+
+
+# =========================================================================== cues
+
+
+@dataclass(frozen=True)
+class CueEntry:
+    """One cue form: ``role`` is verb (finite speech verb), participle (مضيفا: refers to the clause
+    subject), source (بحسب X: X is the source) or report (نقل: X reports someone)."""
+
+    lemma: str
+    role: str
+    stance: str
+
+
+# lemma, stance, role, forms as usually written (hamza spellings are folded by normalisation).
+_CUE_TABLE: list[tuple[str, str, str, str]] = [
+    ("قال", "neutral", "verb", "قال قالت قالا قالوا يقول تقول يقولان يقولون نقول أقول قلت"),
+    ("قال", "neutral", "participle", "قائلا قائلة قائلين قائلتا"),
+    ("أضاف", "neutral", "verb", "أضاف أضافت أضافوا يضيف تضيف يضيفون"),
+    ("أضاف", "neutral", "participle", "مضيفا مضيفة مضيفين مضيفتا"),
+    ("تابع", "neutral", "verb", "تابع تابعت واستطرد استطرد استطردت أردف أردفت يتابع تتابع"),
+    ("تابع", "neutral", "participle", "متابعا مستطردا مستطردة"),
+    ("ذكر", "neutral", "verb", "ذكر ذكرت ذكروا"),
+    ("ذكر", "neutral", "participle", "ذاكرا ذاكرة"),
+    ("أعلن", "neutral", "verb", "أعلن أعلنت أعلنوا يعلن تعلن"),
+    ("أعلن", "neutral", "participle", "معلنا معلنة"),
+    ("أوضح", "endorsing", "verb", "أوضح أوضحت أوضحوا يوضح توضح"),
+    ("أوضح", "endorsing", "participle", "موضحا موضحة"),
+    ("أشار", "neutral", "verb", "أشار أشارت أشاروا يشير تشير"),
+    ("أشار", "neutral", "participle", "مشيرا مشيرة مشيرين"),
+    ("لفت", "neutral", "verb", "لفت لفتت يلفت تلفت نوه نوهت"),
+    ("لفت", "neutral", "participle", "لافتا لافتة منوها منوهة"),
+    ("كتب", "neutral", "verb", "كتب كتبت يكتب تكتب غرد غردت"),
+    ("صرح", "neutral", "verb", "صرح صرحت صرحوا يصرح تصرح"),
+    ("صرح", "neutral", "participle", "مصرحا مصرحة"),
+    ("أفاد", "neutral", "verb", "أفاد أفادت يفيد تفيد أبلغ أبلغت أخبر أخبرت"),
+    ("أكد", "endorsing", "verb", "أكد أكدت أكدوا يؤكد تؤكد يؤكدون"),
+    ("أكد", "endorsing", "participle", "مؤكدا مؤكدة مؤكدين"),
+    ("شدد", "endorsing", "verb", "شدد شددت يشدد تشدد"),
+    ("شدد", "endorsing", "participle", "مشددا مشددة"),
+    ("كشف", "endorsing", "verb", "كشف كشفت يكشف تكشف"),
+    ("كشف", "endorsing", "participle", "كاشفا كاشفة"),
+    ("بين", "endorsing", "verb", "بينت يبين"),
+    ("بين", "endorsing", "participle", "مبينا مبينة"),
+    ("اعترف", "endorsing", "verb", "اعترف اعترفت يعترف تعترف"),
+    ("اعترف", "endorsing", "participle", "معترفا معترفة"),
+    ("تعهد", "neutral", "verb", "تعهد تعهدت يتعهد تتعهد تعهدوا"),
+    ("أعرب", "neutral", "verb", "أعرب أعربت أعربوا يعرب تعرب يعربون"),
+    ("أعرب", "neutral", "participle", "معربا معربة"),
+    ("اعتبر", "neutral", "verb", "اعتبر اعتبرت اعتبروا يعتبر تعتبر رأى رأت يرى ترى"),
+    ("اعتبر", "neutral", "participle", "معتبرا معتبرة"),
+    ("وصف", "neutral", "verb", "وصف وصفت وصفوا يصف تصف"),
+    ("وصف", "neutral", "participle", "واصفا واصفة"),
+    ("نفى", "neutral", "verb", "نفى نفت نفوا ينفي تنفي"),
+    ("نفى", "neutral", "participle", "نافيا نافية"),
+    ("حذر", "neutral", "verb", "حذر حذرت حذروا يحذر تحذر"),
+    ("حذر", "neutral", "participle", "محذرا محذرة"),
+    ("دعا", "neutral", "verb", "دعا دعت دعوا يدعو تدعو طالب طالبت طالبوا يطالب تطالب ناشد ناشدت"),
+    ("دعا", "neutral", "participle", "داعيا داعية مطالبا مطالبة"),
+    ("تساءل", "neutral", "verb", "تساءل تساءلت يتساءل تتساءل"),
+    ("تساءل", "neutral", "participle", "متسائلا متسائلة"),
+    ("انتقد", "neutral", "verb", "انتقد انتقدت يتنقد اتهم اتهمت يتهم تتهم هدد هددت توعد توعدت"),
+    ("انتقد", "neutral", "participle", "منتقدا متهما مهددا"),
+    ("أجاب", "neutral", "verb", "أجاب أجابت رد ردت يرد ترد علق علقت يعلق تعلق"),
+    ("أجاب", "neutral", "participle", "مجيبا معلقا معلقة"),
+    ("هتف", "neutral", "verb", "هتف هتفوا يهتفون رددوا يرددون ردد"),
+    ("هتف", "neutral", "participle", "هاتفين مرددين"),
+    ("أبدى", "neutral", "verb", "أبدى أبدت يبدي تبدي"),
+    ("اختتم", "neutral", "verb", "اختتم اختتمت ختم ختمت"),
+    ("زعم", "distancing", "verb", "زعم زعمت زعموا يزعم تزعم يزعمون"),
+    ("زعم", "distancing", "participle", "زاعما زاعمة"),
+    ("ادعى", "distancing", "verb", "ادعى ادعت ادعوا يدعي تدعي"),
+    ("ادعى", "distancing", "participle", "مدعيا مدعية"),
+    ("نقل", "neutral", "report", "نقل نقلت نقلوا تنقل ينقل"),
+    ("بحسب", "neutral", "source", "بحسب حسب حسبما وفقا وفق طبقا نقلا"),
+]
+
+#: Words that may precede a cue and belong to it (كما قال، حسبما ذكرت، على حد قوله ...).
+_CUE_PARTICLES = frozenset(normalize(w) for w in "كما حسبما بحسب حسب وفق وفقا لما طبقا ما فيما".split())
+
+
+@lru_cache(maxsize=1)
+def cue_lexicon() -> dict[str, CueEntry]:
+    """Normalised cue form -> entry (stances from reporting_signals.yaml when it lists verbs)."""
+    stances = _reporting_signal_stances()
+    table: dict[str, CueEntry] = {}
+    for lemma, stance, role, forms in _CUE_TABLE:
+        for form in forms.split():
+            key = normalize(form)
+            stance_here = stances.get(key, stances.get(normalize(lemma), stance))
+            table.setdefault(key, CueEntry(lemma, role, stance_here))
+    return table
+
+
+def _reporting_signal_stances() -> dict[str, str]:
+    """``{normalised form: stance}`` from lexicons/reporting_signals.yaml, when that file exists.
+
+    Entries with a ``stance`` field, or in categories verb_neutral / verb_endorsing / verb_distancing,
+    override the built-in stance of the same form (the lexicon is the reviewed source)."""
+    path = lexicons_dir() / "reporting_signals.yaml"
+    if not path.exists():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, OSError):
+        return {}
+    entries = data.get("entries", []) if isinstance(data, dict) else []
+    out: dict[str, str] = {}
+    for item in entries if isinstance(entries, list) else []:
+        if not isinstance(item, dict):
+            continue
+        stance = item.get("stance")
+        category = str(item.get("category", ""))
+        if not stance and category.startswith("verb_"):
+            stance = category[len("verb_"):]
+        if stance not in ("neutral", "endorsing", "distancing"):
+            continue
+        terms = [item.get("term")] + list(item.get("variants", []) or []) + list(item.get("forms", []) or [])
+        for term in terms:
+            if isinstance(term, str) and term.strip() and " " not in term.strip():
+                out.setdefault(normalize(term.strip()), stance)
+    return out
+
+
+def _strip_conj(word: str) -> str:
+    """A normalised word without a leading و / ف conjunction."""
+    return word[1:] if len(word) > 2 and word[0] in "وف" else word
+
+
+def lookup_cue(word_norm: str) -> CueEntry | None:
+    """The cue entry of one normalised word, with or without a leading و / ف."""
+    lex = cue_lexicon()
+    entry = lex.get(word_norm)
+    if entry is None and len(word_norm) > 2 and word_norm[0] in "وف":
+        entry = lex.get(word_norm[1:])
+    return entry
+
+
+# =========================================================================== attribution
+
+
+@dataclass(frozen=True)
+class Cue:
+    """An attribution cue found in the text: ``text[start:end]`` is the cue as written."""
+
+    start: int
+    end: int
+    surface: str
+    lemma: str
+    role: str
+    stance: str
+    word_index: int
+
+
+@dataclass
+class Attribution:
+    speaker: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker_id: str | None = None
+    speaker_type: str | None = None
+    cue: str | None = None
+    stance: str | None = None
+
+
+#: Words that end a speaker noun phrase (normalised).
+_NP_STOP = frozenset(
+    normalize(w)
+    for w in (
+        "أن إن ان انه أنه إنه انها أنها بأن بان بانه بأنه لأن أنّ إنّ أنهم انهم إنهم "
+        "في فى من إلى الى على علي عن خلال أمام عبر مع حول بعد قبل منذ عقب أثناء اثناء لدى لدي حيث "
+        "الذي التي الذين اللذين اللتين يوم اليوم أمس امس صباح مساء ليلة ظهر عصر فجر الاثنين الثلاثاء الأربعاء "
+        "الخميس الجمعة السبت الأحد قوله قولها تصريح تصريحات بيان كلمة حديث مؤتمر اليوم أيضا ايضا كذلك بدوره "
+        "بدورها قد لقد ل لـ ب و ف كما وكما ما بما ردا تعليقا إنه لكن ولكن غير رغم بينما فيما أو ثم هذا هذه "
+        "ذلك تلك هو هي هم بل إذ اذ إذا اذا عندما حين لما ليس لا لم لن إلا الا سوف مشيرا مؤكدا مضيفا "
+    ).split()
+)
+#: Leading words to skip before a subject that precedes its verb (و قد كما ...).
+_PRE_SKIP = frozenset(normalize(w) for w in "و ف ثم كما فيما بينما حيث قد وقد فقد لقد لكن ولكن بل إذ أما وأما".split())
+#: Words that start a prepositional phrase: a clause that starts with one has no subject before its verb.
+_PREPOSITIONS = frozenset(normalize(w) for w in (
+    "في فى من على علي عن إلى الى خلال بعد قبل مع عبر أمام حول منذ عقب وفي ومن وعلى وعن وخلال وبعد ومع وعبر "
+    "وفى وأمام بدوره وبدوره بدورها وبدورها بالمقابل وبالمقابل كذلك وكذلك أيضا وأيضا هذا وهذا ذلك ولذلك لذلك "
+    "إلا والا وإلا ولم لم ولا لا ما وما إنه انه إن ان أن".split()))
+#: Pronoun phrases that point back to the last speaker (من جانبه ...): no subject in them.
+_PRONOUN_HEADS = frozenset(normalize(w) for w in "جانبه جانبها جهته جهتها ناحيته ناحيتها بدوره بدورها".split())
+#: Nouns that, with ل in front (لوكالة), start a prepositional phrase after the speaker.
+_MEDIA_NOUNS = frozenset(normalize(w) for w in (
+    "وكالة صحيفة جريدة قناة موقع شبكة برنامج مجلة تلفزيون إذاعة الصحفيين للصحفيين مراسل".split()))
+_TERMINATORS = ".!?؟"
+#: Quote marks that may stand inside a speaker noun phrase around a marked name (موقع "KCNA Watch").
+_NAME_MARKS = "\"'«»“”„″‘’"
+
+
+class DocumentContext:
+    """Per-document indexes the attribution rules share: words, paragraphs, registry mentions,
+    quote spans (mentions inside quotes never name a speaker), and the speakers seen so far."""
+
+    def __init__(self, text: str, registry: Registry, marked_spans: list[tuple[int, int]]):
+        self.text = text
+        self.registry = registry
+        self.words = [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
+        self.word_starts = [s for s, _ in self.words]
+        self.norms = [norm_word(text[s:e]) for s, e in self.words]
+        self.marked_spans = sorted(marked_spans)
+        self._marked_starts = [s for s, _ in self.marked_spans]
+        self._all_mentions = registry.find_mentions(text)
+        self.paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+        self.last: Attribution | None = None
+        self.set_quotes(marked_spans)
+
+    def set_quotes(self, quote_spans: list[tuple[int, int]]) -> None:
+        """Declare which marked spans are quotes: registry mentions inside them name no speaker."""
+        self.quote_spans = sorted(quote_spans)
+        self._quote_starts = [s for s, _ in self.quote_spans]
+        self.mentions = [m for m in self._all_mentions if not self.inside_quote(m.start, m.end)]
+        self._mention_starts = [m.start for m in self.mentions]
+
+    # ----------------------------------------------------------------- small helpers
+    def inside_quote(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self._quote_starts, start) - 1
+        return i >= 0 and self.quote_spans[i][0] <= start and end <= self.quote_spans[i][1]
+
+    def inside_marks(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self._marked_starts, start) - 1
+        return i >= 0 and self.marked_spans[i][0] <= start and end <= self.marked_spans[i][1]
+
+    def paragraph_bounds(self, pos: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.paragraph_starts, pos) - 1
+        start = self.paragraph_starts[max(i, 0)]
+        end = self.paragraph_starts[i + 1] - 1 if i + 1 < len(self.paragraph_starts) else len(self.text)
+        return start, end
+
+    def word_range(self, lo: int, hi: int) -> range:
+        """Indexes of the words that lie entirely in ``[lo, hi)``."""
+        i = bisect.bisect_left(self.word_starts, lo)
+        j = i
+        while j < len(self.words) and self.words[j][1] <= hi:
+            j += 1
+        return range(i, j)
+
+    def gap(self, i: int) -> str:
+        """The text between word ``i`` and word ``i + 1`` (punctuation, space, marks)."""
+        end = self.words[i][1]
+        nxt = self.words[i + 1][0] if i + 1 < len(self.words) else len(self.text)
+        return self.text[end:nxt]
+
+    def clause_start(self, lo: int, pos: int) -> int:
+        """Start of the sentence that contains ``pos`` (not before ``lo``): after the last
+        terminator outside quotes."""
+        k = pos
+        while k > lo:
+            ch = self.text[k - 1]
+            if ch in _TERMINATORS and not self.inside_marks(k - 1, k) and not self._is_number_dot(k - 1):
+                break
+            k -= 1
+        return k
+
+    def _is_number_dot(self, i: int) -> bool:
+        t = self.text
+        return t[i] == "." and 0 < i < len(t) - 1 and t[i - 1].isdigit() and t[i + 1].isdigit()
+
+    # ----------------------------------------------------------------- cues
+    def cue_at(self, i: int) -> Cue | None:
+        """The cue that word ``i`` is, with its particle (حسبما ذكرت، كما قال) when one precedes."""
+        entry = lookup_cue(self.norms[i])
+        if entry is None:
+            return None
+        if entry.role == "source" and self.norms[i] in ("حسب", "بحسب", "حسبما") and i + 1 < len(self.words):
+            nxt = lookup_cue(self.norms[i + 1])
+            if nxt is not None and nxt.role in ("verb", "report") and not self.gap(i).strip():
+                return None  # حسبما ذكرت: the verb after it carries the cue
+        start = self.words[i][0]
+        if self.norms[i] not in cue_lexicon():
+            start += 1  # the cue as written, without its conjunction (وأعلنت -> أعلنت)
+        if entry.role in ("verb", "report") and i > 0 and self.norms[i - 1] in _CUE_PARTICLES:
+            if not self.gap(i - 1).strip():
+                start = self.words[i - 1][0]
+                if i > 1 and self.norms[i - 2] == "ب" + self.norms[i - 1] and not self.gap(i - 2).strip():
+                    start = self.words[i - 2][0]
+        if entry.role == "source" and self.norms[i] in ("وفقا", "وفق", "طبقا", "نقلا") and i + 1 < len(self.words):
+            nxt = self.norms[i + 1]
+            if nxt not in ("ل", "لما", "عن") and not nxt.startswith("ل") and nxt != "عن":
+                if not (self.norms[i] == "نقلا" and nxt == "عن"):
+                    return None  # وفقا needs لـ / نقلا needs عن to be a source cue
+        end = self.words[i][1]
+        return Cue(start, end, self.text[start:end], entry.lemma, entry.role, entry.stance, i)
+
+    def cue_before(self, lo: int, pos: int) -> Cue | None:
+        """The attribution cue of a quote opening at ``pos``: the nearest speech verb of the clause
+        before it (a source preposition only when no verb is there)."""
+        fallback = None
+        for i in reversed(self.word_range(lo, pos)):
+            cue = self.cue_at(i)
+            if cue is None:
+                continue
+            if cue.role == "source":
+                fallback = fallback or cue
+                continue
+            return cue
+        return fallback
+
+    def cue_after(self, pos: int, hi: int) -> Cue | None:
+        """A cue right after a quote closing at ``pos`` (``"..."، قال فلان`` / ``"..."، حسبما ذكرت X``)."""
+        between = self.text[pos:hi]
+        rng = self.word_range(pos, hi)
+        if not rng:
+            return None
+        first = rng[0]
+        lead = self.text[pos:self.words[first][0]]
+        if any(ch in _TERMINATORS for ch in lead) or "\n" in lead:
+            return None
+        for i in rng[:4]:
+            if i > first and any(ch in _TERMINATORS + "\n" for ch in self.gap(i - 1)):
+                return None
+            cue = self.cue_at(i)
+            if cue is not None:
+                return cue
+            if self.norms[i] not in _CUE_PARTICLES and self.norms[i] not in ("على", "علي", "حد", "و", "ف"):
+                return None
+        del between
+        return None
+
+    # ----------------------------------------------------------------- speaker noun phrases
+    def _np_after(self, i: int, hi: int) -> tuple[int, int] | None:
+        """Word range [a, b) of the noun phrase right after word ``i`` (the subject of a VS clause)."""
+        if i + 1 >= len(self.words) or self.words[i + 1][1] > hi:
+            return None
+        if self.gap(i).strip(" \u200f\u200e\xa0\t"):
+            return None  # punctuation or a quote mark right after the cue: no subject there
+        j = i + 1
+        b = j
+        while j < len(self.words) and self.words[j][1] <= hi and j - (i + 1) < 9:
+            w = self.norms[j]
+            if w in _NP_STOP or self._starts_pp(w) or lookup_cue(w) is not None and j > i + 1:
+                break
+            if j == i + 1 and lookup_cue(w) is not None:
+                break
+            b = j + 1
+            if self.gap(j).strip(" \u200f\u200e\xa0\t-–" + _NAME_MARKS):
+                break
+            j += 1
+        return (i + 1, b) if b > i + 1 else None
+
+    @staticmethod
+    def _starts_pp(w: str) -> bool:
+        """Word that starts a prepositional phrase after a name (للرئيس، لـ، لوكالة، بدعمه)."""
+        if w.startswith("لل") or w == "ل":
+            return True
+        if w.startswith("ل") and w[1:] in _MEDIA_NOUNS:
+            return True
+        if w.startswith("ب") and len(w) >= 4 and w.endswith(("ه", "ها", "هم", "هما")) and not w.startswith("باسم"):
+            return True
+        return False
+
+    def _np_before(self, i: int, lo: int) -> tuple[int, int] | None:
+        """Word range of a subject written before its verb (``كوريا الجنوبية تعرب``)."""
+        start = self.clause_start(lo, self.words[i][0])
+        a = i
+        while a > 0 and self.words[a - 1][0] >= start:
+            if self.gap(a - 1).strip(" \u200f\u200e\xa0\t"):
+                break  # a comma / colon / mark separates it from the verb
+            a -= 1
+        while a < i and self.norms[a] in _PRE_SKIP:
+            a += 1
+        if a >= i or i - a > 6:
+            return None
+        if self.norms[a] in _PREPOSITIONS or any(self.norms[k] in _PRONOUN_HEADS for k in range(a, i)):
+            return None
+        if any(lookup_cue(self.norms[k]) is not None for k in range(a, i)):
+            return None
+        return a, i
+
+    def _surface(self, a: int, b: int) -> tuple[int, int]:
+        """Offsets of words [a, b), without a leading conjunction و that is not part of a name."""
+        start, end = self.words[a][0], self.words[b - 1][1]
+        first = self.norms[a]
+        if len(first) > 3 and first[0] == "و" and first[1:3] == "ال":
+            start += 1
+        return start, end
+
+    def _speaker(self, start: int, end: int, cue: Cue) -> Attribution:
+        text = self.text[start:end]
+        sid = None
+        best = None
+        for m in self.mentions_in(start, end):
+            if best is None or (m.end - m.start) > (best.end - best.start):
+                best = m
+        if best is not None:
+            sid = best.speaker_id
+        entry = self.registry.get(sid)
+        stype = entry.type if entry else speaker_type_from_rules(text)
+        return Attribution(text, start, end, sid, stype, cue.surface, cue.stance)
+
+    def mentions_in(self, start: int, end: int) -> list[Mention]:
+        i = bisect.bisect_left(self._mention_starts, start)
+        out = []
+        while i < len(self.mentions) and self.mentions[i].start < end:
+            if self.mentions[i].end <= end:
+                out.append(self.mentions[i])
+            i += 1
+        return out
+
+    def subject_of(self, cue: Cue, lo: int, hi: int) -> tuple[int, int] | None:
+        """Offsets of the explicit subject of ``cue`` (None for a pronoun / participle cue)."""
+        i = cue.word_index
+        if cue.role == "participle":
+            return None
+        if cue.role == "report":
+            # نقلت وكالة X عن المتحدث Y (قوله): the quoted speaker is after عن; عنه -> context.
+            for k in self.word_range(self.words[i][1], hi):
+                if self.norms[k] in ("عنه", "عنها", "عنهم"):
+                    return None
+                if self.norms[k] == "عن":
+                    np = self._np_after(k, hi)
+                    return self._surface(*np) if np else None
+            np = self._np_after(i, hi)
+            return self._surface(*np) if np else None
+        if cue.role == "source":
+            k = i
+            if self.norms[k] in ("وفقا", "وفق", "طبقا", "نقلا") and k + 1 < len(self.words):
+                if self.norms[k + 1] in ("ل", "عن", "لما"):
+                    k += 1
+                elif self.norms[k + 1].startswith("ل"):
+                    # وفقا لوكالة X: the source starts inside the word, after its ل
+                    a, b = k + 1, k + 2
+                    np = self._np_after(k + 1, hi)
+                    if np:
+                        b = np[1]
+                    start, end = self.words[a][0] + 1, self.words[b - 1][1]
+                    return start, end
+            if k + 1 < len(self.words) and self.norms[k + 1] in ("ما", "لما"):
+                k += 1
+                nxt = self.cue_at(k + 1) if k + 1 < len(self.words) else None
+                if nxt is not None and nxt.role in ("verb", "report"):
+                    return self.subject_of(nxt, lo, hi)
+                return None  # بحسب ما ورد: no named source
+            np = self._np_after(k, hi)
+            return self._surface(*np) if np else None
+        np = self._np_after(i, hi)
+        if np:
+            return self._surface(*np)
+        np = self._np_before(i, lo)
+        if np:
+            return self._surface(*np)
+        return None
+
+    def attribute(self, cue: Cue, lo: int, hi: int) -> Attribution:
+        """Speaker of ``cue``: its explicit subject, else resolved from context."""
+        span = self.subject_of(cue, lo, hi)
+        if span is not None:
+            att = self._speaker(span[0], span[1], cue)
+        else:
+            att = self.resolve(cue.start, lo, prefer_subjects=cue.role == "participle")
+            att.cue, att.stance = cue.surface, cue.stance
+        return att
+
+    def resolve(self, pos: int, lo: int, prefer_subjects: bool = False) -> Attribution:
+        """Speaker of a pronoun / verb-only cue at ``pos``: nearest subject of a speech verb or
+        registry speaker in the same sentence, then in the two paragraphs before, then the last speaker."""
+        para_start, _ = self.paragraph_bounds(pos)
+        sentence_start = self.clause_start(para_start, pos)
+        best = self._nearest_candidate(sentence_start, pos, prefer_subjects, allow_mentions=True)
+        if best is None:
+            prev_para = self.paragraph_bounds(max(para_start - 1, 0))[0] if para_start > 0 else para_start
+            prev_para = self.paragraph_bounds(max(prev_para - 1, 0))[0] if prev_para > 0 else prev_para
+            best = self._nearest_candidate(max(prev_para, pos - 1500), sentence_start, True, allow_mentions=False)
+        if best is not None:
+            return best
+        if self.last is not None and self.last.speaker:
+            return Attribution(self.last.speaker, self.last.speaker_start, self.last.speaker_end,
+                               self.last.speaker_id, self.last.speaker_type)
+        return Attribution()
+
+    def _nearest_candidate(self, lo: int, hi: int, prefer_subjects: bool, allow_mentions: bool) -> Attribution | None:
+        subject = None
+        for i in reversed(self.word_range(lo, hi)):
+            if self.inside_quote(*self.words[i]):
+                continue
+            cue = self.cue_at(i)
+            if cue is None or cue.role in ("participle", "source"):
+                continue
+            span = self.subject_of(cue, self.clause_start(lo, cue.start), hi)
+            if span is not None and not self.inside_quote(*span):
+                subject = self._speaker(span[0], span[1], cue)
+                subject.cue = subject.stance = None
+                break
+        mention = None
+        if allow_mentions:
+            inside = [m for m in self.mentions_in(lo, hi)]
+            if inside:
+                m = inside[-1]
+                entry = self.registry.get(m.speaker_id)
+                mention = Attribution(self.text[m.start:m.end], m.start, m.end, m.speaker_id,
+                                      entry.type if entry else "unknown")
+        if subject and mention:
+            if prefer_subjects:
+                return subject
+            return mention if mention.speaker_start >= subject.speaker_start else subject
+        return subject or mention
