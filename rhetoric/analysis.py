@@ -122,7 +122,7 @@ def run_stages(documents: pd.DataFrame, lexicons: list, model: Any, explain_top:
     Returns ``(spans, matches, predictions)``. Documents are independent here, so an engine can run
     this on chunks of a corpus in parallel and concatenate the results (see :mod:`rhetoric.engines`).
     """
-    from .lexicon import Matcher
+    from .match import Matcher
     from .segment import segment_documents
 
     spans = segment_documents(documents)
@@ -181,6 +181,28 @@ def load_lexicon_set(lexicons: Any) -> list:
     return items
 
 
+def naming_matcher(pairs: Any = None):
+    """A Matcher whose entries are the terms of the naming pairs (category ``"<pair_id>:<side>"``),
+    and the tidy pairs table (:func:`rhetoric.lexicon.load_naming_pairs`)."""
+    import hashlib
+
+    from .lexicon import Entry, Lexicon, load_naming_pairs
+    from .match import Matcher
+
+    table = pairs if isinstance(pairs, pd.DataFrame) else load_naming_pairs(pairs)
+    entries, seen = [], set()
+    for row in table.sort_values(["pair_id", "side", "term"]).itertuples(index=False):
+        key = (row.pair_id, row.side, normalize(row.term))
+        if key in seen:
+            continue
+        seen.add(key)
+        entries.append(Entry(id=f"{row.pair_id}:{row.side}:{len(entries)}", term=row.term,
+                             category=f"{row.pair_id}:{row.side}"))
+    digest = hashlib.sha256(table.to_csv(index=False).encode("utf-8")).hexdigest()[:12]
+    lexicon = Lexicon(name="naming_pairs", version="1", kind="naming_pairs", version_hash=digest, entries=entries)
+    return Matcher([lexicon]), table
+
+
 # --------------------------------------------------------------------------- comparisons
 
 
@@ -234,7 +256,7 @@ class Analysis:
         if "voice_p" in preds.columns:
             preds = preds.drop(columns="voice_p")
         pred = preds.groupby(span_keys, sort=True, dropna=False).agg(
-            n_units=("unit_id", "size"), sum_prob=("prob", "sum"), n_flagged=("label", "sum")
+            n_units=("prob", "count"), sum_prob=("prob", "sum"), n_flagged=("label", "sum")
         )
         table = pd.concat([tokens, hits, pred], axis=1).fillna(0).reset_index()
         return table
@@ -470,8 +492,6 @@ class Analysis:
         """For each naming pair (lexicons/naming_pairs.yaml), each group's preference for variant A.
         Columns: group keys, ``pair_id``, ``label_a``, ``label_b``, ``n_a``, ``n_b``, ``n_docs``,
         ``n_tokens``, ``n_hits`` (= n_a + n_b), ``share_a`` with ``share_ci_low/high`` (article bootstrap)."""
-        from .lexicon import naming_matcher
-
         by = [by] if isinstance(by, str) else list(by)
         matcher, pair_table = naming_matcher(pairs)
         hits = matcher.match_documents(self.documents)
