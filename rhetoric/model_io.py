@@ -1,0 +1,176 @@
+"""Saving and loading classifiers: skops files (never pickle) with a JSON model card beside them.
+
+``save_model(model, "m.skops", card)`` writes ``m.skops`` (compressed) and ``m.card.json``.
+``load_model("m.skops")`` reads the file's type list FIRST and refuses anything outside
+:data:`TRUSTED_TYPES` — the exact types a :class:`~rhetoric.classify.FramingClassifier` is made of —
+so a file that is not ours, is corrupt, or smuggles in another type fails with a
+:class:`~rhetoric.errors.ModelError` before any object is built. ``trust=True`` is never used.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import warnings
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .errors import ModelError
+from .resources import project_path
+
+__all__ = ["TRUSTED_TYPES", "save_model", "load_model", "load_card", "card_path", "default_model_path",
+           "library_versions"]
+
+#: Every non-builtin type a fitted FramingClassifier contains. Loading refuses anything else.
+TRUSTED_TYPES: tuple[str, ...] = (
+    "rhetoric.classify.FramingClassifier",
+    "rhetoric.classify.LexiconCounts",
+    "rhetoric.text.normalize",
+    "sklearn.compose._column_transformer.ColumnTransformer",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.multiclass.OneVsRestClassifier",
+    "sklearn.pipeline.Pipeline",
+    "sklearn.preprocessing._encoders.OneHotEncoder",
+    "sklearn.preprocessing._label.LabelBinarizer",
+    "numpy.float32",
+    "numpy.float64",
+    "numpy.int64",
+    "numpy.dtype",
+    "builtins.slice",
+)
+
+CARD_SUFFIX = ".card.json"
+
+
+def card_path(model_path: str | Path) -> Path:
+    """``MODEL.skops`` -> ``MODEL.card.json`` (the card sits beside the model)."""
+    path = Path(model_path)
+    stem = path.name[: -len(".skops")] if path.name.endswith(".skops") else path.name
+    return path.with_name(stem + CARD_SUFFIX)
+
+
+def default_model_path() -> Path:
+    return project_path("data", "models", "default.skops")
+
+
+def library_versions() -> dict[str, str]:
+    import numpy
+    import pandas
+    import scipy
+    import skops
+    import sklearn
+
+    from . import __version__
+
+    return {"python": platform.python_version(), "rhetoric": __version__, "scikit-learn": sklearn.__version__,
+            "skops": skops.__version__, "numpy": numpy.__version__, "scipy": scipy.__version__,
+            "pandas": pandas.__version__}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def save_model(model, path: str | Path, card: dict[str, Any] | None = None) -> Path:
+    """Write ``model`` as a compressed skops file and its model card; returns the card's path.
+
+    ``card`` holds what only the caller knows (training data, dev metrics, settings); the model's
+    own facts (task, features, thresholds, CV figures, versions, file hash) are added here.
+    """
+    import skops.io as sio
+
+    from .classify import FramingClassifier
+
+    if not isinstance(model, FramingClassifier) or not hasattr(model, "pipeline_"):
+        raise ModelError("only a fitted rhetoric FramingClassifier can be saved")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sio.dump(model, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    full = dict(card or {})
+    full.update(model_facts(model))
+    full.update({
+        "format": "rhetoric-model-card/1",
+        "model_file": path.name,
+        "model_sha256": _sha256(path),
+        "model_bytes": path.stat().st_size,
+        "library_versions": library_versions(),
+        "created_utc": full.get("created_utc") or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    })
+    target = card_path(path)
+    target.write_text(json.dumps(full, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return target
+
+
+def model_facts(model) -> dict[str, Any]:
+    """What the fitted model itself says about its task, features, thresholds and CV figures."""
+    facts: dict[str, Any] = {
+        "task": model.task,
+        "classes": [str(c) for c in model.classes_],
+        "n_train": model.n_train_,
+        "features": {
+            "char_ngrams": list(model.char_ngrams) if model.char_ngrams else None,
+            "word_ngrams": list(model.word_ngrams) if model.word_ngrams else None,
+            "lexicon_categories": model.use_lexicon_,
+            "content_type": model.content_types_,
+            "n_features": int(len(model.feature_names())),
+        },
+        "lexicon_version": model.lexicon_version_,
+        "settings": {k: (list(v) if isinstance(v, tuple) else v) for k, v in sorted(model.get_params().items())},
+        "seed": model.random_state,
+        "cv": dict(model.cv_metrics_, folds=model.cv),
+    }
+    if model.task == "binary":
+        facts["threshold"] = model.threshold_
+    else:
+        facts["thresholds"] = {str(c): float(t) for c, t in zip(model.classes_, model.thresholds_)}
+        facts["skipped_classes"] = model.skipped_classes_
+    return facts
+
+
+def load_model(path: str | Path):
+    """Load a FramingClassifier saved by :func:`save_model`, refusing untrusted or foreign files."""
+    import skops.io as sio
+
+    from .classify import FramingClassifier, lexicon_version
+
+    path = Path(path)
+    if not path.is_file():
+        raise ModelError(f"{path}: no such model file")
+    if not zipfile.is_zipfile(path):
+        raise ModelError(f"{path}: not a skops model file (rhetoric models are .skops files written by `rhetoric train`)")
+    try:
+        found = sio.get_untrusted_types(file=path)
+    except Exception as exc:  # skops raises several types for a damaged archive
+        raise ModelError(f"{path}: not a readable skops model file ({type(exc).__name__}: {exc})") from None
+    untrusted = sorted(set(found) - set(TRUSTED_TYPES))
+    if untrusted:
+        raise ModelError(f"{path}: refusing to load: it contains types rhetoric does not trust: {', '.join(untrusted)}")
+    try:
+        model = sio.load(path, trusted=list(TRUSTED_TYPES))
+    except Exception as exc:
+        raise ModelError(f"{path}: corrupt or unreadable skops model file ({type(exc).__name__}: {exc})") from None
+    if not isinstance(model, FramingClassifier) or not hasattr(model, "pipeline_"):
+        raise ModelError(f"{path}: the file holds a {type(model).__name__}, not a fitted rhetoric FramingClassifier")
+    if model.use_lexicon_ and lexicon_version() != model.lexicon_version_:
+        warnings.warn(f"{path}: trained with lexicons {model.lexicon_version_}, the lexicons now are "
+                      f"{lexicon_version()}; lexicon features may have shifted", stacklevel=2)
+    return model
+
+
+def load_card(model_path: str | Path) -> dict[str, Any]:
+    """The model card beside ``model_path`` ({} when there is none)."""
+    target = card_path(model_path)
+    if not target.is_file():
+        return {}
+    try:
+        return json.loads(target.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ModelError(f"{target}: not a valid model card ({exc})") from None
