@@ -23,6 +23,7 @@ Offsets are Python string indices into the ORIGINAL text; quote spans exclude th
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from .speakers import (
@@ -48,8 +49,8 @@ __all__ = [
     "classify_marked",
 ]
 
-#: Kinds of marked text that is not a quotation.
-OTHER_KINDS = ("name", "title", "scare", "term")
+#: Kinds of marked text that is not a quotation (``other``: numbers set in marks, inner spans of a quote).
+OTHER_KINDS = ("name", "title", "platform", "term", "scare", "other")
 
 
 @dataclass
@@ -136,6 +137,7 @@ _FAMILY = {
 _AS_OPEN = {"O": 0.0, "A": 0.3, "W": 1.0, "C": 3.0}
 _AS_CLOSE = {"C": 0.0, "W": 0.0, "A": 0.3, "O": 3.0}
 _SHAPE_PENALTY = 1.0  # a directional mark used against its shape (reversed “ ” / » «)
+_NEST_COST = 0.5  # an opener-like mark inside a quote opens a nested span of the same family
 
 _OPEN_PUNCT = set("([{:،,؛;-–—/…") | set(_MARKS) | {"\u00a0"}
 _CLOSE_PUNCT = set(".,،:;؛!?؟)]}…-–—") | set(_MARKS)
@@ -177,47 +179,50 @@ def _role(text: str, start: int, end: int, lo: int, hi: int) -> str:
 def _pair_family(marks: list[tuple[int, int, str | None, str]], family: str):
     """Viterbi pairing of one family's marks in one paragraph.
 
-    ``marks`` are (start, end, shape, role). Returns (pairs, unclosed_open_index or None, skipped)."""
+    ``marks`` are (start, end, shape, role). States: 0 outside, 1 inside a quote, 2 inside a quote
+    nested in a quote of the same family (``"... "title" ..."``). Returns (pairs, nested_pairs,
+    unclosed_open_index or None, skipped)."""
     skip, end_open, _ = _FAMILY[family]
     inf = float("inf")
-    n = len(marks)
-    # cost[state], back[i][state] = (previous state, action)
-    cost = [0.0, inf]
-    back: list[tuple[tuple[int, str], tuple[int, str]]] = []
+    cost = [0.0, inf, inf]
+    back: list[list[tuple[int, str]]] = []
     for _start, _end, shape, role in marks:
         as_open = _AS_OPEN[role] + (_SHAPE_PENALTY if shape == "close" else 0.0)
         as_close = _AS_CLOSE[role] + (_SHAPE_PENALTY if shape == "open" else 0.0)
-        new = [inf, inf]
-        bp: list[tuple[int, str]] = [(0, "skip"), (1, "skip")]
-        # to state 0 (outside): skip while outside, or close while inside
-        if cost[0] + skip <= cost[1] + as_close:
-            new[0], bp[0] = cost[0] + skip, (0, "skip")
-        else:
-            new[0], bp[0] = cost[1] + as_close, (1, "close")
-        # to state 1 (inside): open while outside, or skip while inside
-        if cost[0] + as_open <= cost[1] + skip:
-            new[1], bp[1] = cost[0] + as_open, (0, "open")
-        else:
-            new[1], bp[1] = cost[1] + skip, (1, "skip")
-        cost = new
-        back.append((bp[0], bp[1]))
-    state = 0 if cost[0] <= cost[1] + end_open else 1
-    actions = [""] * n
-    for i in range(n - 1, -1, -1):
+        nest = as_open + _NEST_COST if role == "O" else inf
+        options = [
+            [(cost[0] + skip, (0, "skip")), (cost[1] + as_close, (1, "close"))],
+            [(cost[0] + as_open, (0, "open")), (cost[1] + skip, (1, "skip")), (cost[2] + as_close, (2, "unnest"))],
+            [(cost[1] + nest, (1, "nest")), (cost[2] + skip, (2, "skip"))],
+        ]
+        best = [min(opts, key=lambda o: o[0]) for opts in options]
+        cost = [b[0] for b in best]
+        back.append([b[1] for b in best])
+    finals = [cost[0], cost[1] + end_open, cost[2] + end_open + skip]
+    state = min(range(3), key=lambda k: finals[k])
+    actions = [""] * len(marks)
+    for i in range(len(marks) - 1, -1, -1):
         prev_state, action = back[i][state]
         actions[i] = action
         state = prev_state
-    pairs, skipped = [], []
-    open_i = None
+    pairs, nested, skipped = [], [], []
+    open_i = inner_i = None
     for i, action in enumerate(actions):
         if action == "open":
             open_i = i
         elif action == "close":
             pairs.append((open_i, i))
             open_i = None
+        elif action == "nest":
+            inner_i = i
+        elif action == "unnest":
+            nested.append((inner_i, i))
+            inner_i = None
         else:
             skipped.append(i)
-    return pairs, open_i, skipped
+    if inner_i is not None:
+        skipped.append(inner_i)
+    return pairs, nested, open_i, skipped
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -271,8 +276,8 @@ def find_marked_spans(text: str) -> list[MarkedSpan]:
             all_marks.append((s, e))
         mark_ends = sorted(all_marks)
         for family, marks in by_family.items():
-            pairs, open_i, skipped = _pair_family(marks, family)
-            for a, b in pairs:
+            pairs, nested, open_i, skipped = _pair_family(marks, family)
+            for a, b in pairs + nested:
                 s, e = _trim(text, marks[a][1], marks[b][0])
                 if e > s:
                     candidates.append((0, MarkedSpan(s, e, marks[a][0], marks[b][1], family)))
@@ -286,7 +291,9 @@ def find_marked_spans(text: str) -> list[MarkedSpan]:
                     if role not in ("C", "W") or marks[i][2] == "open":
                         continue
                     prev_ends = [e for s, e in mark_ends if e <= ms]
-                    start = _continuation_start(text, max([lo] + prev_ends), ms)
+                    if not prev_ends:
+                        continue  # no quote before it in the paragraph: a stray mark, not a continuation
+                    start = _continuation_start(text, max(prev_ends), ms)
                     s, e = _trim(text, start, ms)
                     if e > s and WORD_RE.search(text, s, e):
                         candidates.append((2, MarkedSpan(s, e, s, me, family, "continuation")))
@@ -326,19 +333,24 @@ _TITLE_NOUNS = _norm_set(
     "برنامج برنامجه برنامجها كتاب كتابه كتابها فيلم فيلمه مسلسل عملية مسرحية رواية روايته بعنوان عنوان عنوانه "
     "تحت شعار شعارات حملة مبادرة مشروع مؤتمر ندوة مهرجان أغنية اغنية قصيدة ديوان مقال مقاله مقالة تقرير دراسة "
     "وثيقة جمعة مليونية هاشتاق هاشتاج وسم صفحة صفحته معرض جائزة مسابقة بطولة ورشة خطة استراتيجية اتفاقية ميثاق "
-    "لافتة لافتات عليها ألبوم البوم كليب عرض دورة"
+    "ألبوم البوم كليب عرض دورة"
 )
 _NAME_NOUNS = _norm_set(
     "موقع صحيفة صحيفتا صحف جريدة مجلة قناة فضائية وكالة شبكة حزب حركة جماعة ائتلاف جبهة تحالف منظمة جمعية شركة "
     "شركات مجموعة فريق نادي تنظيم تيار اتحاد مركز مؤسسة مستشفى مدرسة فندق قرية مدينة ملعب سهم بنك مصرف هيئة "
     "كتيبة ميليشيا ميليشيات مطعم سفينة طائرة الرحلة قرى وادي منطقة حي شارع ميدان مطرب المطرب الفنان الفنانة "
-    "اللاعب النجم الشيخ تطبيق حساب حسابه حسابها"
+    "اللاعب النجم تطبيق حساب حسابه حسابها أنباء للأنباء هاتف نجله نجلها ابنه ابنته زوجته المتهم"
 )
 _TERM_NOUNS = _norm_set("مصطلح كلمة كلمات عبارة لفظ مفهوم تسمية يسمى تسمى المسمى المسماة يعرف تعرف المعروف "
                         "المعروفة يطلق لقب الملقب الملقبة اسم باسم يدعى تدعى مسمى وصف بوصف")
 _PLATFORMS = _norm_set("فيس_بوك فيسبوك فيس تويتر يوتيوب يوتيوب انستجرام إنستغرام انستغرام واتساب واتس_اب "
                        "جوجل غوغل تيك_توك سناب_شات سناب تلغرام تليجرام لينكد_إن ويكيليكس ويكيبيديا")
 _PLATFORMS = frozenset(w.replace("_", " ") for w in _PLATFORMS)
+
+#: Words between a cue and a fragment that make the fragment reported speech (أكد أن الوضع "مؤلم").
+_COMPLEMENTIZERS = _norm_set("أن إن أنه إنه أنها إنها بأن بأنه بأنها أنهم إنهم بأنهم لأن")
+#: Cues whose object is the speaker's words (وصفه بـ"..."، أعرب عن "..."، تعهد بـ"...").
+_OBJECT_CUES = frozenset({"وصف", "اعتبر", "أعرب", "تعهد", "سمى", "دعا", "نفى", "حذر", "انتقد", "هتف"})
 
 #: A quote without any cue must be at least this many words long.
 MIN_UNCUED_QUOTE_WORDS = 6
@@ -351,7 +363,7 @@ def _words(text: str, start: int, end: int) -> list[str]:
 
 
 def _strip_al(word: str) -> str:
-    for prefix in ("وال", "بال", "فال", "لل", "ال", "و", "ب"):
+    for prefix in ("وال", "بال", "فال", "كال", "لل", "ال", "وب", "ول", "و", "ب", "ل", "ك"):
         if word.startswith(prefix) and len(word) - len(prefix) >= 3:
             return word[len(prefix):]
     return word
@@ -380,6 +392,10 @@ class _Features:
     prev_is_cue: bool
     window_lo: int
     window_hi: int
+    fragment_link: bool = False
+    repeated: bool = False
+    continues_quote: bool = False
+    sentence_has_quote: bool = False
 
 
 def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Features:
@@ -418,6 +434,12 @@ def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Feat
     if prev_words and not text[k:span.mark_start] and not text[max(lo, k - 3):k].strip(" ").endswith((",", "،", ":")):
         entry = lookup_cue(prev_words[-1])
         prev_is_cue = entry is not None and entry.role == "verb"
+    fragment_link = attached in ("ب", "وب")
+    if cue_before is not None:
+        between = [ctx.norms[i] for i in ctx.word_range(cue_before.end, span.mark_start)]
+        fragment_link = fragment_link or any(w in _COMPLEMENTIZERS for w in between)
+        fragment_link = fragment_link or cue_before.lemma in _OBJECT_CUES
+        fragment_link = fragment_link or (len(between) <= 1 and prev_words[-2:-1] in (["ما"], ["بما"]))
     return _Features(
         n_words=len(content_words),
         has_letters=any(ch.isalpha() for ch in text[span.start:span.end]),
@@ -432,18 +454,23 @@ def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Feat
         prev_is_cue=prev_is_cue,
         window_lo=clause_lo,
         window_hi=hi,
+        fragment_link=fragment_link,
     )
 
 
 def classify_marked(f: _Features, content: str) -> str:
-    """``quote`` or one of :data:`OTHER_KINDS` for a marked span with features ``f``."""
+    """``quote`` or another kind (:data:`OTHER_KINDS`) for a marked span with features ``f``.
+
+    Order matters: the noun before the mark (برنامج، حزب، مصطلح ...) decides first; then the
+    position of a marked name (the subject of a speech verb, a headline speaker before a colon);
+    then cues. Short spans (three words or fewer) need a cue that governs them as reported speech."""
     prev = f.prev_words[-1] if f.prev_words else ""
     n = f.n_words
     if not f.has_letters:
-        return "term"
-    if prev and _in_nouns(prev, _TITLE_NOUNS) and n <= 15:
+        return "other"
+    if prev and _in_nouns(prev, _TITLE_NOUNS) and (n <= 15 or _strip_al(prev) in ("عنوان", "بعنوان", "عنوانه")):
         return "title"
-    if len(f.prev_words) >= 2 and " ".join(f.prev_words[-2:]) in ("تحت عنوان", "تحت شعار", "كتب عليها") and n <= 15:
+    if len(f.prev_words) >= 2 and " ".join(f.prev_words[-2:]) in ("تحت عنوان", "تحت شعار") and n <= 40:
         return "title"
     if prev and _in_nouns(prev, _NAME_NOUNS) and n <= 6:
         return "name"
@@ -452,22 +479,34 @@ def classify_marked(f: _Features, content: str) -> str:
     if prev and _in_nouns(prev, _TERM_NOUNS) and n <= 5:
         return "term"
     if " ".join(_words(content, 0, len(content))) in _PLATFORMS:
-        return "name"
+        return "platform"
     if n <= 4 and f.next_text.startswith((":", "：")) and len(f.next_text) > 2:
-        return "name"
+        return "name"  # «فلان»: headline text
     if n <= 3 and f.next_word:
         entry = lookup_cue(f.next_word)
         if entry is not None and entry.role == "verb" and f.next_word.lstrip("وف")[:1] in ("ي", "ت"):
             return "name"  # «فلان» ينفي ...: the marked name is the subject of a headline verb
-    if n <= 3 and f.prev_is_cue and f.next_text and f.next_text[0] not in ".،,؛:!؟?" and f.next_word:
-        return "name"  # وأوضحت «الغذاء والدواء» أن ...: the marked name is the verb's subject
+    if n <= 3 and f.prev_is_cue:
+        return "name"  # وقال «موسى»: / وأوضحت «الغذاء والدواء» أن ...: the verb's subject
     if f.latin_only and n <= 4:
         return "name"
-    if f.cue_before is not None or f.cue_after is not None or f.colon_before:
+    if f.continues_quote:
+        return "quote"
+    if n <= 3:
+        if f.repeated:
+            return "name"
+        if f.cue_after is not None and f.cue_after.role != "source":
+            return "quote"
+        if f.cue_before is not None and f.fragment_link:
+            return "quote"
+        if f.sentence_has_quote:
+            return "quote"
+        return "scare"
+    if f.cue_before is not None or f.cue_after is not None or f.colon_before or f.sentence_has_quote:
         return "quote"
     if n >= MIN_UNCUED_QUOTE_WORDS:
         return "quote"
-    return "scare" if n <= 3 else "term"
+    return "term"
 
 
 # =========================================================================== extraction
@@ -509,16 +548,25 @@ def extract_quotes(text: str, registry: Registry | None = None) -> tuple[list[Qu
     # (a cue window ends at the previous quote, not at a marked name: بحسب موقع "X"، أنه "...")
     kinds: list[str] = []
     feats: list[_Features] = []
-    last_quote_end = 0
+    contents = Counter(" ".join(_words(text, s.start, s.end)) for s in spans)
+    last_quote: int | None = None
     for index, span in enumerate(top):
         para_lo, para_hi = ctx.paragraph_bounds(span.mark_start)
-        lo = max(para_lo, last_quote_end)
+        last_end = top[last_quote].mark_end if last_quote is not None else 0
+        lo = max(_window_start(ctx, para_lo), last_end)
         hi = min(para_hi, top[index + 1].mark_start if index + 1 < len(top) else len(text))
         f = _features(ctx, span, lo, hi)
+        f.repeated = contents[" ".join(_words(text, span.start, span.end))] >= 2
+        if last_quote is not None and last_end >= para_lo:
+            f.continues_quote = span.how == "continuation"
+            between = text[last_end:span.mark_start]
+            lf = feats[last_quote]
+            f.sentence_has_quote = not any(ch in ".!?؟\n" for ch in between) and (
+                lf.cue_before is not None or lf.cue_after is not None or lf.colon_before or lf.sentence_has_quote)
         feats.append(f)
         kinds.append(classify_marked(f, text[span.start:span.end]))
         if kinds[-1] == "quote":
-            last_quote_end = span.mark_end
+            last_quote = index
     quote_idx = [i for i, k in enumerate(kinds) if k == "quote"]
     ctx.set_quotes([(top[i].mark_start, top[i].mark_end) for i in quote_idx])
     # --- attribute, in text order (so pronoun cues can fall back on the last speaker)
@@ -547,6 +595,13 @@ def extract_quotes(text: str, registry: Registry | None = None) -> tuple[list[Qu
         atts[i] = inherit
     quotes: list[Quote] = []
     others: list[Marked] = []
+    for span in spans:
+        if span.nested_in is None:
+            continue
+        outer = spans[span.nested_in]
+        kind = classify_marked(_features(ctx, span, outer.start, outer.end), text[span.start:span.end])
+        others.append(Marked(span.start, span.end, text[span.start:span.end], "other" if kind == "quote" else kind,
+                             span.mark_start, span.mark_end))
     for i, span in enumerate(top):
         content = text[span.start:span.end]
         if kinds[i] != "quote":
@@ -556,7 +611,24 @@ def extract_quotes(text: str, registry: Registry | None = None) -> tuple[list[Qu
         quotes.append(Quote(span.start, span.end, content, att.speaker, att.speaker_start, att.speaker_end,
                             att.speaker_id, att.speaker_type if att.speaker else None, att.cue, att.stance,
                             span.mark_start, span.mark_end, span.how))
+    others.sort(key=lambda m: (m.start, -m.end))
     return quotes, others
+
+
+def _window_start(ctx: DocumentContext, para_lo: int) -> int:
+    """Start of the text a cue may come from: the paragraph, extended over up to three short
+    previous lines that do not end a sentence (some outlets break lines inside a sentence, around
+    linked names: ``وقال ¶ فلان، ¶ رئيس ...: "..."``)."""
+    start = para_lo
+    for _ in range(3):
+        if start == 0:
+            break
+        prev_lo, _ = ctx.paragraph_bounds(start - 1)
+        line = ctx.text[prev_lo:start - 1].strip(" \u00a0\t" + BIDI_CONTROLS)
+        if not line or len(line) > 80 or line[-1] in ".!?؟:\"»”'″":
+            break
+        start = prev_lo
+    return start
 
 
 def _neighbour_attribution(ctx: DocumentContext, top: list[MarkedSpan], quote_idx: list[int], pos: int,
