@@ -27,6 +27,10 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from .speakers import (
+    _NAME_MARKS,
+    _NP_STOP,
+    _PREPOSITIONS,
+    _SPACE,
     WORD_RE,
     Attribution,
     Cue,
@@ -513,21 +517,24 @@ def classify_marked(f: _Features, content: str) -> str:
 
 
 def _colon_speaker(ctx: DocumentContext, lo: int, pos: int) -> Attribution:
-    """Speaker of a colon introduction ``فلان: «...»``: up to six words before the colon."""
-    colon = ctx.text.rfind(":", lo, pos)
-    if colon < 0:
-        colon = ctx.text.rfind("：", lo, pos)
-    rng = ctx.word_range(lo, colon)
-    if not rng:
-        return Attribution(cue=":", stance="neutral")
-    a = max(rng[0], rng[-1] - 5)
-    b = rng[-1] + 1
-    start, end = ctx.words[a][0], ctx.words[b - 1][1]
+    """Speaker of a colon introduction ``فلان: «...»``: the words between the last punctuation and
+    the colon, when they look like a name (no preposition or time word first); else from context."""
+    colon = max(ctx.text.rfind(":", lo, pos), ctx.text.rfind("：", lo, pos))
+    rng = ctx.word_range(lo, colon) if colon >= 0 else range(0)
+    words = list(rng)
+    while len(words) > 1 and any(c in ctx.gap(words[0]) for c in "،,.؛;"):
+        words = words[1:]
+    words = words[-6:]
+    ok = bool(words) and not any(ctx.norms[k] in _NP_STOP for k in words) and \
+        ctx.norms[words[0]] not in _PREPOSITIONS and not any(ctx.gap(k).strip(_SPACE + _NAME_MARKS) for k in words[:-1])
+    if not ok:
+        att = ctx.resolve(pos, lo)
+        att.cue, att.stance = ":", "neutral"
+        return att
+    start, end = ctx.words[words[0]][0], ctx.words[words[-1]][1]
     surface = ctx.text[start:end]
-    sid = None
     ms = ctx.mentions_in(start, end)
-    if ms:
-        sid = max(ms, key=lambda m: m.end - m.start).speaker_id
+    sid = max(ms, key=lambda m: m.end - m.start).speaker_id if ms else None
     entry = ctx.registry.get(sid)
     return Attribution(surface, start, end, sid, entry.type if entry else speaker_type_from_rules(surface),
                        ":", "neutral")
@@ -625,7 +632,8 @@ def _window_start(ctx: DocumentContext, para_lo: int) -> int:
             break
         prev_lo, _ = ctx.paragraph_bounds(start - 1)
         line = ctx.text[prev_lo:start - 1].strip(" \u00a0\t" + BIDI_CONTROLS)
-        if not line or len(line) > 80 or line[-1] in ".!?؟:\"»”'″":
+        continued = ctx.text[start:start + 8].lstrip(" \u00a0\t" + BIDI_CONTROLS)[:1] in ("،", ",")
+        if not line or len(line) > 80 or (line[-1] in ".!?؟:\"»”'″" and not continued):
             break
         start = prev_lo
     return start

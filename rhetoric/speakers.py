@@ -265,7 +265,9 @@ _CUE_TABLE: list[tuple[str, str, str, str]] = [
     ("أشار", "neutral", "participle", "مشيرا مشيرة مشيرين"),
     ("لفت", "neutral", "verb", "لفت لفتت يلفت تلفت نوه نوهت"),
     ("لفت", "neutral", "participle", "لافتا لافتة منوها منوهة"),
-    ("كتب", "neutral", "verb", "كتب كتبت يكتب تكتب غرد غردت"),
+    ("كتب", "neutral", "verb", "كتب كتبت يكتب تكتب غرد غردت مكتوب مكتوبا مكتوبة"),
+    ("قال", "neutral", "participle", "قوله قولها بقوله بقولها قولهم بقولهم"),
+    ("سمى", "neutral", "verb", "سمى سمت سماه سمته أسماه أسمته"),
     ("صرح", "neutral", "verb", "صرح صرحت صرحوا يصرح تصرح"),
     ("صرح", "neutral", "participle", "مصرحا مصرحة"),
     ("أفاد", "neutral", "verb", "أفاد أفادت يفيد تفيد أبلغ أبلغت أخبر أخبرت"),
@@ -290,7 +292,7 @@ _CUE_TABLE: list[tuple[str, str, str, str]] = [
     ("نفى", "neutral", "participle", "نافيا نافية"),
     ("حذر", "neutral", "verb", "حذر حذرت حذروا يحذر تحذر"),
     ("حذر", "neutral", "participle", "محذرا محذرة"),
-    ("دعا", "neutral", "verb", "دعا دعت دعوا يدعو تدعو طالب طالبت طالبوا يطالب تطالب ناشد ناشدت"),
+    ("دعا", "neutral", "verb", "دعا دعت دعوا يدعو تدعو تدعوان يدعون طالب طالبت طالبوا يطالب تطالب ناشد ناشدت"),
     ("دعا", "neutral", "participle", "داعيا داعية مطالبا مطالبة"),
     ("تساءل", "neutral", "verb", "تساءل تساءلت يتساءل تتساءل"),
     ("تساءل", "neutral", "participle", "متسائلا متسائلة"),
@@ -306,7 +308,8 @@ _CUE_TABLE: list[tuple[str, str, str, str]] = [
     ("زعم", "distancing", "participle", "زاعما زاعمة"),
     ("ادعى", "distancing", "verb", "ادعى ادعت ادعوا يدعي تدعي"),
     ("ادعى", "distancing", "participle", "مدعيا مدعية"),
-    ("نقل", "neutral", "report", "نقل نقلت نقلوا تنقل ينقل"),
+    ("نقل", "neutral", "report", "نقل نقلت نقلوا تنقل ينقل لسان"),
+    ("جاء", "neutral", "verb", "جاء"),
     ("بحسب", "neutral", "source", "بحسب حسب حسبما وفقا وفق طبقا نقلا"),
 ]
 
@@ -357,18 +360,33 @@ def _reporting_signal_stances() -> dict[str, str]:
     return out
 
 
-def _strip_conj(word: str) -> str:
-    """A normalised word without a leading و / ف conjunction."""
-    return word[1:] if len(word) > 2 and word[0] in "وف" else word
+def _is_adverbial(word: str) -> bool:
+    """An indefinite accusative after a verb (ساخرا، مبتسما، مضيفا): not a subject."""
+    if not word.endswith("ا") or word.startswith("ال"):
+        return False
+    return (len(word) == 5 and word[1] == "ا") or (word[0] == "م" and 5 <= len(word) <= 7)  # فاعلا / مفعلا
 
 
+_OBJECT_PRONOUNS = ("هما", "هم", "ها", "ه")
+
+
+@lru_cache(maxsize=50_000)
 def lookup_cue(word_norm: str) -> CueEntry | None:
-    """The cue entry of one normalised word, with or without a leading و / ف."""
+    """The cue entry of one normalised word, with or without a leading و / ف and an object pronoun
+    (وصفتها -> وصفت، اعتبره -> اعتبر)."""
     lex = cue_lexicon()
-    entry = lex.get(word_norm)
-    if entry is None and len(word_norm) > 2 and word_norm[0] in "وف":
-        entry = lex.get(word_norm[1:])
-    return entry
+    for word in (word_norm, word_norm[1:] if len(word_norm) > 3 and word_norm[0] in "وف" else None):
+        if not word:
+            continue
+        entry = lex.get(word)
+        if entry is not None:
+            return entry
+        for pron in _OBJECT_PRONOUNS:
+            if word.endswith(pron) and len(word) - len(pron) >= 3:
+                entry = lex.get(word[: -len(pron)])
+                if entry is not None and entry.role == "verb":
+                    return entry
+    return None
 
 
 # =========================================================================== attribution
@@ -405,13 +423,29 @@ _NP_STOP = frozenset(
         "أن إن ان انه أنه إنه انها أنها بأن بان بانه بأنه لأن أنّ إنّ أنهم انهم إنهم "
         "في فى من إلى الى على علي عن خلال أمام عبر مع حول بعد قبل منذ عقب أثناء اثناء لدى لدي حيث "
         "الذي التي الذين اللذين اللتين يوم اليوم أمس امس صباح مساء ليلة ظهر عصر فجر الاثنين الثلاثاء الأربعاء "
-        "الخميس الجمعة السبت الأحد قوله قولها تصريح تصريحات بيان كلمة حديث مؤتمر اليوم أيضا ايضا كذلك بدوره "
+        "الخميس الجمعة السبت الأحد قوله قولها بقوله تصريح تصريحات اليوم أيضا ايضا كذلك بدوره العديد عدد عددا "
+        "بعض جميع هتافات شعارات لافتات نفسه نفسها "
         "بدورها قد لقد ل لـ ب و ف كما وكما ما بما ردا تعليقا إنه لكن ولكن غير رغم بينما فيما أو ثم هذا هذه "
         "ذلك تلك هو هي هم بل إذ اذ إذا اذا عندما حين لما ليس لا لم لن إلا الا سوف مشيرا مؤكدا مضيفا "
     ).split()
 )
 #: Leading words to skip before a subject that precedes its verb (و قد كما ...).
-_PRE_SKIP = frozenset(normalize(w) for w in "و ف ثم كما فيما بينما حيث قد وقد فقد لقد لكن ولكن بل إذ أما وأما".split())
+_PRE_SKIP = frozenset(normalize(w) for w in (
+    "و ف ثم كما فيما بينما حيث قد وقد فقد لقد لكن ولكن بل إذ أما وأما كان كانت وكان وكانت فكان فكانت".split()))
+#: Relative pronouns: a clause ``والتي قالت`` takes its subject from the noun before it.
+_RELATIVES = frozenset(normalize(w) for w in "الذي التي الذين اللذين اللتين اللاتي والذي والتي والذين".split())
+#: Generic heads (nouns and titles) and generic adjectives: a speaker phrase that is a generic head
+#: followed only by adjectives (المتحدث الرسمي، مصدر أمني، المنظمة الحقوقية) describes the speaker
+#: without naming it, so the mention that names it is looked up (annotation rule of the gold data).
+_GENERIC_HEADS = frozenset(normalize(w) for w in (
+    "متحدث ناطق ناطقة مصدر مصادر مسؤول مسؤولة مسؤولون مسؤولين وزير وزيرة وزارة منظمة حركة جماعة حزب "
+    "جمعية هيئة شركة وكالة صحيفة بيان تقرير رئيس رئيسة مدير مديرة نائب خبير محامي محكمة نيابة لجنة مجلس "
+    "سفير جيش منسقية دار مركز مؤسسة اتحاد ائتلاف جبهة تحالف رئاسة حكومة دكتور دكتورة لواء عميد مستشار "
+    "شيخ أمير ممثل مندوب عضو أمين قائد وكيل مساعد مشارك مشاركون مشاركين متظاهرون متظاهرين أهالي شهود "
+    "باحثون باحثين حقوقيون معارض معارضة إدارة قاضي قاض نقيب ضابط مراسل طبيب سكان مواطن مواطنون".split()))
+_GENERIC_ADJ = frozenset(normalize(w) for w in (
+    "رسمي رسمية إعلامي إعلامية حقوقية حقوقي أمني أمنية مطلع مطلعة رفيع مستوى عسكري دولية دولي عام عامة "
+    "جديد أول سابق سابقة آخر أخرى كبير مسؤول حكومي حكومية مقرب مقربة نفسه نفسها".split()))
 #: Words that start a prepositional phrase: a clause that starts with one has no subject before its verb.
 _PREPOSITIONS = frozenset(normalize(w) for w in (
     "في فى من على علي عن إلى الى خلال بعد قبل مع عبر أمام حول منذ عقب وفي ومن وعلى وعن وخلال وبعد ومع وعبر "
@@ -419,10 +453,35 @@ _PREPOSITIONS = frozenset(normalize(w) for w in (
     "إلا والا وإلا ولم لم ولا لا ما وما إنه انه إن ان أن".split()))
 #: Pronoun phrases that point back to the last speaker (من جانبه ...): no subject in them.
 _PRONOUN_HEADS = frozenset(normalize(w) for w in "جانبه جانبها جهته جهتها ناحيته ناحيتها بدوره بدورها".split())
-#: Nouns that, with ل in front (لوكالة), start a prepositional phrase after the speaker.
 _MEDIA_NOUNS = frozenset(normalize(w) for w in (
     "وكالة صحيفة جريدة قناة موقع شبكة برنامج مجلة تلفزيون إذاعة الصحفيين للصحفيين مراسل".split()))
 _TERMINATORS = ".!?؟"
+_SPACE = " \u200f\u200e\xa0\t\n\r"
+#: How far back (characters) a description or pronoun looks for the mention that names its speaker.
+_LOOKBACK = 4000
+
+
+def _is_generic_phrase(words: list[str]) -> bool:
+    """A generic head (bare or definite) followed only by generic or nisba adjectives."""
+    head = _bare(words[0])
+    if head not in _GENERIC_HEADS:
+        return False
+    for w in words[1:]:
+        core = _bare(w)
+        if core in _GENERIC_ADJ or core in _GENERIC_HEADS and w.startswith("ال") is words[0].startswith("ال"):
+            continue
+        if w.endswith(("ي", "يه", "يين", "يون")) and (w.startswith("ال") == words[0].startswith("ال")):
+            continue  # a nisba adjective agreeing in definiteness: المنظمة الحقوقية، مصدر أمني
+        return False
+    return True
+
+
+def _bare(word: str) -> str:
+    """A normalised word without conjunction, preposition and article (والمنظمة -> منظمه)."""
+    for prefix in ("وال", "بال", "فال", "لل", "ال", "و"):
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            return word[len(prefix):]
+    return word
 #: Quote marks that may stand inside a speaker noun phrase around a marked name (موقع "KCNA Watch").
 _NAME_MARKS = "\"'«»“”„″‘’"
 
@@ -506,7 +565,7 @@ class DocumentContext:
             if nxt is not None and nxt.role in ("verb", "report") and not self.gap(i).strip():
                 return None  # حسبما ذكرت: the verb after it carries the cue
         start = self.words[i][0]
-        if self.norms[i] not in cue_lexicon():
+        if self.norms[i][:1] in ("و", "ف") and lookup_cue(self.norms[i][1:]) is not None:
             start += 1  # the cue as written, without its conjunction (وأعلنت -> أعلنت)
         if entry.role in ("verb", "report") and i > 0 and self.norms[i - 1] in _CUE_PARTICLES:
             if not self.gap(i - 1).strip():
@@ -561,31 +620,34 @@ class DocumentContext:
         """Word range [a, b) of the noun phrase right after word ``i`` (the subject of a VS clause)."""
         if i + 1 >= len(self.words) or self.words[i + 1][1] > hi:
             return None
-        if self.gap(i).strip(" \u200f\u200e\xa0\t"):
-            return None  # punctuation or a quote mark right after the cue: no subject there
+        if self.gap(i).strip(_SPACE + _NAME_MARKS):
+            return None  # punctuation right after the cue: no subject there
         j = i + 1
         b = j
         while j < len(self.words) and self.words[j][1] <= hi and j - (i + 1) < 9:
             w = self.norms[j]
-            if w in _NP_STOP or self._starts_pp(w) or lookup_cue(w) is not None and j > i + 1:
+            if self.inside_quote(*self.words[j]):
                 break
-            if j == i + 1 and lookup_cue(w) is not None:
+            if w in _NP_STOP or self._starts_pp(j) or lookup_cue(w) is not None:
                 break
+            if j == i + 1 and _is_adverbial(w) and not self.mentions_in(self.words[j][0], self.words[j][0] + 40):
+                break  # قال ساخرا: an adverbial, no subject
             b = j + 1
-            if self.gap(j).strip(" \u200f\u200e\xa0\t-–" + _NAME_MARKS):
+            if self.gap(j).strip(_SPACE + "-–" + _NAME_MARKS):
                 break
             j += 1
         return (i + 1, b) if b > i + 1 else None
 
-    @staticmethod
-    def _starts_pp(w: str) -> bool:
-        """Word that starts a prepositional phrase after a name (للرئيس، لـ، لوكالة، بدعمه)."""
+    def _starts_pp(self, j: int) -> bool:
+        """Word ``j`` starts a prepositional phrase after a name (للرئيس، لـ، لوكالة، بدعمه)."""
+        w = self.norms[j]
         if w.startswith("لل") or w == "ل":
             return True
         if w.startswith("ل") and w[1:] in _MEDIA_NOUNS:
             return True
-        if w.startswith("ب") and len(w) >= 4 and w.endswith(("ه", "ها", "هم", "هما")) and not w.startswith("باسم"):
-            return True
+        raw = self.text[self.words[j][0]:self.words[j][1]]
+        if w.startswith("ب") and len(w) >= 4 and raw.endswith(("ه", "ها", "هم", "هما")) and not w.startswith("باسم"):
+            return True  # ب + noun + pronoun (بدعمه); ة-final words (بمديرية) are not pronouns
         return False
 
     def _np_before(self, i: int, lo: int) -> tuple[int, int] | None:
@@ -593,13 +655,19 @@ class DocumentContext:
         start = self.clause_start(lo, self.words[i][0])
         a = i
         while a > 0 and self.words[a - 1][0] >= start:
-            if self.gap(a - 1).strip(" \u200f\u200e\xa0\t"):
+            if self.gap(a - 1).strip(_SPACE + _NAME_MARKS):
                 break  # a comma / colon / mark separates it from the verb
             a -= 1
         while a < i and self.norms[a] in _PRE_SKIP:
             a += 1
-        if a >= i or i - a > 6:
+        b = i
+        while b > a and self.norms[b - 1] in ("قد", "لقد", "فقد"):
+            b -= 1
+        if a >= b or b - a > 6:
             return None
+        if self.norms[a] in _RELATIVES:
+            return None
+        i = b
         if self.norms[a] in _PREPOSITIONS or any(self.norms[k] in _PRONOUN_HEADS for k in range(a, i)):
             return None
         if any(lookup_cue(self.norms[k]) is not None for k in range(a, i)):
@@ -672,6 +740,12 @@ class DocumentContext:
                 return None  # بحسب ما ورد: no named source
             np = self._np_after(k, hi)
             return self._surface(*np) if np else None
+        if cue.lemma == "جاء":
+            # وجاء في البيان: "..." -> the statement speaks
+            if i + 1 < len(self.words) and self.norms[i + 1] in ("في", "فى"):
+                np = self._np_after(i + 1, hi)
+                return self._surface(*np) if np else None
+            return None
         np = self._np_after(i, hi)
         if np:
             return self._surface(*np)
@@ -680,31 +754,114 @@ class DocumentContext:
             return self._surface(*np)
         return None
 
+    def is_descriptive(self, start: int, end: int) -> bool:
+        """True when ``text[start:end]`` describes a speaker without naming it: a generic head
+        followed only by adjectives (المتحدث الرسمي، مصدر أمني), or two such phrases joined by
+        ``باسم`` (المتحدث باسم الحركة)."""
+        if self.mentions_in(start, end):
+            return False
+        rng = list(self.word_range(start, end))
+        if not rng:
+            return False
+        parts, current = [], []
+        for k in rng:
+            if self.norms[k] == "باسم":
+                parts.append(current)
+                current = []
+            else:
+                current.append(self.norms[k])
+        parts.append(current)
+        return all(part and _is_generic_phrase(part) for part in parts)
+
+    def _generic_head(self, a: int) -> bool:
+        return _bare(self.norms[a]) in _GENERIC_HEADS or self.norms[a] in _GENERIC_HEADS
+
+    def _apposition(self, b: int, hi: int) -> tuple[int, int] | None:
+        """A name set off by commas after a title or description (``المتحدث باسم الحركة، أبو وليد،``
+        / ``وكيل الوزارة، الأمير فلان،``): it must end at a comma, a colon, a quote mark or a cue."""
+        if b >= len(self.words) or b < 1 or not any(c in self.gap(b - 1) for c in "،,"):
+            return None
+        if self.gap(b - 1).strip(_SPACE + "،," + _NAME_MARKS):
+            return None
+        j, e = b, b
+        closed = False
+        while j < len(self.words) and self.words[j][1] <= hi and j - b < 5:
+            w = self.norms[j]
+            if self.inside_quote(*self.words[j]) or lookup_cue(w) is not None:
+                closed = e > b
+                break
+            if w in _NP_STOP or self._starts_pp(j):
+                break
+            e = j + 1
+            gap = self.gap(j)
+            if gap.strip(_SPACE + _NAME_MARKS):
+                closed = any(c in gap for c in "،,:\"«»“”")
+                break
+            j += 1
+        if e == b or not closed or self._generic_head(b):
+            return None
+        return self._surface(b, e)
+
+    def _named_by_head(self, head: str, lo: int, pos: int) -> tuple[int, int] | None:
+        """The last mention before ``pos`` that names what a description's head noun refers to:
+        for ``المنظمة`` the phrase ``منظمة هيومن رايتس ووتش`` (the head without article, naming),
+        for ``المتحدث`` the name set off after an earlier ``المتحدث باسم ...، فلان``."""
+        for k in reversed(self.word_range(lo, pos)):
+            if _bare(self.norms[k]) != head or self.inside_quote(*self.words[k]):
+                continue
+            np = self._np_after(k - 1, pos) if k > 0 else None
+            if np is None or np[0] != k:
+                continue
+            span = self._surface(*np)
+            if not self.norms[k].lstrip("وف").startswith("ال") and not self.is_descriptive(*span):
+                return span
+            appo = self._apposition(np[1], pos)
+            if appo is not None:
+                return appo
+        return None
+
     def attribute(self, cue: Cue, lo: int, hi: int) -> Attribution:
-        """Speaker of ``cue``: its explicit subject, else resolved from context."""
+        """Speaker of ``cue``: its explicit subject when that names the speaker; for a description
+        (المتحدث) the name set off after it or the last mention that names it; else from context."""
         span = self.subject_of(cue, lo, hi)
+        described = None
+        if span is not None and self._generic_head(self.word_range(*span)[0]):
+            last = self.word_range(*span)[-1]
+            span = self._apposition(last + 1, hi) or span
+        if span is not None and self.is_descriptive(*span):
+            described = self._speaker(span[0], span[1], cue)
+            first = self.word_range(*span)
+            appo = self._apposition(first[-1] + 1, hi) if first else None
+            head = _bare(self.norms[first[0]]) if first else ""
+            span = appo or self._named_by_head(head, max(0, cue.start - _LOOKBACK), span[0])
         if span is not None:
-            att = self._speaker(span[0], span[1], cue)
-        else:
-            att = self.resolve(cue.start, lo, prefer_subjects=cue.role == "participle")
-            att.cue, att.stance = cue.surface, cue.stance
+            return self._speaker(span[0], span[1], cue)
+        att = self.resolve(cue.start, lo, prefer_subjects=cue.role == "participle")
+        if not att.speaker and described is not None:
+            att = described
+        att.cue, att.stance = cue.surface, cue.stance
         return att
 
     def resolve(self, pos: int, lo: int, prefer_subjects: bool = False) -> Attribution:
-        """Speaker of a pronoun / verb-only cue at ``pos``: nearest subject of a speech verb or
-        registry speaker in the same sentence, then in the two paragraphs before, then the last speaker."""
+        """Speaker of a pronoun / verb-only cue at ``pos``: the nearest naming subject of a speech
+        verb or registry speaker in the same sentence; else the nearest naming subject of a speech verb
+        before; else the last speaker; else the nearest registry speaker before."""
         para_start, _ = self.paragraph_bounds(pos)
         sentence_start = self.clause_start(para_start, pos)
         best = self._nearest_candidate(sentence_start, pos, prefer_subjects, allow_mentions=True)
         if best is None:
-            prev_para = self.paragraph_bounds(max(para_start - 1, 0))[0] if para_start > 0 else para_start
-            prev_para = self.paragraph_bounds(max(prev_para - 1, 0))[0] if prev_para > 0 else prev_para
-            best = self._nearest_candidate(max(prev_para, pos - 1500), sentence_start, True, allow_mentions=False)
+            best = self._nearest_candidate(max(0, pos - _LOOKBACK), sentence_start, True, allow_mentions=False)
         if best is not None:
             return best
         if self.last is not None and self.last.speaker:
             return Attribution(self.last.speaker, self.last.speaker_start, self.last.speaker_end,
                                self.last.speaker_id, self.last.speaker_type)
+        before = self.mentions_in(max(0, pos - _LOOKBACK), sentence_start)
+        if before:
+            m = before[-1]
+            entry = self.registry.get(m.speaker_id)
+            return Attribution(self.text[m.start:m.end], m.start, m.end, m.speaker_id,
+                               entry.type if entry else "unknown")
         return Attribution()
 
     def _nearest_candidate(self, lo: int, hi: int, prefer_subjects: bool, allow_mentions: bool) -> Attribution | None:
@@ -716,15 +873,21 @@ class DocumentContext:
             if cue is None or cue.role in ("participle", "source"):
                 continue
             span = self.subject_of(cue, self.clause_start(lo, cue.start), hi)
-            if span is not None and not self.inside_quote(*span):
-                subject = self._speaker(span[0], span[1], cue)
-                subject.cue = subject.stance = None
-                break
+            if span is None or self.inside_quote(*span):
+                continue
+            if self.is_descriptive(*span):
+                first = self.word_range(*span)
+                span = self._apposition(first[-1] + 1, hi) if first else None
+                if span is None:
+                    continue
+            subject = self._speaker(span[0], span[1], cue)
+            subject.cue = subject.stance = None
+            break
         mention = None
         if allow_mentions:
-            inside = [m for m in self.mentions_in(lo, hi)]
-            if inside:
-                m = inside[-1]
+            found = self.mentions_in(lo, hi)
+            if found:
+                m = found[-1]
                 entry = self.registry.get(m.speaker_id)
                 mention = Attribution(self.text[m.start:m.end], m.start, m.end, m.speaker_id,
                                       entry.type if entry else "unknown")
