@@ -312,12 +312,8 @@ class Analysis:
         ``rate_per_1k``, ``rate_ci_low``, ``rate_ci_high``."""
         by = [by] if isinstance(by, str) else list(by)
         tokens = self._doc_table(by, voice)
-        spans = self.spans.merge(self.documents[["doc_id", *[b for b in by if b in self.documents.columns]]], on="doc_id")
-        fm = self.framing_matches().drop(columns=["voice"]).merge(
-            spans[["doc_id", "field", "span_id", *(["voice"] if voice else []), *by]], on=["doc_id", "field", "span_id"]
-        )
         group_cols = by + (["voice"] if voice else [])
-        per_doc = fm.groupby(["doc_id", *group_cols, "lexicon", "category"], sort=True).size().rename("n_hits").reset_index()
+        per_doc = self._category_hits(by, voice)
         rows = []
         categories = per_doc[["lexicon", "category"]].drop_duplicates().sort_values(["lexicon", "category"])
         for key, grp in tokens.groupby(group_cols, sort=True):
@@ -338,6 +334,15 @@ class Analysis:
                            rate_per_1k=rate[0], rate_ci_low=rate[1], rate_ci_high=rate[2])
                 rows.append(row)
         return pd.DataFrame(rows)
+
+    def _category_hits(self, by: list[str], voice: bool) -> pd.DataFrame:
+        """Framing hits per article x group (x voice) x lexicon x category (column ``n_hits``)."""
+        spans = self.spans.merge(self.documents[["doc_id", *[b for b in by if b in self.documents.columns]]], on="doc_id")
+        fm = self.framing_matches().drop(columns=["voice"]).merge(
+            spans[["doc_id", "field", "span_id", *(["voice"] if voice else []), *by]], on=["doc_id", "field", "span_id"]
+        )
+        group_cols = by + (["voice"] if voice else [])
+        return fm.groupby(["doc_id", *group_cols, "lexicon", "category"], sort=True).size().rename("n_hits").reset_index()
 
     def voice_gap(self, by: str | Sequence[str] = "outlet") -> pd.DataFrame:
         """Quote minus narration per group, for the lexicon rate and the classifier probability.
@@ -425,19 +430,24 @@ class Analysis:
         Columns: group keys, ``speaker_type``, ``stance``, ``n_quotes``, ``n_docs``, ``share`` (of the
         group x speaker type's quotes), ``n_tokens``, ``n_hits`` (framing hits inside those quotes)."""
         by = [by] if isinstance(by, str) else list(by)
-        quotes = self.spans[self.spans["voice"] == "quote"].merge(self.documents[["doc_id", *by]], on="doc_id")
-        quotes = quotes.assign(
-            speaker_type=quotes["speaker_type"].fillna("unknown"), stance=quotes["stance"].fillna("none")
-        )
-        hits = self.framing_matches().groupby(["doc_id", "field", "span_id"]).size().rename("n_hits")
-        quotes = quotes.merge(hits, left_on=["doc_id", "field", "span_id"], right_index=True, how="left")
-        quotes["n_hits"] = quotes["n_hits"].fillna(0).astype(int)
+        quotes = self._quote_hits().merge(self.documents[["doc_id", *by]], on="doc_id")
         out = quotes.groupby([*by, "speaker_type", "stance"], sort=True).agg(
             n_quotes=("span_id", "size"), n_docs=("doc_id", "nunique"), n_tokens=("n_tokens", "sum"), n_hits=("n_hits", "sum")
         ).reset_index()
         totals = out.groupby([*by, "speaker_type"])["n_quotes"].transform("sum")
         out["share"] = out["n_quotes"] / totals
         return out
+
+    def _quote_hits(self) -> pd.DataFrame:
+        """Quote spans with ``speaker_type`` / ``stance`` filled ('unknown' / 'none') and their framing ``n_hits``."""
+        quotes = self.spans[self.spans["voice"] == "quote"]
+        quotes = quotes.assign(
+            speaker_type=quotes["speaker_type"].fillna("unknown"), stance=quotes["stance"].fillna("none")
+        )
+        hits = self.framing_matches().groupby(["doc_id", "field", "span_id"]).size().rename("n_hits")
+        quotes = quotes.merge(hits, left_on=["doc_id", "field", "span_id"], right_index=True, how="left")
+        quotes["n_hits"] = quotes["n_hits"].fillna(0).astype(int)
+        return quotes
 
     def _token_counts(self, mask: pd.Series) -> Counter:
         counts: Counter = Counter()
@@ -488,14 +498,22 @@ class Analysis:
         out = out[(out["count_target"] + out["count_reference"]) >= min_count].reset_index(drop=True)
         return out.head(top) if top else out
 
+    def _naming_hits(self, pairs: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Naming-pair hits (``doc_id``, ``category`` = ``"<pair_id>:<side>"``, ...) and the pairs table."""
+        matcher, pair_table = naming_matcher(pairs)
+        return matcher.match_documents(self.documents), pair_table
+
+    def _doc_tokens(self) -> pd.Series:
+        """Word tokens per article (index ``doc_id``)."""
+        return self.spans.groupby("doc_id")["n_tokens"].sum()
+
     def naming(self, by: str | Sequence[str] = "outlet", pairs: Any = None) -> pd.DataFrame:
         """For each naming pair (lexicons/naming_pairs.yaml), each group's preference for variant A.
         Columns: group keys, ``pair_id``, ``label_a``, ``label_b``, ``n_a``, ``n_b``, ``n_docs``,
         ``n_tokens``, ``n_hits`` (= n_a + n_b), ``share_a`` with ``share_ci_low/high`` (article bootstrap)."""
         by = [by] if isinstance(by, str) else list(by)
-        matcher, pair_table = naming_matcher(pairs)
-        hits = matcher.match_documents(self.documents)
-        tokens = self.spans.groupby("doc_id")["n_tokens"].sum()
+        hits, pair_table = self._naming_hits(pairs)
+        tokens = self._doc_tokens()
         docs = self.documents[["doc_id", *by]]
         hits = hits.merge(docs, on="doc_id")
         hits["pair_id"] = hits["category"].str.rsplit(":", n=1).str[0]
