@@ -9,6 +9,7 @@ dediacritisation); applying it per character is what makes the offset map exact.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -181,7 +182,8 @@ def tokenize(text: str) -> list[Token]:
     """Word and punctuation tokens with original offsets.
 
     camel-tools' ``simple_word_tokenize`` decides the token boundaries; we align its tokens back onto
-    the original string. Bidi/zero-width controls are skipped (they are not part of any token).
+    the original string. Bidi/zero-width controls at the edges of a token are left out of it (a token
+    of nothing else is dropped); inside a word they stay, as in the original.
     """
     tokens: list[Token] = []
     cursor = 0
@@ -189,8 +191,11 @@ def tokenize(text: str) -> list[Token]:
         pos = text.find(piece, cursor)
         if pos < 0:  # camel-tools never rewrites text, but stay safe: skip what we cannot align
             continue
-        tokens.append(Token(piece, pos, pos + len(piece)))
         cursor = pos + len(piece)
+        word = piece.strip(BIDI_CONTROLS)
+        if word:
+            start = pos + len(piece) - len(piece.lstrip(BIDI_CONTROLS))
+            tokens.append(Token(word, start, start + len(word)))
     return tokens
 
 
@@ -227,7 +232,14 @@ def _quote_regions(line: str, offset: int) -> list[tuple[int, int]]:
             else:
                 regions.append((offset + ascii_open, offset + i))
                 ascii_open = None
-    return [(a, b) for a, b in regions if b - a <= _MAX_SHORT_QUOTE]
+    short = sorted((a, b) for a, b in regions if b - a <= _MAX_SHORT_QUOTE)
+    merged: list[tuple[int, int]] = []  # disjoint, sorted: one bisect finds the region around a dot
+    for a, b in short:
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def _is_abbreviation(text: str, dot: int, line_start: int) -> bool:
@@ -260,6 +272,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     for line in text.splitlines(keepends=True):
         line_end = line_start + len(line)
         regions = _quote_regions(line, line_start)
+        region_starts = [a for a, _ in regions]
         for m in _TERMINATOR.finditer(line):
             end = line_start + m.end()
             while end < line_end and text[end] in _CLOSERS:
@@ -269,7 +282,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             dot = line_start + m.start()
             if m.group() == "." and _is_abbreviation(text, dot, line_start):
                 continue
-            if any(a < dot < b for a, b in regions):
+            k = bisect_left(region_starts, dot) - 1  # the region starting last before the dot
+            if k >= 0 and dot < regions[k][1]:
                 continue
             while end < line_end and text[end].isspace():
                 end += 1
@@ -368,7 +382,7 @@ def clitic_breakdown(surface: str, analysis: CliticAnalysis) -> str:
     """Render ``analysis`` with the ORIGINAL spelling of ``surface``: ``و+ب+ال+إمبريالية``."""
     norm = normalize_with_offsets(surface)
     parts = list(analysis.proclitics) + [analysis.stem] + ([analysis.enclitic] if analysis.enclitic else [])
-    out, pos = [], 0
+    out, pos, cut = [], 0, 0
     for i, part in enumerate(parts):
         length = len(part)
         if part == "ال" and i > 0 and parts[i - 1] == "ل" and norm.text[pos : pos + 1] == "ل" and (
@@ -379,7 +393,8 @@ def clitic_breakdown(surface: str, analysis: CliticAnalysis) -> str:
         if end <= pos:
             out.append(part)
             continue
-        o_start, o_end = norm.span(pos, end)
-        out.append(surface[o_start:o_end] if i < len(parts) - 1 else surface[o_start:])
-        pos = end
+        _, o_end = norm.span(pos, end)
+        o_end = o_end if i < len(parts) - 1 else len(surface)
+        out.append(surface[cut:o_end])  # contiguous slices: stray marks and bidi controls are kept
+        cut, pos = o_end, end
     return "+".join(out)
