@@ -344,6 +344,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
             warnings.simplefilter("ignore", ConvergenceWarning)
             self.pipeline_.fit(X_in, Y[:, 0] if self.task == "binary" else Y)
         self.n_train_ = int(len(frame))
+        self.cv_grouped_ = groups is not None
         return self
 
     def _splits(self, n: int, Y: np.ndarray, groups):
@@ -393,7 +394,8 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
 
     def decision_function(self, X) -> np.ndarray:
         """Raw linear scores, (n,) for binary, (n, n_classes) for techniques."""
-        return self.pipeline_.decision_function(self._inputs(X))
+        inputs = self._inputs(X)
+        return self.pipeline_.decision_function(inputs)
 
     def predict_proba(self, X) -> np.ndarray:
         """Calibrated probabilities: (n, 2) ``[P(no framing), P(framing)]`` for binary (scikit-learn

@@ -125,7 +125,8 @@ def model_facts(model) -> dict[str, Any]:
         "lexicon_version": model.lexicon_version_,
         "settings": {k: (list(v) if isinstance(v, tuple) else v) for k, v in sorted(model.get_params().items())},
         "seed": model.random_state,
-        "cv": dict(model.cv_metrics_, folds=model.cv),
+        "cv": dict(model.cv_metrics_, folds=model.cv, grouped=model.cv_grouped_,
+                   note="out-of-fold predictions of the training data; the threshold was picked on them too"),
     }
     if model.task == "binary":
         facts["threshold"] = model.threshold_

@@ -97,8 +97,7 @@ def _run(args) -> int:
     cv_kind = "grouped " if groups is not None else ""
     print(f"{cv_kind}{args.cv}-fold CV on training data (threshold picked on the same folds): "
           f"micro-F1={model.cv_metrics_['micro_f1']:.3f} macro-F1={model.cv_metrics_['macro_f1']:.3f}")
-    card = {"training_data": described, "dedup": stats, "training_seconds": round(seconds, 1),
-            "cv_grouped_by": "group" if groups is not None else None}
+    card = {"training_data": described, "dedup": stats, "training_seconds": round(seconds, 1)}
     if dev is not None:
         report = evaluate(model, dev)
         print(format_report(report, f"dev ({args.dataset}, {SPLITS.get(args.dataset, ('', 'dev'))[1]})"))
