@@ -356,6 +356,9 @@ _COMPLEMENTIZERS = _norm_set("أن إن أنه إنه أنها إنها بأن �
 #: Cues whose object is the speaker's words (وصفه بـ"..."، أعرب عن "..."، تعهد بـ"...").
 _OBJECT_CUES = frozenset({"وصف", "اعتبر", "أعرب", "تعهد", "سمى", "دعا", "نفى", "حذر", "انتقد", "هتف"})
 
+#: Verbs of direct speech: what they introduce is the speaker's words, however short.
+_DIRECT_CUES = frozenset({"قال", "أضاف", "تابع", "كتب"})
+
 #: A quote without any cue must be at least this many words long.
 MIN_UNCUED_QUOTE_WORDS = 6
 #: A cue governs a quote fragment when at most this many words separate them.
@@ -442,7 +445,7 @@ def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Feat
     if cue_before is not None:
         between = [ctx.norms[i] for i in ctx.word_range(cue_before.end, span.mark_start)]
         fragment_link = fragment_link or any(w in _COMPLEMENTIZERS for w in between)
-        fragment_link = fragment_link or cue_before.lemma in _OBJECT_CUES
+        fragment_link = fragment_link or cue_before.lemma in _OBJECT_CUES or cue_before.lemma in _DIRECT_CUES
         fragment_link = fragment_link or (len(between) <= 1 and prev_words[-2:-1] in (["ما"], ["بما"]))
     return _Features(
         n_words=len(content_words),
@@ -472,6 +475,8 @@ def classify_marked(f: _Features, content: str) -> str:
     n = f.n_words
     if not f.has_letters:
         return "other"
+    if " ".join(_words(content, 0, len(content))) in _PLATFORMS:
+        return "platform"
     if prev and _in_nouns(prev, _TITLE_NOUNS) and (n <= 15 or _strip_al(prev) in ("عنوان", "بعنوان", "عنوانه")):
         return "title"
     if len(f.prev_words) >= 2 and " ".join(f.prev_words[-2:]) in ("تحت عنوان", "تحت شعار") and n <= 40:
@@ -482,8 +487,6 @@ def classify_marked(f: _Features, content: str) -> str:
         return "name"
     if prev and _in_nouns(prev, _TERM_NOUNS) and n <= 5:
         return "term"
-    if " ".join(_words(content, 0, len(content))) in _PLATFORMS:
-        return "platform"
     if n <= 4 and f.next_text.startswith((":", "：")) and len(f.next_text) > 2:
         return "name"  # «فلان»: headline text
     if n <= 3 and f.next_word:
@@ -501,7 +504,7 @@ def classify_marked(f: _Features, content: str) -> str:
             return "name"
         if f.cue_after is not None and f.cue_after.role != "source":
             return "quote"
-        if f.cue_before is not None and f.fragment_link:
+        if f.cue_before is not None and (f.fragment_link or f.colon_before):
             return "quote"
         if f.sentence_has_quote:
             return "quote"

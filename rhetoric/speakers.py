@@ -628,7 +628,9 @@ class DocumentContext:
             w = self.norms[j]
             if self.inside_quote(*self.words[j]):
                 break
-            if w in _NP_STOP or self._starts_pp(j) or lookup_cue(w) is not None:
+            if w in _NP_STOP and not self._name_ali(j, i + 1):
+                break
+            if self._starts_pp(j) or lookup_cue(w) is not None:
                 break
             if j == i + 1 and _is_adverbial(w) and not self.mentions_in(self.words[j][0], self.words[j][0] + 40):
                 break  # قال ساخرا: an adverbial, no subject
@@ -637,6 +639,13 @@ class DocumentContext:
                 break
             j += 1
         return (i + 1, b) if b > i + 1 else None
+
+    def _name_ali(self, j: int, np_start: int) -> bool:
+        """``علي`` spelled with ya inside a name (المتحدث علي الشمري), not the preposition على."""
+        if self.text[self.words[j][0]:self.words[j][1]] != "علي" or j == np_start:
+            return False
+        nxt = self.norms[j + 1] if j + 1 < len(self.words) else ""
+        return nxt not in ("ان", "انه", "انها", "انهم", "ضروره", "هامش") and not self.gap(j).strip(_SPACE)
 
     def _starts_pp(self, j: int) -> bool:
         """Word ``j`` starts a prepositional phrase after a name (للرئيس، لـ، لوكالة، بدعمه)."""

@@ -1,0 +1,234 @@
+"""Quote extraction: mark styles, pairing, quote vs other marked text, and bad input.
+
+All Arabic examples here are written for these tests (no corpus text)."""
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from rhetoric.quotes import OTHER_KINDS, extract_quotes, find_marked_spans
+from rhetoric.resources import demo_corpus_path
+
+
+def quotes_of(text):
+    quotes, _ = extract_quotes(text)
+    return [q.text for q in quotes]
+
+
+def kinds_of(text):
+    _, others = extract_quotes(text)
+    return {o.text: o.kind for o in others}
+
+
+def check_offsets(text, quotes, others):
+    for q in quotes:
+        assert 0 <= q.start < q.end <= len(text)
+        assert text[q.start:q.end] == q.text
+        if q.speaker_start is not None:
+            assert 0 <= q.speaker_start < q.speaker_end <= len(text)
+            assert text[q.speaker_start:q.speaker_end] == q.speaker
+    for o in others:
+        assert 0 <= o.start < o.end <= len(text)
+        assert text[o.start:o.end] == o.text
+        assert o.kind in OTHER_KINDS
+    for a, b in zip(quotes, quotes[1:]):
+        assert a.end <= b.start
+
+
+# ----------------------------------------------------------------------------- mark styles
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("وقال الوزير: “سنبني مدارس جديدة في كل قرية هذا العام”.", "سنبني مدارس جديدة في كل قرية هذا العام"),
+        ("وقال الوزير: ”سنبني مدارس جديدة في كل قرية هذا العام“.", "سنبني مدارس جديدة في كل قرية هذا العام"),
+        ("وقال الوزير: «سنبني مدارس جديدة في كل قرية هذا العام».", "سنبني مدارس جديدة في كل قرية هذا العام"),
+        ("وقال الوزير: »سنبني مدارس جديدة في كل قرية هذا العام«.", "سنبني مدارس جديدة في كل قرية هذا العام"),
+        ('وقال الوزير: "سنبني مدارس جديدة في كل قرية هذا العام".', "سنبني مدارس جديدة في كل قرية هذا العام"),
+        ("وقال الوزير: ''سنبني مدارس جديدة في كل قرية هذا العام''.", "سنبني مدارس جديدة في كل قرية هذا العام"),
+    ],
+)
+def test_every_mark_style_gives_the_content_without_marks(text, expected):
+    quotes, _ = extract_quotes(text)
+    assert [q.text for q in quotes] == [expected]
+    q = quotes[0]
+    assert text[q.start - 1] not in " " and text[q.end] not in " "  # marks excluded, nothing else
+
+
+def test_ascii_marks_pair_in_order():
+    text = 'قال المدير إن "الخطة جاهزة للتنفيذ الآن" وأضاف أن "التمويل متوفر بالكامل هذا الشهر".'
+    assert quotes_of(text) == ["الخطة جاهزة للتنفيذ الآن", "التمويل متوفر بالكامل هذا الشهر"]
+
+
+def test_single_apostrophe_quotes_with_print_spacing():
+    # Print-converted style: the opening mark sticks to the word before it and a space follows it.
+    text = "وذكرت الصحيفة أن' الحكومة لن تتراجع عن قرارها مهما كانت الضغوط', وأضافت أن' القرار نهائي'."
+    assert quotes_of(text) == ["الحكومة لن تتراجع عن قرارها مهما كانت الضغوط", "القرار نهائي"]
+
+
+def test_apostrophes_inside_latin_words_are_not_marks():
+    text = "وقال المحلل إن تقرير Reuters's الأخير لم يذكر don't ولا غيرها من التفاصيل."
+    assert find_marked_spans(text) == []
+
+
+def test_quote_split_by_attribution_gives_two_quotes_with_one_speaker():
+    text = "«لن نقبل بهذا الاتفاق أبدا» قال رئيس الحزب سامي النجار «لأنه يضر بمصالح المواطنين»."
+    quotes, _ = extract_quotes(text)
+    assert [q.text for q in quotes] == ["لن نقبل بهذا الاتفاق أبدا", "لأنه يضر بمصالح المواطنين"]
+    assert {q.speaker for q in quotes} == {"رئيس الحزب سامي النجار"}
+
+
+def test_unclosed_quote_runs_to_the_paragraph_end():
+    text = "وقال المتحدث: «نحن مستعدون للحوار مع جميع الأطراف دون شروط مسبقة\nوفي سياق آخر، افتتح المحافظ مستشفى."
+    quotes, _ = extract_quotes(text)
+    assert [q.text for q in quotes] == ["نحن مستعدون للحوار مع جميع الأطراف دون شروط مسبقة"]
+    assert quotes[0].how == "unclosed"
+
+
+def test_stray_closing_mark_closes_a_continued_quote():
+    text = ("وقال البيان: “إن التعاون بين البلدين يتعزز كل يوم”. وهو يخدم مصالح الشعبين”، "
+            "حسبما ذكرت وكالة الأنباء الرسمية.")
+    quotes, _ = extract_quotes(text)
+    assert [q.text for q in quotes] == ["إن التعاون بين البلدين يتعزز كل يوم", "وهو يخدم مصالح الشعبين"]
+    assert quotes[1].how == "continuation"
+
+
+def test_nested_marks_stay_inside_the_outer_quote():
+    text = 'وقال الكاتب: "لقد قرأت كتاب "الأيام" مرات كثيرة وما زلت أتعلم منه".'
+    quotes, others = extract_quotes(text)
+    assert [q.text for q in quotes] == ['لقد قرأت كتاب "الأيام" مرات كثيرة وما زلت أتعلم منه']
+    assert [(o.text, o.kind) for o in others] == [("الأيام", "title")]
+
+
+def test_mixed_styles_in_one_article():
+    text = "قال الوزير «نريد السلام للجميع» ثم أضاف: \"ولن نتنازل عن حقوقنا\". وكتب على تويتر: “المستقبل لنا”."
+    assert quotes_of(text) == ["نريد السلام للجميع", "ولن نتنازل عن حقوقنا", "المستقبل لنا"]
+
+
+def test_latin_script_quote_inside_arabic_text():
+    text = 'وقال السفير بالإنجليزية: "We will never accept this deal under any conditions".'
+    assert quotes_of(text) == ["We will never accept this deal under any conditions"]
+
+
+# ----------------------------------------------------------------------------- quote or other
+
+@pytest.mark.parametrize(
+    "text, span, kind",
+    [
+        ("وشارك الوزير في برنامج «صباح الخير يا مصر» أمس.", "صباح الخير يا مصر", "title"),
+        ("ونشر الحزب بيانه على موقع \"فيس بوك\" مساء الأحد.", "فيس بوك", "platform"),
+        ("وأعلنت حركة \"شباب التغيير\" مشاركتها في المسيرة.", "شباب التغيير", "name"),
+        ("وقال رئيس الوزراء لـ«الوطن» إن الحكومة ستعلن خطتها قريبا.", "الوطن", "name"),
+        ("وهو ما يعرف بـ\"التمكين\" في أوساط المعارضة.", "التمكين", "term"),
+        ("وانطلقت عملية \"الفجر الجديد\" صباح اليوم في الجنوب.", "الفجر الجديد", "title"),
+    ],
+)
+def test_marked_text_that_is_not_speech(text, span, kind):
+    assert quotes_of(text) == []
+    assert kinds_of(text) == {span: kind}
+
+
+def test_marked_name_after_a_speech_verb_is_its_subject():
+    text = "وقال «النجار»: «لن نشارك في الانتخابات المقبلة تحت أي ظرف»."
+    quotes, others = extract_quotes(text)
+    assert [q.text for q in quotes] == ["لن نشارك في الانتخابات المقبلة تحت أي ظرف"]
+    assert [(o.text, o.kind) for o in others] == [("النجار", "name")]
+    assert quotes[0].speaker == "النجار"
+
+
+def test_headline_speaker_before_colon_is_a_name():
+    text = "«النجار»: الحكومة فشلت في إدارة الأزمة"
+    assert quotes_of(text) == []
+    assert kinds_of(text) == {"النجار": "name"}
+
+
+def test_short_fragment_governed_by_a_speech_verb_is_a_quote():
+    text = "وأكد وزير الصحة خالد الحربي أن الوضع \"مؤلم\"."
+    quotes, _ = extract_quotes(text)
+    assert [q.text for q in quotes] == ["مؤلم"]
+    assert quotes[0].speaker == "وزير الصحة خالد الحربي"
+    assert quotes[0].cue == "أكد" and quotes[0].stance == "endorsing"
+
+
+def test_fragment_after_describe_verb_is_a_quote():
+    text = "وانتقد المعارض سامي النجار ما وصفه بـ«الصمت الرسمي» تجاه الأزمة."
+    assert quotes_of(text) == ["الصمت الرسمي"]
+
+
+def test_scare_quotes_in_narration_are_not_quotes():
+    text = "وتستمر \"الإصلاحات\" في القطاع منذ سنوات دون نتائج واضحة."
+    assert quotes_of(text) == []
+    assert kinds_of(text) == {"الإصلاحات": "scare"}
+
+
+def test_text_in_parentheses_only_is_not_a_quote():
+    text = "وقال الوزير (في تصريح مقتضب) إن الاجتماع انتهى دون اتفاق."
+    assert extract_quotes(text) == ([], [])
+
+
+# ----------------------------------------------------------------------------- seed article
+
+def _seed_text():
+    path = demo_corpus_path()
+    if not path.exists():
+        pytest.skip("data/demo/corpus.jsonl is not there")
+    for line in path.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if record.get("doc_id", "").startswith("seed-"):
+            return record["text"]
+    pytest.skip("no seed article in the demo corpus")
+
+
+def test_seed_article_gives_eleven_quotes_with_their_speakers():
+    text = _seed_text()
+    quotes, others = extract_quotes(text)
+    check_offsets(text, quotes, others)
+    assert len(quotes) == 11
+    ids = [q.speaker_id for q in quotes]
+    assert ids.count("kcna") == 4
+    assert ids.count("kim_jong_un") == 4
+    assert {"kr_government", "kr_mofa"} <= set(ids)
+    assert quotes[0].text == "بسرور" and quotes[0].stance == "distancing"
+    assert [o.text for o in others] == ["KCNA Watch"]
+
+
+# ----------------------------------------------------------------------------- bad input
+
+@pytest.mark.parametrize(
+    "text",
+    ["", '"', "«", "»»»", '""', "''", "'", '" "', "«»", "“”", "” “", '"قال"', "«بداية بلا نهاية",
+     "نهاية بلا بداية»", '"\n"\n"', "\u200f\"\u200f", "'''''", '"a" "b" "c', "ـ«»ـ", "\n\n", " ",
+     "قال: «" + "كلمة " * 500, "«" * 50 + "»" * 49],
+)
+def test_odd_input_never_crashes_and_offsets_are_valid(text):
+    quotes, others = extract_quotes(text)
+    check_offsets(text, quotes, others)
+
+
+def test_non_string_input_gives_nothing():
+    assert extract_quotes(None) == ([], [])
+
+
+def test_article_that_is_one_long_quote():
+    text = "«" + "هذه جملة طويلة من كلام المتحدث. " * 40 + "»"
+    quotes, others = extract_quotes(text)
+    check_offsets(text, quotes, others)
+    assert len(quotes) == 1 and quotes[0].start == 1 and quotes[0].end == len(text) - 2
+
+
+def test_one_thousand_marks_in_linear_time():
+    unit = 'وقال المسؤول "نعم" ثم أضاف "لا" و'
+    small = unit * 50
+    big = unit * 500  # 1,000 marks
+    t0 = time.perf_counter()
+    extract_quotes(small)
+    t_small = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    quotes, others = extract_quotes(big)
+    t_big = time.perf_counter() - t0
+    check_offsets(big, quotes, others)
+    assert len(quotes) + len(others) == 1000
+    assert t_big < 10.0
+    assert t_big < 40 * max(t_small, 1e-3)  # 10x the input: far from quadratic (100x)
