@@ -28,10 +28,11 @@ Rules a curator should know (tests/data/lexicon_cases.yaml shows each one):
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 import ahocorasick
 import numpy as np
@@ -40,7 +41,15 @@ import pandas as pd
 from .errors import LexiconError
 from .lexicon import Entry, Lexicon, LexiconIssue, load_lexicons
 from .tables import columns
-from .text import ENCLITICS, CliticAnalysis, NormalizedText, clitic_breakdown, normalize, split_sentences
+from .text import (
+    ENCLITICS,
+    CliticAnalysis,
+    NormalizedText,
+    clitic_breakdown,
+    normalize,
+    normalize_with_offsets,
+    split_sentences,
+)
 
 __all__ = ["Match", "Matcher", "MatchText", "entry_keys", "lexicon_key_issues"]
 
@@ -64,81 +73,139 @@ class MatchText(NormalizedText):
     """Text the matcher scans: exactly :func:`rhetoric.text.normalize`, plus every white-space run
     turned into one space (so ``النضال  المقدس`` and a phrase broken by a newline still match).
 
-    Built by :meth:`of` with a fast path: the frequent one-to-one replacements (أ إ آ -> ا, ى -> ي,
-    ة -> ه, newline -> space) are ``str.replace`` calls, and the rare characters (diacritics,
-    tatweel, bidi marks, presentation forms, other spaces) are found with one regex and rebuilt
-    sparsely; the offset array is only computed from changes. ``starts`` maps back to the original
-    just like :class:`~rhetoric.text.NormalizedText`.
+    :meth:`of` is a vectorised equivalent of the text layer's ``normalize_with_offsets`` (the tests
+    check they agree): the frequent one-to-one replacements (أ إ آ -> ا, ى -> ي, ة -> ه, newline ->
+    space) are ``str.replace`` calls; one numpy table look-up over the UTF-16 code units finds the
+    other characters that change (diacritics, tatweel, bidi marks, presentation forms, Latin capitals,
+    other spaces), which are replaced or dropped in bulk. Normalisation, not the automaton, would
+    otherwise dominate matching time. ``starts`` maps back to the original as in the text layer.
     """
 
     __slots__ = ()
 
     @classmethod
     def of(cls, text: str) -> "MatchText":
-        common, rare_re, table = _match_tables()
+        common, kinds, one_to_one, expansions = _match_tables()
         s = text
         for a, b in common:
             s = s.replace(a, b)
-        n = len(text)
-        pieces: list[str] = []
-        changed: list[tuple[int, str]] = []
-        last = 0
-        for m in rare_re.finditer(s):
-            a, b = m.span()
-            pieces.append(s[last:a])
-            out = m.group().translate(table)
-            pieces.append(out)
-            if len(out) != b - a:
-                changed.append((a, m.group()))
-            last = b
-        if last:
-            pieces.append(s[last:])
-            s = "".join(pieces)
+        codes = np.frombuffer(s.encode("utf-16-le"), dtype=np.uint16)  # one unit per BMP character
+        units = len(codes)
+        rare = np.flatnonzero(_rare_mask().take(codes))
+        src = None  # source unit of every output unit, once some were dropped or expanded
+        dropped = None
+        changed = False
+        if rare.size:
+            kind = kinds[codes[rare]]
+            one = rare[kind == _REPLACE]
+            if one.size:
+                codes = codes.copy()
+                codes[one] = one_to_one[codes[one]]
+                changed = True
+            if (kind == _EXPAND).any():  # a ligature such as ﻻ -> لا: rare, the general road
+                codes, src = _resize(codes, rare[kind >= _DELETE], expansions)
+                changed = True
+            elif (kind == _DELETE).any():
+                dropped = rare[kind == _DELETE]
+        look = codes
+        if dropped is not None:
+            # A deleted character looks like the one before it, so that " <bidi mark> " is seen as
+            # a double space and collapsed in the same pass that drops the deleted characters.
+            look = codes.copy()
+            before = np.maximum(dropped - 1, 0)
+            while not np.array_equal(look[dropped], look[before]):
+                look[dropped] = look[before]
+        space = look == 32
+        drop = np.zeros(len(codes), dtype=bool)
+        drop[1:] = space[1:] & space[:-1]
+        if dropped is not None:
+            drop[dropped] = True
+        if dropped is not None or drop.any():
+            keep = ~drop
+            codes = codes[keep]
+            src = np.flatnonzero(keep) if src is None else src[keep]
+            changed = True
         if changed:
-            lengths = np.ones(n, dtype=np.int64)
-            for a, run in changed:
-                lengths[a : a + len(run)] = [len(table.get(ord(c), c)) for c in run]
-            starts = np.append(np.repeat(np.arange(n, dtype=np.int64), lengths), n)
-        else:
-            starts = None
+            s = codes.tobytes().decode("utf-16-le")
+        n = len(text)
+        if src is None:
+            if units == n:
+                return cls(text, s, np.arange(n + 1, dtype=np.int64))
+            src = np.arange(units, dtype=np.int64)
+        if units != n:  # surrogate pairs: map code units back to characters, one entry per character
+            original = np.frombuffer(text.encode("utf-16-le"), dtype=np.uint16)
+            src_low = (original >= 0xDC00) & (original < 0xE000)
+            unit_to_char = np.arange(units, dtype=np.int64) - np.cumsum(src_low) + src_low
+            src = unit_to_char[src[~((codes >= 0xDC00) & (codes < 0xE000))]]
+        return cls(text, s, np.append(src, n))
+
+    @classmethod
+    def _exact(cls, text: str) -> "MatchText":
+        """The same result through the text layer's ``normalize_with_offsets`` (reference, slow)."""
+        nt = normalize_with_offsets(text)  # the text layer: exact for any input
+        s = nt.text.translate(_SPACE_TABLE)
+        starts = nt.starts
         if "  " in s:
             keep = np.ones(len(s) + 1, dtype=bool)
             for m in _SPACE_RUN.finditer(s):
                 keep[m.start() + 1 : m.end()] = False
-            if starts is None:
-                starts = np.arange(n + 1, dtype=np.int64)
             starts = starts[keep]
             s = _SPACE_RUN.sub(" ", s)
-        if starts is None:
-            starts = np.arange(n + 1, dtype=np.int64)
         return cls(text, s, starts)
 
 
 _SPACE_RUN = re.compile(" {2,}")
-#: Frequent one-to-one replacements done with str.replace (checked against the text layer's table).
+_SPACE_TABLE = {cp: " " for cp in range(0x10000) if chr(cp).isspace() and cp != 0x20}
+#: Frequent one-to-one replacements done with str.replace (kept only if the text layer agrees).
 _COMMON_CANDIDATES = {"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه", "\n": " "}
+_REPLACE, _DELETE, _EXPAND = 1, 2, 3
 
 
 @lru_cache(maxsize=1)
-def _match_tables() -> tuple[tuple[tuple[str, str], ...], re.Pattern, dict[int, str]]:
-    """(common replacements, regex of the other changing characters, their translate table).
+def _match_tables() -> tuple[tuple[tuple[str, str], ...], np.ndarray, np.ndarray, dict[int, str]]:
+    """(common replacements, kind per BMP code point after them, one-to-one table, expansions).
 
     Derived from :func:`rhetoric.text.normalize` itself (the source of truth), plus white space -> " ".
+    Kinds: 0 unchanged, 1 replaced by one character, 2 deleted, 3 replaced by several (``expansions``).
     """
-    table: dict[int, str] = {}
+    kinds = np.zeros(0x10000, dtype=np.uint8)
+    one_to_one = np.arange(0x10000, dtype=np.uint16)
+    expansions: dict[int, str] = {}
     for cp in range(0x10000):
+        if 0xD800 <= cp < 0xE000:
+            continue
         ch = chr(cp)
-        out = normalize(ch)
-        if out.isspace() or (not out and ch.isspace()):
-            out = " "
-        if ch.isspace() and ch != " ":
-            out = " "
-        if out != ch:
-            table[cp] = out
-    common = tuple((a, b) for a, b in _COMMON_CANDIDATES.items() if table.get(ord(a)) == b)
-    rare = "".join(chr(cp) for cp in sorted(table) if chr(cp) not in dict(common) and not 0xD800 <= cp < 0xE000)
-    rare_re = re.compile("[" + re.escape(rare) + "]+")
-    return common, rare_re, table
+        out = " " if ch.isspace() else normalize(ch)
+        if out == ch:
+            continue
+        if len(out) == 1:
+            kinds[cp], one_to_one[cp] = _REPLACE, ord(out)
+        elif not out:
+            kinds[cp] = _DELETE
+        else:
+            kinds[cp], expansions[cp] = _EXPAND, out
+    common = tuple((a, b) for a, b in _COMMON_CANDIDATES.items() if kinds[ord(a)] == _REPLACE and one_to_one[ord(a)] == ord(b))
+    for a, _ in common:
+        kinds[ord(a)] = 0
+    return common, kinds, one_to_one, expansions
+
+
+@lru_cache(maxsize=1)
+def _rare_mask() -> np.ndarray:
+    """True for the BMP code points that still change after the common replacements."""
+    return _match_tables()[1] != 0
+
+
+def _resize(codes: np.ndarray, resized: np.ndarray, expansions: dict[int, str]) -> tuple[np.ndarray, np.ndarray]:
+    """Drop (kind 2) or expand (kind 3) the units at ``resized``: (new codes, source unit of each)."""
+    lengths = np.ones(len(codes), dtype=np.int64)
+    lengths[resized] = [len(expansions.get(int(c), "")) for c in codes[resized]]
+    src = np.repeat(np.arange(len(codes), dtype=np.int64), lengths)
+    out = np.repeat(codes, lengths)
+    at = np.cumsum(lengths) - lengths
+    for u in resized[lengths[resized] > 1].tolist():
+        out[at[u] : at[u] + lengths[u]] = [ord(c) for c in expansions[int(codes[u])]]
+    return out, src
 
 
 def match_normalize(text: str) -> str:
@@ -235,10 +302,10 @@ def _prefix_ok(procs: tuple[str, ...], form: KeyForm) -> tuple[bool, tuple[str, 
 # --------------------------------------------------------------------------- matches
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """One lexicon hit. ``start``/``end`` index the ORIGINAL text; ``surface == text[start:end]`` is the
-    whole written word(s), clitics included; ``clitics`` breaks the first word down (و+ب+ال+إمبريالية)."""
+    whole written word(s), clitics included; ``clitics`` breaks the first word down (و+ب+ال+إمبريالية).
+    ``stance`` is the reporting signal's stance (None for other lexicons)."""
 
     start: int
     end: int
@@ -264,26 +331,60 @@ class _Item:
     exclude: tuple[int, ...] = ()
 
 
-class _Doc:
-    """Per-document work, computed at most once: normalised text, sentences, context/exclude hits."""
+#: Joins the texts of a batch: not a letter, not white space, kept by normalisation, in no key.
+_SEPARATOR = "\x01"
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines splits on
 
-    __slots__ = ("mt", "_sentences", "_aux")
 
-    def __init__(self, text: str):
-        self.mt = MatchText.of(text)
-        self._sentences = None
-        self._aux = None
+class _Batch:
+    """Several texts normalised and scanned as one string (the per-call overhead is paid once);
+    the work only some hits need (sentence borders, context phrases) is computed lazily, once."""
 
-    def sentence_of(self, norm_pos: int) -> tuple[int, int]:
-        """Normalised [start, end) of the sentence holding normalised position ``norm_pos``."""
-        if self._sentences is None:
-            starts = self.mt.starts
-            spans = split_sentences(self.mt.original)
-            self._sentences = [(int(np.searchsorted(starts, a)), int(np.searchsorted(starts, b))) for a, b in spans]
-        for a, b in self._sentences:
-            if a <= norm_pos < b:
-                return a, b
-        return 0, len(self.mt.text)
+    __slots__ = ("mt", "bounds", "norm_bounds", "_marks", "_lines", "_sentences")
+
+    def __init__(self, texts: Sequence[str]):
+        joined = _SEPARATOR.join(texts)
+        self.mt = MatchText.of(joined)
+        lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+        self.bounds = np.concatenate(([0], np.cumsum(lengths)))  # original start of each text (+ end)
+        self.norm_bounds = np.searchsorted(self.mt.starts, self.bounds)  # normalised start of each text (+ end)
+        self._marks: tuple[np.ndarray, np.ndarray] | None = None
+        self._lines: dict[int, list[tuple[int, int]]] = {}
+        self._sentences: dict[int, list[tuple[int, int]]] = {}
+
+    def around(self, pos: int, doc: int, lines: bool) -> tuple[int, int]:
+        """Original [start, end) around ``pos`` free of sentence terminators and line breaks
+        (``lines=False``) or of line breaks only (``lines=True``: the line), within its text."""
+        if self._marks is None:
+            text = self.mt.original
+            self._marks = (_positions(text, _TERMINATORS + _LINE_BREAKS), _positions(text, _LINE_BREAKS))
+        marks = self._marks[1 if lines else 0]
+        i = int(np.searchsorted(marks, pos, side="right"))
+        start = int(marks[i - 1]) + 1 if i else 0
+        end = int(marks[i]) if i < len(marks) else len(self.mt.original)
+        return max(start, int(self.bounds[doc])), min(end, int(self.bounds[doc + 1]) - 1)
+
+    def same_sentence(self, x: int, y: int, doc: int) -> bool:
+        """Whether original offsets ``x`` and ``y`` (starts of words) lie in the same sentence of
+        :func:`rhetoric.text.split_sentences`, which never crosses a line break: only the line is
+        split (once), which gives the same sentences as splitting the whole document."""
+        start, end = self.around(x, doc, lines=True)
+        if not start <= y < end:
+            return False
+        if start not in self._sentences:
+            self._sentences[start] = [(start + a, start + b) for a, b in split_sentences(self.mt.original[start:end])]
+        return any(a <= x < b and a <= y < b for a, b in self._sentences[start])
+
+
+_TERMINATORS = ".!?\u061f\u2026"  # every sentence border of split_sentences follows one of these
+
+
+def _positions(text: str, chars: str) -> np.ndarray:
+    """Sorted offsets of ``chars`` in ``text``."""
+    codes = np.frombuffer(text.encode("utf-16-le"), dtype=np.uint16)
+    if len(codes) == len(text):
+        return np.flatnonzero(np.isin(codes, [ord(c) for c in chars]))
+    return np.array([m.start() for m in re.finditer("[" + re.escape(chars) + "]", text)], dtype=np.int64)
 
 
 class Matcher:
@@ -308,8 +409,7 @@ class Matcher:
         if not self.lexicons:
             raise LexiconError("the matcher needs at least one lexicon")
         self._items: list[_Item] = []
-        self._aux_phrases: list[str] = []
-        aux_index: dict[str, int] = {}
+        aux_index: dict[str, int] = {}  # context/exclude phrase -> index
         keys: dict[str, list[KeyForm]] = {}
         for li, lexicon in enumerate(self.lexicons):
             for order, entry in enumerate(lexicon.entries):
@@ -317,20 +417,27 @@ class Matcher:
                 exc = tuple(aux_index.setdefault(normalize(p), len(aux_index)) for p in entry.exclude)
                 item = len(self._items)
                 self._items.append(_Item(entry, li, order, ctx, exc))
-                seen = set()
                 for form in entry.forms:
                     for key, kf in entry_keys(form, entry.allow_possessive, item):
-                        if (key, kf) not in seen:
-                            seen.add((key, kf))
-                            keys.setdefault(key, []).append(kf)
+                        if kf not in keys.setdefault(key, []):
+                            keys[key].append(kf)
         self.keys = {k: tuple(v) for k, v in keys.items()}
         self.automaton = _build_automaton(self.keys)
-        self._aux_phrases = sorted(aux_index, key=aux_index.get)
-        aux_keys: dict[str, list[KeyForm]] = {}
-        for phrase, idx in aux_index.items():
-            for key, kf in entry_keys(phrase, False, idx):
-                aux_keys.setdefault(key, []).append(kf)
-        self._aux_automaton = _build_automaton({k: tuple(v) for k, v in aux_keys.items()}) if aux_keys else None
+        # Context/exclude phrases have their own automaton, run only over documents that need it
+        # (some are short common words: scanning them everywhere would double the work).
+        self._context_automaton = self._phrase_automaton(aux_index, [it.context for it in self._items])
+        self._exclude_automaton = self._phrase_automaton(aux_index, [it.exclude for it in self._items])
+        self._reach = max(map(len, aux_index), default=0) + _MAX_PREFIX + _MAX_SUFFIX + 1
+
+    @staticmethod
+    def _phrase_automaton(index: dict[str, int], used: list[tuple[int, ...]]):
+        wanted = {i for phrases in used for i in phrases}
+        keys: dict[str, list[KeyForm]] = {}
+        for phrase, idx in index.items():
+            if idx in wanted:
+                for key, kf in entry_keys(phrase, False, idx):
+                    keys.setdefault(key, []).append(kf)
+        return _build_automaton({k: tuple(v) for k, v in keys.items()})
 
     def __repr__(self) -> str:
         names = ", ".join(f"{lx.name}@{lx.version_hash}" for lx in self.lexicons)
@@ -342,12 +449,16 @@ class Matcher:
 
     # ------------------------------------------------------------------ scanning
 
-    def _candidates(self, automaton, mt: MatchText) -> list[tuple[int, int, int, KeyForm, tuple[str, ...], int]]:
+    def _candidates(self, automaton, mt: MatchText, lo: int = 0,
+                    hi: int | None = None) -> list[tuple[int, int, int, KeyForm, tuple[str, ...], int]]:
         """Valid hits ``(ws, we, key_start, form, proclitics, suffix_len)`` in normalised coordinates."""
         s = mt.text
         n = len(s)
         out = []
-        for end_idx, (klen, forms) in automaton.iter(s):
+        # pyahocorasick copies the whole string it is given, so a window is passed as a slice.
+        window = s if lo == 0 and (hi is None or hi >= n) else s[lo:hi]
+        for end_idx, (klen, forms) in automaton.iter(window):
+            end_idx += lo
             ks = end_idx - klen + 1
             ke = end_idx + 1
             ws = ks
@@ -383,51 +494,72 @@ class Matcher:
                 out.append((ws, we, ks, form, reading, len(suffix)))
         return out
 
-    def _aux_hits(self, doc: _Doc) -> list[tuple[int, int, int]]:
-        if doc._aux is None:
-            doc._aux = [(ws, we, form.item) for ws, we, _, form, _, _ in self._candidates(self._aux_automaton, doc.mt)]
-        return doc._aux
+    def _phrases(self, automaton, mt: MatchText, lo: int, hi: int) -> list[tuple[int, int, int]]:
+        """Context/exclude phrase hits ``(start, end, phrase)`` in the normalised window [lo, hi)."""
+        return [(ws, we, form.item) for ws, we, _, form, _, _ in self._candidates(automaton, mt, lo, hi)]
 
-    def _conditions_hold(self, item: _Item, ws: int, we: int, doc: _Doc) -> bool:
+    def _conditions_hold(self, item: _Item, doc: int, ws: int, we: int, batch: _Batch) -> bool:
+        """``exclude``: no exclude phrase overlaps the hit; ``requires_context``: a context phrase occurs
+        in the hit's sentence. Only the hit's surroundings are scanned for the phrases."""
+        mt = batch.mt
+        lo, hi = int(batch.norm_bounds[doc]), int(batch.norm_bounds[doc + 1])
         if item.exclude:
-            wanted = set(item.exclude)
-            if any(p in wanted and a < we and ws < b for a, b, p in self._aux_hits(doc)):
+            near = self._phrases(self._exclude_automaton, mt, max(lo, ws - self._reach), min(hi, we + self._reach))
+            if any(p in item.exclude and a < we and ws < b for a, b, p in near):
                 return False
-        if item.context:
-            lo, hi = doc.sentence_of(ws)
-            wanted = set(item.context)
-            if not any(p in wanted and lo <= a and b <= hi for a, b, p in self._aux_hits(doc)):
-                return False
-        return True
+        if not item.context:
+            return True
+        # 1. the stretch around the hit without terminators or line breaks lies inside its sentence
+        start = int(mt.starts[ws])
+        o_lo, o_hi = batch.around(start, doc, lines=False)
+        n_lo, n_hi = np.searchsorted(mt.starts, [o_lo, o_hi]).tolist()
+        if any(p in item.context for _, _, p in self._phrases(self._context_automaton, mt, n_lo, n_hi)):
+            return True
+        # 2. otherwise the sentence may be longer (abbreviations, decimals ...): split the line
+        l_lo, l_hi = batch.around(start, doc, lines=True)
+        if (l_lo, l_hi) == (o_lo, o_hi):
+            return False
+        n_lo, n_hi = np.searchsorted(mt.starts, [l_lo, l_hi]).tolist()
+        return any(p in item.context and batch.same_sentence(start, int(mt.starts[a]), doc)
+                   for a, _, p in self._phrases(self._context_automaton, mt, n_lo, n_hi))
 
     def match(self, text: str) -> list[Match]:
-        """All hits in ``text``, ordered by start (then lexicon order)."""
-        if not text:
+        """All hits in ``text``, ordered by start (then end)."""
+        return self.match_many([text])[0] if text else []
+
+    def match_many(self, texts: Sequence[str]) -> list[list[Match]]:
+        """:meth:`match` for several texts at once (faster: they are normalised and scanned together)."""
+        texts = list(texts)
+        if not texts:
             return []
-        doc = _Doc(text)
-        cands = self._candidates(self.automaton, doc.mt)
-        if not cands:
-            return []
+        if any(_SEPARATOR in t for t in texts):
+            texts = [t.replace(_SEPARATOR, " ") for t in texts]  # same length, so offsets hold
+        batch = _Batch(texts)
+        results: list[list[Match]] = [[] for _ in texts]
+        found = self._candidates(self.automaton, batch.mt)
+        if not found:
+            return results
         items = self._items
-        ranked = sorted(
-            ((items[c[3].item].lexicon, c[0], -(c[1] - c[0]), items[c[3].item].order, c) for c in cands),
-            key=lambda r: r[:4],
-        )
-        matches: list[Match] = []
-        taken_until: dict[int, int] = {}
-        for lex, ws, _, _, (_, we, ks, form, procs, suffix_len) in ranked:
-            if ws < taken_until.get(lex, -1):
+        doc_of = (np.searchsorted(batch.norm_bounds, [c[0] for c in found], side="right") - 1).tolist()
+        ranked = sorted((doc, items[c[3].item].lexicon, c[0], c[0] - c[1], items[c[3].item].order, i)
+                        for i, (doc, c) in enumerate(zip(doc_of, found)))
+        taken_until: dict[tuple[int, int], int] = {}
+        for doc, lex, ws, _, _, i in ranked:
+            _, we, ks, form, procs, suffix_len = found[i]
+            if ws < taken_until.get((doc, lex), -1):
                 continue
             item = items[form.item]
-            if (item.context or item.exclude) and not self._conditions_hold(item, ws, we, doc):
+            if (item.context or item.exclude) and not self._conditions_hold(item, doc, ws, we, batch):
                 continue
-            taken_until[lex] = we
-            matches.append(self._make_match(doc.mt, item, ws, we, ks, form, procs, suffix_len))
-        matches.sort(key=lambda m: (m.start, m.end))
-        return matches
+            taken_until[(doc, lex)] = we
+            offset = int(batch.bounds[doc])
+            results[doc].append(self._make_match(batch.mt, item, ws, we, ks, form, procs, suffix_len, offset))
+        for matches in results:
+            matches.sort(key=lambda m: (m.start, m.end))
+        return results
 
     def _make_match(self, mt: MatchText, item: _Item, ws: int, we: int, ks: int, form: KeyForm,
-                    procs: tuple[str, ...], suffix_len: int) -> Match:
+                    procs: tuple[str, ...], suffix_len: int, offset: int) -> Match:
         start, end = mt.span(ws, we)
         entry, lexicon = item.entry, self.lexicons[item.lexicon]
         stem, enclitic = form.stem, form.enclitic
@@ -440,38 +572,56 @@ class Matcher:
             elif tail:
                 enclitic = tail
         f_start, f_end = mt.span(ws, first_end)
-        clitics = _breakdown(mt.original[f_start:f_end], CliticAnalysis(procs, stem, enclitic))
-        return Match(start, end, mt.original[start:end], entry.id, entry.term, entry.category, entry.weight,
-                     lexicon.name, lexicon.version_hash, clitics, entry.stance)
+        clitics = _breakdown(mt.original[f_start:f_end], procs, stem, enclitic)
+        return Match(start - offset, end - offset, mt.original[start:end], entry.id, entry.term, entry.category,
+                     entry.weight, lexicon.name, lexicon.version_hash, clitics, entry.stance)
+
+    def iter_document_matches(self, documents: pd.DataFrame, fields: Sequence[str] = ("title", "text"),
+                              progress: bool | None = None, batch_chars: int = 1_000_000):
+        """Yield ``(row_position, field, matches)`` for every non-empty field, in document order.
+
+        Documents are matched in batches of about ``batch_chars`` characters. ``progress``: a tqdm bar
+        over documents (default: only when stderr is a terminal).
+        """
+        from tqdm.auto import tqdm
+
+        missing = [c for c in ("doc_id", "text") if c not in documents.columns]
+        if missing:
+            raise LexiconError(f"the documents table has no {', '.join(map(repr, missing))} column")
+        use_fields = [f for f in fields if f in documents.columns]
+        columns_ = [documents[f].tolist() for f in use_fields]
+        bar = tqdm(total=len(documents), desc="matching", unit="doc", disable=_no_progress(progress))
+        pending: list[tuple[int, str, str]] = []
+        size = 0
+        for pos in range(len(documents)):
+            for field, values in zip(use_fields, columns_):
+                text = values[pos]
+                if isinstance(text, str) and text:
+                    pending.append((pos, field, text))
+                    size += len(text)
+            if size >= batch_chars or pos == len(documents) - 1:
+                for (p, field, _), found in zip(pending, self.match_many([t for _, _, t in pending])):
+                    yield p, field, found
+                bar.update(pos + 1 - bar.n)
+                pending, size = [], 0
+        bar.close()
 
     def match_documents(self, documents: pd.DataFrame, fields: Sequence[str] = ("title", "text"),
                         progress: bool | None = None) -> pd.DataFrame:
         """A ``matches`` table (see :mod:`rhetoric.tables`) for a documents table.
 
-        ``span_id`` and ``voice`` are left NA: the analysis stage fills them by joining with the spans.
-        ``stance`` (reporting lexicons) is an extra column. ``progress``: a tqdm bar (default: on a TTY).
+        ``field`` says which string (``title`` or ``text``) the offsets index. ``span_id`` and ``voice``
+        are left NA: the analysis stage fills them by joining with the spans. ``stance`` (reporting
+        lexicons; None otherwise) is an extra column.
         """
-        from tqdm.auto import tqdm
-
-        for column in ("doc_id", *fields):
-            if column not in documents.columns and not (column == "title"):
-                raise LexiconError(f"documents table has no {column!r} column")
+        doc_ids = documents["doc_id"].tolist() if "doc_id" in documents.columns else None
         rows = []
-        use_fields = [f for f in fields if f in documents.columns]
-        records = documents[["doc_id", *use_fields]].itertuples(index=False, name=None)
-        for record in tqdm(records, total=len(documents), desc="matching", unit="doc", disable=_no_progress(progress)):
-            doc_id = record[0]
-            for field, text in zip(use_fields, record[1:]):
-                if not isinstance(text, str) or not text:
-                    continue
-                for m in self.match(text):
-                    rows.append((doc_id, field, None, None, m.start, m.end, m.surface, m.entry_id, m.term,
-                                 m.lexicon, m.lexicon_version, m.category, m.weight, m.clitics, m.stance))
+        for pos, field, found in self.iter_document_matches(documents, fields, progress):
+            for m in found:
+                rows.append((doc_ids[pos], field, None, None, m.start, m.end, m.surface, m.entry_id, m.term,
+                             m.lexicon, m.lexicon_version, m.category, m.weight, m.clitics, m.stance))
         frame = pd.DataFrame(rows, columns=columns("matches") + ["stance"])
-        for column in ("start", "end"):
-            frame[column] = frame[column].astype("int64")
-        frame["weight"] = frame["weight"].astype("float64")
-        frame["span_id"] = frame["span_id"].astype("Int64")
+        frame = frame.astype({"start": "int64", "end": "int64", "weight": "float64", "span_id": "Int64"})
         return frame
 
 
@@ -482,8 +632,8 @@ def _no_progress(progress: bool | None) -> bool:
 
 
 @lru_cache(maxsize=100_000)
-def _breakdown(surface: str, analysis: CliticAnalysis) -> str:
-    return clitic_breakdown(surface, analysis)
+def _breakdown(surface: str, procs: tuple[str, ...], stem: str, enclitic: str) -> str:
+    return clitic_breakdown(surface, CliticAnalysis(procs, stem, enclitic))
 
 
 def _build_automaton(keys: dict[str, tuple[KeyForm, ...]]):
