@@ -95,15 +95,16 @@ def _jsonl_records(path: Path, on_error: OnError, report: LoadReport) -> Iterato
                 continue
             report.rows_in += 1
             where = f"{path}:{lineno}"
+            bom = 3 if lineno == 1 and raw.startswith(b"\xef\xbb\xbf") else 0  # editors on Windows add one
             try:
-                line = raw.decode("utf-8")
+                line = raw[bom:].decode("utf-8")
             except UnicodeDecodeError as exc:
                 if on_error == "skip":
                     report.skipped["invalid_utf8"] += 1
                     continue
                 raise CorpusError(
-                    f"{where}: invalid UTF-8 at byte offset {line_offset + exc.start} of the file "
-                    f"(byte 0x{raw[exc.start]:02x}); re-encode the file as UTF-8 or pass on_error='skip'"
+                    f"{where}: invalid UTF-8 at byte offset {line_offset + bom + exc.start} of the file "
+                    f"(byte 0x{raw[bom + exc.start]:02x}); re-encode the file as UTF-8 or pass on_error='skip'"
                 ) from None
             try:
                 obj = json.loads(line)
@@ -126,7 +127,7 @@ def _starts_with(path: Path, prefix: bytes) -> bool:
         return fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(prefix)
 
 
-def _json_array_records(path: Path, report: LoadReport) -> Iterator[tuple[str, dict]]:
+def _json_array_records(path: Path, on_error: OnError, report: LoadReport) -> Iterator[tuple[str, dict]]:
     """A .json file holding one array of objects (SaudiNewsNet style)."""
     try:
         data = json.loads(path.read_bytes().decode("utf-8-sig"))
@@ -137,6 +138,9 @@ def _json_array_records(path: Path, report: LoadReport) -> Iterator[tuple[str, d
     for position, obj in enumerate(data):
         report.rows_in += 1
         if not isinstance(obj, dict):
+            if on_error == "skip":
+                report.skipped["not_an_object"] += 1
+                continue
             raise CorpusError(f"{path}: item {position} of the array is not an object")
         yield f"{path} item {position}", obj
 
@@ -180,7 +184,7 @@ def _raw_records(source: Any, on_error: OnError, report: LoadReport, csv_kwargs:
     suffix = "".join(path.suffixes[-2:]) if path.suffix == ".gz" else path.suffix
     suffix = suffix.lower()
     if suffix == ".json" and _starts_with(path, b"["):
-        yield from _json_array_records(path, report)
+        yield from _json_array_records(path, on_error, report)
     elif suffix in (".jsonl", ".ndjson", ".json"):
         yield from _jsonl_records(path, on_error, report)
     elif suffix in (".csv", ".tsv"):
@@ -216,15 +220,28 @@ def _read_csv(path: Path, suffix: str, on_error: OnError, report: LoadReport, cs
             encoding="utf-8",
             on_bad_lines=on_bad_line if on_error == "skip" else "error",
             engine="python",
-            **csv_kwargs,
+            # index_col=False: a row with extra cells is a bad line, not a silent shift into the index
+            **{"index_col": False, **csv_kwargs},
         )
-    except UnicodeDecodeError as exc:
-        raise CorpusError(f"{path}: invalid UTF-8 at byte offset {exc.start}; re-encode the file as UTF-8") from None
+    except UnicodeDecodeError:
+        raise CorpusError(f"{path}: invalid UTF-8 at {_utf8_error_location(path)}; re-encode the file as UTF-8") from None
     except pd.errors.ParserError as exc:
         raise CorpusError(f"{path}: malformed CSV ({exc}); fix it or pass on_error='skip'") from None
-    report.rows_in += len(bad)
-    report.skipped["malformed_csv"] += len(bad)
+    if bad:
+        report.rows_in += len(bad)
+        report.skipped["malformed_csv"] += len(bad)
     return frame
+
+
+def _utf8_error_location(path: Path) -> str:
+    """'byte offset N (line L)' of the first invalid UTF-8 byte of a file (only read on the error path)."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return f"byte offset {exc.start} (line {line})"
+    return "an unknown position"
 
 
 # --------------------------------------------------------------------------- documents
@@ -279,12 +296,20 @@ def iter_corpus(
     name = "DataFrame" if isinstance(source, pd.DataFrame) else str(source)
     report = report if report is not None else LoadReport(name)
     mapping = dict(columns_map or {})
+    unknown = sorted(set(mapping) - set(COLUMN_ALIASES))
+    if unknown:
+        raise CorpusError(f"columns_map keys must be documents columns ({', '.join(COLUMN_ALIASES)}), "
+                          f"not {', '.join(map(repr, unknown))}")
     seen_ids: dict[str, str] = {}
     resolved: dict[str, str] | None = None
     rows: list[dict] = []
     for where, record in _raw_records(source, on_error, report, csv_kwargs or {}):
         if resolved is None or any(c not in record for c in resolved.values()):
             resolved = _resolve_columns(record.keys(), mapping, report)
+            absent = [f"{column!r} (given for {target})" for target, column in mapping.items() if column not in record]
+            if absent:  # an explicit mapping to a missing column would silently skip or blank every row
+                raise CorpusError(f"{where}: no column {', '.join(absent)}; columns: "
+                                  f"{', '.join(map(str, record.keys())) or 'none'}")
         if "text" not in resolved:
             raise CorpusError(
                 f"{where}: no 'text' column (columns: {', '.join(map(str, record.keys())) or 'none'}); "
@@ -307,15 +332,18 @@ def iter_corpus(
         title = _clean_str(record.get(resolved.get("title", ""), "")).replace("\x00", "")
         doc_outlet = _clean_str(record.get(resolved.get("outlet", ""), "")) or outlet or "unknown"
         doc_id = _clean_str(record.get(resolved.get("doc_id", ""), ""))
-        if not doc_id:
+        generated = not doc_id
+        if generated:
             doc_id = _stable_id(text, title, doc_outlet)
             report.warnings["generated_id"] += 1
         if doc_id in seen_ids:
             if on_error == "skip":
                 report.skipped["duplicate_id"] += 1
                 continue
+            what = ("the same outlet, title and text (a duplicate article; its id is generated from them)"
+                    if generated else f"duplicate document id {doc_id!r}")
             raise CorpusError(
-                f"{where}: duplicate document id {doc_id!r} (first seen at {seen_ids[doc_id]}); "
+                f"{where}: {what}, first seen at {seen_ids[doc_id]}; "
                 "ids must be unique — fix them or pass on_error='skip' to keep the first"
             )
         seen_ids[doc_id] = where

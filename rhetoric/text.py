@@ -192,10 +192,13 @@ def tokenize(text: str) -> list[Token]:
         if pos < 0:  # camel-tools never rewrites text, but stay safe: skip what we cannot align
             continue
         cursor = pos + len(piece)
-        word = piece.strip(BIDI_CONTROLS)
-        if word:
-            start = pos + len(piece) - len(piece.lstrip(BIDI_CONTROLS))
-            tokens.append(Token(word, start, start + len(word)))
+        if piece[0] in BIDI_CONTROLS or piece[-1] in BIDI_CONTROLS:
+            word = piece.strip(BIDI_CONTROLS)
+            if not word:
+                continue
+            pos += len(piece) - len(piece.lstrip(BIDI_CONTROLS))
+            piece = word
+        tokens.append(Token(piece, pos, pos + len(piece)))
     return tokens
 
 
