@@ -483,11 +483,11 @@ def _parse_page_date(raw: Any) -> Any:
 
 
 def _check_outlets(outlets: set[str] | None, known: Iterable[str], info: DatasetInfo) -> None:
+    known = sorted(set(known))
     unknown = sorted(set(outlets or ()) - set(known))
     if unknown:
-        raise DatasetError(
-            f"{info.name}: unknown outlet(s) {', '.join(unknown)}; known outlets: {', '.join(sorted(known))}"
-        )
+        listing = f"known outlets: {', '.join(known)}" if known else "this dataset has no outlet column"
+        raise DatasetError(f"{info.name}: unknown outlet(s) {', '.join(unknown)}; {listing}")
 
 
 def _check_splits(info: DatasetInfo, split: str | Iterable[str] | None) -> list[str]:

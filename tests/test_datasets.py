@@ -176,6 +176,8 @@ def test_araieval_merges_1a_and_1b(fake_data):
     assert df["labels"].tolist() == [["Loaded_Language", "Doubt"], [], ["Slogans"]]
     assert set(df.columns) >= {"doc_id", "text", "type", "label", "labels", "split", "outlet", "date", "title"}
     assert load_dataset("araieval23-task1", split="dev")["doc_id"].tolist() == ["p3"]
+    with pytest.raises(DatasetError, match="has no outlet column"):
+        load_dataset("araieval23-task1", outlets=["bbc.com"])
 
 
 def test_araieval_inconsistent_labels_are_refused(fake_data):

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .. import datasets
 from ..errors import RhetoricError
+from ..resources import PACKAGE_DIR
 
 
 def _list(args) -> int:
@@ -89,6 +90,10 @@ def _export(args) -> int:
     info = datasets.dataset_info(args.name)
     print(f"note: this text is under the dataset's licence ({info.licence}); keep the export local and do not "
           f"commit it. Cite: rhetoric datasets cite {args.name}", file=sys.stderr)
+    checkout = PACKAGE_DIR.parent
+    if (checkout / ".git").exists() and checkout in out.resolve().parents:
+        print(f"warning: {out} is inside the rhetoric source checkout; move it out before you commit",
+              file=sys.stderr)
     return 0
 
 
