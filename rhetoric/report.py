@@ -39,10 +39,15 @@ def _versions() -> dict[str, str]:
 def corpus_hash(documents: pd.DataFrame) -> str:
     """sha256 over (doc_id, outlet, title, text) of every document, in order."""
     digest = hashlib.sha256()
+    update_corpus_hash(digest, documents)
+    return digest.hexdigest()
+
+
+def update_corpus_hash(digest, documents: pd.DataFrame) -> None:
+    """Feed ``documents`` to a running :func:`corpus_hash` digest (a streaming engine hashes chunk by chunk)."""
     for row in documents[["doc_id", "outlet", "title", "text"]].itertuples(index=False):
         digest.update("\x1f".join(map(str, row)).encode("utf-8"))
         digest.update(b"\x1e")
-    return digest.hexdigest()
 
 
 def highlight(text: str, start: int, end: int, hits: pd.DataFrame) -> str:
@@ -75,7 +80,11 @@ def _img(path: Path) -> str:
 
 
 def _flagged_units(analysis: Analysis, by: str, per_group: int) -> dict[str, list[dict]]:
-    """The most-flagged units of each group: most framing hits first, then classifier probability."""
+    """The most-flagged units of each group: most framing hits first, then classifier probability.
+    ``rank`` is the sort key, so top lists of corpus chunks can be merged (a streamed analysis does)."""
+    partials = getattr(analysis, "partials", None)
+    if partials is not None:
+        return partials.flagged_units(by, per_group)
     preds = analysis.predictions
     fm = analysis.framing_matches()
     texts = dict(zip(analysis.documents["doc_id"], analysis.documents["text"]))
@@ -103,6 +112,7 @@ def _flagged_units(analysis: Analysis, by: str, per_group: int) -> dict[str, lis
             "doc_id": doc_id, "voice": unit.voice, "prob": unit.prob, "speaker": span["speaker"],
             "speaker_type": span["speaker_type"], "html": highlight(source, unit.start, unit.end, unit_hits),
             "entries": sorted({f"{h.entry_id} ({h.category})" for h in unit_hits.itertuples(index=False)}),
+            "rank": (-len(unit_hits), -(0.0 if pd.isna(unit.prob) else float(unit.prob)), doc_id, field, int(unit.start)),
         })
     return out
 
@@ -122,6 +132,11 @@ def render_html(analysis: Analysis, tables: dict[str, pd.DataFrame], plot_paths:
     """One self-contained page: summary with row accounting, tables, plots, flagged sentences."""
     esc = html.escape
     accounting = manifest.get("row_accounting", {})
+    partials = getattr(analysis, "partials", None)  # a streamed analysis keeps the totals, not the tables
+    n_tokens, n_hits, n_quotes = (
+        partials.overview() if partials is not None else
+        (int(analysis.spans["n_tokens"].sum()), len(analysis.framing_matches()), int((analysis.spans["voice"] == "quote").sum()))
+    )
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
         "<title>rhetoric report</title>",
@@ -129,8 +144,7 @@ def render_html(analysis: Analysis, tables: dict[str, pd.DataFrame], plot_paths:
         "<h1>rhetoric — framing report</h1>",
         "<h2>Corpus</h2>",
         f"<p>{len(analysis.documents)} documents from {analysis.documents[by].nunique()} {esc(by)} groups; "
-        f"{int(analysis.spans['n_tokens'].sum())} tokens; {len(analysis.framing_matches())} framing hits; "
-        f"{int((analysis.spans['voice'] == 'quote').sum())} quote spans.</p>",
+        f"{n_tokens} tokens; {n_hits} framing hits; {n_quotes} quote spans.</p>",
         "<table class='tbl'><tr><th>rows in</th><th>loaded</th><th>skipped</th><th>warnings</th></tr>",
         f"<tr><td>{esc(str(accounting.get('rows_in', '')))}</td><td>{esc(str(accounting.get('loaded', '')))}</td>"
         f"<td>{esc(json.dumps(accounting.get('skipped', {}), ensure_ascii=False, sort_keys=True))}</td>"
@@ -182,8 +196,12 @@ def write_outputs(analysis: Analysis, out_dir: str | Path, *, by: str = "outlet"
 
     out = Path(out_dir)
     (out / "plots").mkdir(parents=True, exist_ok=True)
-    for name in ("documents", "spans", "matches", "predictions"):
-        getattr(analysis, name).to_parquet(out / f"{name}.parquet", index=False)
+    partials = getattr(analysis, "partials", None)
+    if partials is not None:  # a streamed analysis: partitioned tables, out/<name>/part-*.parquet
+        partials.write_tables(out)
+    else:
+        for name in ("documents", "spans", "matches", "predictions"):
+            getattr(analysis, name).to_parquet(out / f"{name}.parquet", index=False)
     tables = {
         "scores": analysis.scores(by=by),
         "scores_by_speaker_type": analysis.scores(by=by, by_speaker_type=True),
@@ -223,7 +241,7 @@ def write_outputs(analysis: Analysis, out_dir: str | Path, *, by: str = "outlet"
         "versions": _versions(),
         "settings": dict(sorted((settings or {}).items())),
         "seed": analysis.seed,
-        "corpus_sha256": corpus_hash(analysis.documents),
+        "corpus_sha256": partials.corpus_sha256 if partials is not None else corpus_hash(analysis.documents),
         "row_accounting": load_report or {},
         "lexicons": [
             {"name": lex.name, "version": lex.version, "kind": lex.kind, "hash": lex.version_hash,

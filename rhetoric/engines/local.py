@@ -1,0 +1,549 @@
+"""The streaming local engine: analyse a corpus of any size on one machine, on every core, with
+bounded memory.
+
+How it works (``rhetoric analyze INPUT --out DIR --engine local --jobs N``):
+
+1. The main process streams the corpus in chunks (:func:`rhetoric.corpus.iter_corpus`; a folder of
+   Parquet parts is read part by part), hashes it, and writes each chunk to ``DIR/documents/``.
+2. Each chunk goes to a worker process (:class:`concurrent.futures.ProcessPoolExecutor`, at most
+   ``2 x jobs`` chunks in flight), which runs the per-document stages
+   (:func:`rhetoric.analysis.run_stages`) and condenses them with :func:`chunk_partials`.
+3. The main process writes the chunk's spans, matches and predictions to
+   ``DIR/<table>/part-NNNNN.parquet`` and keeps only the partials: per-article sums (tokens, hits,
+   classifier units by voice and speaker type), per-article category / entry / naming-pair hit counts,
+   quote rows without text, word counts per group x voice for keyness, and the top flagged units of
+   each group with their text. Memory therefore grows with a few numbers per article, not with the text.
+
+The result is a :class:`StreamedAnalysis`: an :class:`~rhetoric.analysis.Analysis` whose comparisons
+are computed from the partials — the same numbers as the in-memory :func:`rhetoric.analyze`, because
+the partials are made by the in-memory code on each chunk — and whose ``spans`` / ``matches`` /
+``predictions`` are read from the Parquet parts when asked for. :func:`rhetoric.report.write_outputs`
+accepts it. The Dask engine (:mod:`rhetoric.engines.dask`) runs the same chunks on a cluster.
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import shutil
+from collections import Counter, deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
+
+import pandas as pd
+
+from ..analysis import Analysis, load_lexicon_set, resolve_model, run_stages
+from ..errors import RhetoricError
+
+__all__ = ["analyze_stream", "StreamedAnalysis", "Partials", "chunk_partials", "process_chunk", "iter_source",
+           "TABLES"]
+
+#: The partitioned tables an engine writes: ``DIR/<name>/part-NNNNN.parquet``.
+TABLES = ("documents", "spans", "matches", "predictions")
+#: The per-article tables of :meth:`Analysis._doc_table`, keyed by (voice, speaker_type).
+_DOC_TABLE_KINDS = ((True, False), (False, False), (True, True))
+_QUOTE_COLUMNS = ["doc_id", "field", "span_id", "speaker_type", "stance", "n_tokens", "n_hits"]
+_ENTRY_KEYS = ["doc_id", "entry_id", "term", "category", "voice"]
+
+
+# --------------------------------------------------------------------------- per-chunk partials
+
+
+@dataclass
+class Partials:
+    """What aggregation needs from the per-document stages, without the text.
+
+    ``doc_tables[(voice, speaker_type)]``: :meth:`Analysis._doc_table` with no group keys (one row per
+    article x voice [x speaker type]); ``category_hits[voice]``: :meth:`Analysis._category_hits` with no
+    group keys; ``entry_hits``: framing hits per article x entry x voice (column ``n``); ``quotes``:
+    :meth:`Analysis._quote_hits` without text; ``naming_hits``: (``doc_id``, ``category``) per
+    naming-pair hit; ``term_counts``: (group value, voice) -> word counts for keyness;
+    ``flagged``: group -> the top flagged units with their highlighted text (report.py format).
+    ``by`` is the documents column the word counts and flagged units are grouped by.
+    """
+
+    by: str
+    per_group: int
+    doc_tables: dict = field(default_factory=dict)
+    category_hits: dict = field(default_factory=dict)
+    entry_hits: pd.DataFrame | None = None
+    quotes: pd.DataFrame | None = None
+    naming_hits: pd.DataFrame | None = None
+    naming_pairs: pd.DataFrame | None = None
+    term_counts: dict | None = field(default_factory=dict)
+    flagged: dict | None = field(default_factory=dict)
+    n_tokens: int = 0
+    n_framing_hits: int = 0
+    n_quote_spans: int = 0
+    corpus_sha256: str = ""
+    tables_dir: Path | None = None
+
+    # ---- used by rhetoric.report
+
+    def overview(self) -> tuple[int, int, int]:
+        """Tokens, framing hits and quote spans of the corpus."""
+        return self.n_tokens, self.n_framing_hits, self.n_quote_spans
+
+    def flagged_units(self, by: str, per_group: int) -> dict[str, list[dict]]:
+        if self.flagged is None:
+            raise RhetoricError("this analysis is a subset of a streamed one: its flagged units were not kept")
+        if by != self.by or per_group > self.per_group:
+            raise RhetoricError(f"the flagged units were kept for by={self.by!r} and {self.per_group} per group; "
+                                f"re-run the engine with by={by!r}")
+        return {group: units[:per_group] for group, units in self.flagged.items()}
+
+    def write_tables(self, out: Path) -> None:
+        """The engine wrote the tables already; copy them when the report goes elsewhere."""
+        if self.tables_dir is None or Path(out).resolve() == self.tables_dir.resolve():
+            return
+        for name in TABLES:
+            target = Path(out) / name
+            if target.exists():
+                shutil.rmtree(target)
+            shutil.copytree(self.tables_dir / name, target)
+
+    # ---- building
+
+    @classmethod
+    def merge(cls, parts: Sequence["Partials"]) -> "Partials":
+        """Combine the partials of consecutive chunks (in corpus order)."""
+        first = parts[0]
+        out = cls(by=first.by, per_group=first.per_group, naming_pairs=first.naming_pairs)
+        concat = lambda frames: pd.concat(frames, ignore_index=True)  # noqa: E731
+        out.doc_tables = {k: concat([p.doc_tables[k] for p in parts]) for k in first.doc_tables}
+        out.category_hits = {k: concat([p.category_hits[k] for p in parts]) for k in first.category_hits}
+        out.entry_hits = concat([p.entry_hits for p in parts])
+        out.quotes = concat([p.quotes for p in parts])
+        out.naming_hits = concat([p.naming_hits for p in parts])
+        terms: dict = {}
+        for part in parts:
+            for key, counts in part.term_counts.items():
+                terms.setdefault(key, Counter()).update(counts)
+        out.term_counts = terms
+        flagged: dict = {}
+        for part in parts:
+            for group, units in part.flagged.items():
+                flagged.setdefault(group, []).extend(units)
+        out.flagged = {g: sorted(u, key=lambda unit: unit["rank"])[: first.per_group] for g, u in flagged.items()}
+        out.n_tokens = sum(p.n_tokens for p in parts)
+        out.n_framing_hits = sum(p.n_framing_hits for p in parts)
+        out.n_quote_spans = sum(p.n_quote_spans for p in parts)
+        return out
+
+    def subset(self, doc_ids: set) -> "Partials":
+        """The per-article partials of some articles; word counts and flagged units cannot be split."""
+        pick = lambda df: df[df["doc_id"].isin(doc_ids)].reset_index(drop=True)  # noqa: E731
+        return Partials(
+            by=self.by, per_group=self.per_group,
+            doc_tables={k: pick(v) for k, v in self.doc_tables.items()},
+            category_hits={k: pick(v) for k, v in self.category_hits.items()},
+            entry_hits=pick(self.entry_hits), quotes=pick(self.quotes), naming_hits=pick(self.naming_hits),
+            naming_pairs=self.naming_pairs, term_counts=None, flagged=None,
+            corpus_sha256="", tables_dir=self.tables_dir,
+        )
+
+
+def chunk_partials(analysis: Analysis, by: str = "outlet", per_group: int = 5) -> Partials:
+    """Condense an in-memory :class:`Analysis` of one chunk into :class:`Partials`.
+
+    Each partial is produced by the in-memory method itself (with no group keys), which is why a
+    streamed analysis gives the same numbers as :func:`rhetoric.analyze`.
+    """
+    from ..report import _flagged_units
+
+    if by not in analysis.documents.columns:
+        raise RhetoricError(f"documents have no column {by!r} to group by")
+    fm = analysis.framing_matches()
+    entry_hits = fm.groupby(_ENTRY_KEYS, sort=True).size().rename("n").reset_index()
+    naming_hits, naming_pairs = analysis._naming_hits(None)
+    spans = analysis.spans.merge(analysis.documents[["doc_id", by]], on="doc_id", how="left")
+    term_counts = {}
+    for key, index in spans.groupby([by, "voice"], sort=True, dropna=False).groups.items():
+        mask = pd.Series(False, index=analysis.spans.index)
+        mask.loc[index] = True
+        term_counts[key] = analysis._token_counts(mask)
+    return Partials(
+        by=by, per_group=per_group,
+        doc_tables={(v, s): _compact(analysis._doc_table([], v, s)) for v, s in _DOC_TABLE_KINDS},
+        category_hits={v: analysis._category_hits([], v) for v in (True, False)},
+        entry_hits=entry_hits,
+        quotes=analysis._quote_hits()[_QUOTE_COLUMNS].reset_index(drop=True),
+        naming_hits=naming_hits[["doc_id", "category"]].reset_index(drop=True),
+        naming_pairs=naming_pairs,
+        term_counts=term_counts,
+        flagged=_flagged_units(analysis, by, per_group),
+        n_tokens=int(analysis.spans["n_tokens"].sum()),
+        n_framing_hits=len(fm),
+        n_quote_spans=int((analysis.spans["voice"] == "quote").sum()),
+    )
+
+
+def _compact(table: pd.DataFrame) -> pd.DataFrame:
+    """One dtype per column whatever the chunk (sums of floats stay floats; counts of tokens ints)."""
+    for column in ("n_hits", "weighted", "n_units", "sum_prob", "n_flagged"):
+        if column in table.columns:
+            table[column] = table[column].astype("float64")
+    if "n_tokens" in table.columns:
+        table["n_tokens"] = table["n_tokens"].astype("int64")
+    return table
+
+
+def process_chunk(documents: pd.DataFrame, lexicons: list, model: Any, explain_top: int, by: str,
+                  per_group: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, Partials]:
+    """One chunk, start to finish: the stage tables and their partials. Runs on a worker."""
+    documents = documents.reset_index(drop=True)
+    spans, matches, predictions = run_stages(documents, lexicons, model, explain_top)
+    chunk = Analysis(documents=documents, spans=spans, matches=matches, predictions=predictions,
+                     lexicons=lexicons, model=model)
+    return spans, matches, predictions, chunk_partials(chunk, by, per_group)
+
+
+# --------------------------------------------------------------------------- the streamed analysis
+
+
+class StreamedAnalysis(Analysis):
+    """An :class:`Analysis` computed from :class:`Partials` instead of the full tables.
+
+    ``documents`` has no ``text`` or ``title`` (they are in ``DIR/documents/``); ``spans``,
+    ``matches`` and ``predictions`` are read from the Parquet parts each time they are asked for.
+    Keyness can select on ``voice`` and the ``by`` column given to the engine; naming uses the shipped
+    naming pairs. Everything else works as on an in-memory analysis, with the same numbers.
+    """
+
+    def __init__(self, documents: pd.DataFrame, partials: Partials, lexicons: list, model: Any = None,
+                 seed: int = 0, load_report: Any = None):
+        self.documents = documents
+        self.partials = partials
+        self.lexicons = lexicons
+        self.model = model
+        self.seed = seed
+        self.load_report = load_report
+
+    def __repr__(self) -> str:
+        return (f"StreamedAnalysis({len(self.documents)} documents, tables in {self.partials.tables_dir}, "
+                f"by={self.partials.by!r}, seed={self.seed})")
+
+    # ---- the stage tables, from disk
+
+    def _table(self, name: str) -> pd.DataFrame:
+        if self.partials.tables_dir is None:
+            raise RhetoricError("this streamed analysis has no tables on disk")
+        frame = read_table(self.partials.tables_dir, name)
+        if len(frame) and not frame["doc_id"].isin(self.documents["doc_id"]).all():
+            frame = frame[frame["doc_id"].isin(set(self.documents["doc_id"]))].reset_index(drop=True)
+        return frame
+
+    spans = property(lambda self: self._table("spans"), doc="The spans table, read from the Parquet parts.")
+    matches = property(lambda self: self._table("matches"), doc="The matches table, read from the Parquet parts.")
+    predictions = property(lambda self: self._table("predictions"),
+                           doc="The predictions table, read from the Parquet parts.")
+
+    # ---- the seams of Analysis, answered from the partials
+
+    def _group_docs(self, by: list[str]) -> pd.DataFrame:
+        missing = [b for b in by if b not in self.documents.columns]
+        if missing:
+            raise RhetoricError(f"a streamed analysis groups by documents columns only; {missing} is not one "
+                                f"(documents columns: {', '.join(map(str, self.documents.columns))})")
+        return self.documents[["doc_id", *by]]
+
+    def _doc_table(self, by: Sequence[str], voice: bool, speaker_type: bool = False) -> pd.DataFrame:
+        by = list(by)
+        table = self.partials.doc_tables[(voice, speaker_type)]
+        keys = ["doc_id", *(["voice"] if voice else []), *(["speaker_type"] if speaker_type else [])]
+        values = [c for c in table.columns if c not in keys]
+        table = table.merge(self._group_docs(by), on="doc_id", how="left")
+        # The in-memory table is sorted by (doc_id, *by, voice, ...); by is constant within an article.
+        table = table.sort_values(keys, kind="mergesort")
+        return table[["doc_id", *by, *keys[1:], *values]].reset_index(drop=True)
+
+    def _category_hits(self, by: list[str], voice: bool) -> pd.DataFrame:
+        table = self.partials.category_hits[voice].merge(self._group_docs(by), on="doc_id")
+        keys = ["doc_id", *by, *(["voice"] if voice else []), "lexicon", "category"]
+        return table.sort_values(keys, kind="mergesort")[[*keys, "n_hits"]].reset_index(drop=True)
+
+    def _quote_hits(self) -> pd.DataFrame:
+        return self.partials.quotes
+
+    def _naming_hits(self, pairs: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+        if pairs is not None:
+            raise RhetoricError("a streamed analysis counted the shipped naming pairs only; "
+                                "use rhetoric.analyze in memory for other pairs")
+        return self.partials.naming_hits, self.partials.naming_pairs
+
+    def _doc_tokens(self) -> pd.Series:
+        return self.partials.doc_tables[(False, False)].set_index("doc_id")["n_tokens"].sort_index()
+
+    def adoption(self, by: str | Sequence[str] = "outlet") -> pd.DataFrame:
+        by = [by] if isinstance(by, str) else list(by)
+        columns = [*by, "entry_id", "term", "category", "n_quote", "n_narration", "adopted"]
+        hits = self.partials.entry_hits.merge(self._group_docs(by), on="doc_id")
+        if hits.empty:
+            return pd.DataFrame(columns=columns)
+        counts = hits.pivot_table(index=[*by, "entry_id", "term", "category"], columns="voice", values="n",
+                                  aggfunc="sum", fill_value=0)
+        for v in ("quote", "narration"):
+            if v not in counts.columns:
+                counts[v] = 0
+        counts = counts.rename(columns={"quote": "n_quote", "narration": "n_narration"}).reset_index()
+        counts.columns.name = None
+        counts["adopted"] = (counts["n_quote"] > 0) & (counts["n_narration"] > 0)
+        return counts[columns]
+
+    # ---- keyness from the word counts per group x voice
+
+    def _term_cells(self) -> pd.DataFrame:
+        if self.partials.term_counts is None:
+            raise RhetoricError("keyness needs the word counts of the whole streamed corpus; "
+                                "a subset of a streamed analysis does not have them")
+        keys = sorted(self.partials.term_counts, key=lambda k: (str(k[0]), k[1]))
+        return pd.DataFrame(keys, columns=[self.partials.by, "voice"])
+
+    def _span_mask(self, selector: dict | None) -> pd.Series:
+        cells = self._term_cells()
+        mask = pd.Series(True, index=cells.index)
+        for column, value in (selector or {}).items():
+            if column not in cells.columns:
+                raise RhetoricError(f"a streamed analysis keeps word counts per {self.partials.by} x voice; "
+                                    f"keyness cannot select on {column!r}")
+            values = value if isinstance(value, (list, tuple, set)) else [value]
+            mask &= cells[column].isin(values)
+        return mask
+
+    def _token_counts(self, mask: pd.Series) -> Counter:
+        cells = self._term_cells()
+        counts: Counter = Counter()
+        for key in cells[mask.to_numpy()].itertuples(index=False, name=None):
+            counts.update(self.partials.term_counts[key])
+        return counts
+
+    def keyness(self, target: dict | None = None, reference: dict | None = None, *, by: str | None = None,
+                min_count: int = 3, top: int | None = None) -> pd.DataFrame:
+        if by is None:
+            return super().keyness(target, reference, min_count=min_count, top=top)
+        cells = self._term_cells()
+        if by not in cells.columns:
+            raise RhetoricError(f"a streamed analysis keeps word counts per {self.partials.by} x voice, not {by!r}")
+        frames = []
+        for group in sorted(cells[by].dropna().unique()):
+            frame = self.keyness({**(target or {}), by: group}, reference, min_count=min_count, top=top)
+            frames.append(frame.assign(group=group))
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    def _subset(self, doc_ids) -> "StreamedAnalysis":
+        keep = set(doc_ids)
+        documents = self.documents[self.documents["doc_id"].isin(keep)].reset_index(drop=True)
+        return StreamedAnalysis(documents, self.partials.subset(keep), self.lexicons, self.model, self.seed)
+
+
+# --------------------------------------------------------------------------- reading and writing parts
+
+
+def read_table(folder: str | Path, name: str) -> pd.DataFrame:
+    """A partitioned table ``folder/<name>/part-*.parquet`` as one DataFrame (parts in order)."""
+    parts = sorted((Path(folder) / name).glob("part-*.parquet"))
+    if not parts:
+        raise RhetoricError(f"{Path(folder) / name}: no Parquet parts (part-*.parquet)")
+    frames = [pd.read_parquet(p) for p in parts]
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+class _PartWriter:
+    """Writes ``out/<table>/part-NNNNN.parquet`` with one schema per table (fixed by the first part;
+    columns that are all-null there become strings) so the parts read back as one dataset."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.schemas: dict = {}
+        for name in TABLES:
+            folder = out / name
+            if folder.exists():
+                for stale in folder.glob("part-*.parquet"):
+                    stale.unlink()
+            folder.mkdir(parents=True, exist_ok=True)
+            single = out / f"{name}.parquet"  # an in-memory run's single file would shadow the parts
+            if single.exists():
+                single.unlink()
+
+    def write(self, name: str, number: int, frame: pd.DataFrame) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        schema = self.schemas.get(name)
+        if schema is None:
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            fields = [pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in table.schema]
+            schema = self.schemas[name] = pa.schema(fields, metadata=table.schema.metadata)
+        try:
+            table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, KeyError) as exc:
+            raise RhetoricError(f"chunk {number} of the {name} table does not fit the schema of the first "
+                                f"chunk ({exc}); give every document the same columns and types") from None
+        pq.write_table(table, self.out / name / f"part-{number:05d}.parquet")
+
+
+# --------------------------------------------------------------------------- the driver
+
+
+def iter_source(source: Any, *, chunk_size: int, report, on_error: str = "raise",
+                columns_map: dict | None = None) -> Iterator[pd.DataFrame]:
+    """Documents chunks of a corpus: anything :func:`rhetoric.corpus.iter_corpus` reads, or a folder of
+    Parquet parts (e.g. ``DIR/documents/`` of an earlier run), read part by part. Ids must be unique
+    across the whole corpus."""
+    from ..corpus import iter_corpus
+
+    kwargs = dict(chunk_size=chunk_size, on_error=on_error, columns_map=columns_map, report=report)
+    path = Path(source) if isinstance(source, (str, os.PathLike)) else None
+    parts = sorted(path.rglob("*.parquet")) if path is not None and path.is_dir() else []
+    if not parts or any(path.rglob("*.txt")):
+        yield from iter_corpus(source, **kwargs)
+        return
+    seen: set = set()
+    for part in parts:
+        for chunk in iter_corpus(part, **kwargs):
+            if chunk.empty:
+                continue
+            repeated = chunk["doc_id"].isin(seen) | chunk["doc_id"].duplicated()
+            if repeated.any():
+                if on_error != "skip":
+                    raise RhetoricError(f"{part}: duplicate document id {chunk.loc[repeated, 'doc_id'].iloc[0]!r} "
+                                        "(seen in an earlier part); ids must be unique across parts")
+                report.skipped["duplicate_id"] += int(repeated.sum())
+                report.loaded -= int(repeated.sum())
+                chunk = chunk[~repeated].reset_index(drop=True)
+            seen.update(chunk["doc_id"])
+            yield chunk
+
+
+def stream_chunks(
+    chunks: Iterator[pd.DataFrame],
+    out: Path,
+    submit: Callable[[pd.DataFrame], Future],
+    *,
+    max_in_flight: int,
+    by: str,
+    per_group: int,
+    progress: bool = False,
+) -> tuple[pd.DataFrame, Partials]:
+    """Send chunks to ``submit`` (which returns a future of :func:`process_chunk`'s result), keep at
+    most ``max_in_flight`` pending, write the tables as results arrive (in corpus order) and merge the
+    partials. Returns the documents table without text and title, and the merged partials."""
+    from ..report import update_corpus_hash
+
+    writer = _PartWriter(out)
+    digest = hashlib.sha256()
+    documents: list[pd.DataFrame] = []
+    partials: list[Partials] = []
+    pending: deque = deque()
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(desc="analysing", unit="doc", leave=False)
+
+    def collect() -> None:
+        number, n_docs, future = pending.popleft()
+        spans, matches, predictions, part = future.result()
+        for name, frame in (("spans", spans), ("matches", matches), ("predictions", predictions)):
+            writer.write(name, number, frame)
+        partials.append(part)
+        if bar is not None:
+            bar.update(n_docs)
+
+    for number, chunk in enumerate(c for c in chunks if len(c)):
+        chunk = chunk.reset_index(drop=True)
+        if by not in chunk.columns:
+            raise RhetoricError(f"documents have no column {by!r} to group by")
+        update_corpus_hash(digest, chunk)
+        writer.write("documents", number, chunk)
+        documents.append(chunk.drop(columns=["text", "title"]))
+        pending.append((number, len(chunk), submit(chunk)))
+        while len(pending) >= max_in_flight:
+            collect()
+    while pending:
+        collect()
+    if bar is not None:
+        bar.close()
+    if not documents:
+        raise RhetoricError("the corpus has no documents to analyse")
+    merged = Partials.merge(partials)
+    merged.corpus_sha256 = digest.hexdigest()
+    merged.tables_dir = out
+    return pd.concat(documents, ignore_index=True), merged
+
+
+# Worker state of the process pool: set once per worker by _init_worker.
+_WORKER: dict = {}
+
+
+def _init_worker(lexicons: list, model: Any, explain_top: int, by: str, per_group: int) -> None:
+    _WORKER.update(lexicons=lexicons, model=model, explain_top=explain_top, by=by, per_group=per_group)
+
+
+def _run_in_worker(documents: pd.DataFrame):
+    w = _WORKER
+    return process_chunk(documents, w["lexicons"], w["model"], w["explain_top"], w["by"], w["per_group"])
+
+
+def _context():
+    """Fresh worker processes from a fork server that has the package imported: no fork of a
+    process that already runs threads (pyarrow, tqdm), and no per-worker import cost."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["rhetoric.engines.local"])
+    return context
+
+
+def _done(value) -> Future:
+    future: Future = Future()
+    future.set_result(value)
+    return future
+
+
+def analyze_stream(
+    source: Any,
+    out_dir: str | Path,
+    lexicons: Any = None,
+    model: Any = "default",
+    *,
+    seed: int = 0,
+    explain_top: int = 5,
+    by: str = "outlet",
+    per_group: int = 5,
+    jobs: int | None = None,
+    chunk_size: int = 500,
+    on_error: str = "raise",
+    columns_map: dict | None = None,
+    progress: bool = False,
+) -> StreamedAnalysis:
+    """Analyse a corpus file, folder or DataFrame chunk by chunk on ``jobs`` processes (default: every
+    core), writing ``out_dir/<table>/part-NNNNN.parquet``; return a :class:`StreamedAnalysis`.
+
+    ``by`` is the documents column whose groups get keyness word counts and flagged units (the report's
+    grouping); ``chunk_size`` documents go to a worker at a time. Memory holds at most ``2 x jobs``
+    chunks plus a few numbers per article. ``jobs=1`` runs in this process. The row accounting is in
+    ``.load_report``.
+    """
+    from ..corpus import LoadReport
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    loaded = load_lexicon_set(lexicons)
+    classifier = resolve_model(model)
+    jobs = max(1, int(jobs or os.cpu_count() or 1))
+    report = LoadReport("DataFrame" if isinstance(source, pd.DataFrame) else str(source))
+    chunks = iter_source(source, chunk_size=chunk_size, report=report, on_error=on_error, columns_map=columns_map)
+    settings = (loaded, classifier, explain_top, by, per_group)
+    if jobs == 1:
+        documents, partials = stream_chunks(chunks, out, lambda docs: _done(process_chunk(docs, *settings)),
+                                            max_in_flight=1, by=by, per_group=per_group, progress=progress)
+    else:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_init_worker,
+                                 initargs=settings) as pool:
+            documents, partials = stream_chunks(chunks, out, lambda docs: pool.submit(_run_in_worker, docs),
+                                                max_in_flight=2 * jobs, by=by, per_group=per_group,
+                                                progress=progress)
+    return StreamedAnalysis(documents, partials, loaded, classifier, seed, load_report=report)
