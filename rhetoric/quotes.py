@@ -552,6 +552,8 @@ def extract_quotes(text: str, registry: Registry | None = None) -> tuple[list[Qu
         return [], []
     registry = registry if registry is not None else load_registry()
     spans = find_marked_spans(text)
+    if not spans:
+        return [], []
     top = [s for s in spans if s.nested_in is None]
     ctx = DocumentContext(text, registry, [(s.mark_start, s.mark_end) for s in top])
     # --- classify the top-level spans (nested spans stay inside their quote)

@@ -533,6 +533,14 @@ class DocumentContext:
             j += 1
         return range(i, j)
 
+    def words_overlapping(self, start: int, end: int) -> range:
+        """Indexes of the words that overlap ``[start, end)`` (a span may start inside a word)."""
+        i = max(bisect.bisect_right(self.word_starts, start) - 1, 0)
+        if i < len(self.words) and self.words[i][1] <= start:
+            i += 1
+        j = bisect.bisect_left(self.word_starts, end)
+        return range(i, max(i, j))
+
     def gap(self, i: int) -> str:
         """The text between word ``i`` and word ``i + 1`` (punctuation, space, marks)."""
         end = self.words[i][1]
@@ -769,7 +777,7 @@ class DocumentContext:
         ``باسم`` (المتحدث باسم الحركة)."""
         if self.mentions_in(start, end):
             return False
-        rng = list(self.word_range(start, end))
+        rng = list(self.words_overlapping(start, end))
         if not rng:
             return False
         parts, current = [], []
@@ -834,12 +842,12 @@ class DocumentContext:
         (المتحدث) the name set off after it or the last mention that names it; else from context."""
         span = self.subject_of(cue, lo, hi)
         described = None
-        if span is not None and self._generic_head(self.word_range(*span)[0]):
-            last = self.word_range(*span)[-1]
-            span = self._apposition(last + 1, hi) or span
+        words = self.words_overlapping(*span) if span is not None else range(0)
+        if words and self._generic_head(words[0]):
+            span = self._apposition(words[-1] + 1, hi) or span
         if span is not None and self.is_descriptive(*span):
             described = self._speaker(span[0], span[1], cue)
-            first = self.word_range(*span)
+            first = self.words_overlapping(*span)
             appo = self._apposition(first[-1] + 1, hi) if first else None
             head = _bare(self.norms[first[0]]) if first else ""
             span = appo or self._named_by_head(head, max(0, cue.start - _LOOKBACK), span[0])
@@ -885,7 +893,7 @@ class DocumentContext:
             if span is None or self.inside_quote(*span):
                 continue
             if self.is_descriptive(*span):
-                first = self.word_range(*span)
+                first = self.words_overlapping(*span)
                 span = self._apposition(first[-1] + 1, hi) if first else None
                 if span is None:
                     continue

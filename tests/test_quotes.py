@@ -232,3 +232,25 @@ def test_one_thousand_marks_in_linear_time():
     assert len(quotes) + len(others) == 1000
     assert t_big < 10.0
     assert t_big < 40 * max(t_small, 1e-3)  # 10x the input: far from quadratic (100x)
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_real_articles_never_crash_and_offsets_hold():
+    """A seeded sample of real articles from both news corpora ($RHETORIC_DATA; skipped when absent)."""
+    import os
+    from pathlib import Path
+
+    data = os.environ.get("RHETORIC_DATA", "").strip()
+    if not data or not Path(data).is_dir():
+        pytest.skip("needs $RHETORIC_DATA")
+    from rhetoric import datasets
+
+    names = [n for n in ("news-credibility-2013", "saudinewsnet") if datasets.is_available(n)]
+    if not names:
+        pytest.skip("no news corpus under $RHETORIC_DATA")
+    for name in names:
+        docs = datasets.load_dataset(name, sample_per_outlet=15, seed=1)
+        for text in docs["text"]:
+            quotes, others = extract_quotes(text)
+            check_offsets(text, quotes, others)
