@@ -16,6 +16,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .analysis import Analysis
@@ -92,20 +93,20 @@ def _flagged_units(analysis: Analysis, by: str, per_group: int) -> dict[str, lis
     group_of = dict(zip(analysis.documents["doc_id"], analysis.documents[by]))
     spans = analysis.spans.set_index(["doc_id", "field", "span_id"])
     hits_by_doc = {key: grp for key, grp in fm.groupby(["doc_id", "field"], sort=False)}
+    n_hits = _hits_per_unit(preds, fm)
+    keep = np.flatnonzero((n_hits > 0) | preds["label"].fillna(False).astype(bool).to_numpy())
     scored = []
-    for unit in preds.itertuples(index=False):
-        hits = hits_by_doc.get((unit.doc_id, unit.field))
-        unit_hits = hits[(hits["start"] >= unit.start) & (hits["start"] < unit.end)] if hits is not None else fm.iloc[:0]
+    for unit, n in zip(preds.iloc[keep].itertuples(index=False), n_hits[keep]):
         prob = 0.0 if pd.isna(unit.prob) else float(unit.prob)
-        if len(unit_hits) == 0 and not unit.label:
-            continue
-        scored.append((group_of[unit.doc_id], -len(unit_hits), -prob, unit.doc_id, unit.field, unit.start, unit, unit_hits))
+        scored.append((group_of[unit.doc_id], -int(n), -prob, unit.doc_id, unit.field, unit.start, unit))
     scored.sort(key=lambda item: item[:6])
     out: dict[str, list[dict]] = {}
-    for group, _, _, doc_id, field, _, unit, unit_hits in scored:
+    for group, _, _, doc_id, field, _, unit in scored:
         bucket = out.setdefault(group, [])
         if len(bucket) >= per_group:
             continue
+        hits = hits_by_doc.get((doc_id, field), fm.iloc[:0])
+        unit_hits = hits[(hits["start"] >= unit.start) & (hits["start"] < unit.end)]
         span = spans.loc[(doc_id, field, unit.span_id)]
         source = texts[doc_id] if field == "text" else titles[doc_id]
         bucket.append({
@@ -115,6 +116,20 @@ def _flagged_units(analysis: Analysis, by: str, per_group: int) -> dict[str, lis
             "rank": (-len(unit_hits), -(0.0 if pd.isna(unit.prob) else float(unit.prob)), doc_id, field, int(unit.start)),
         })
     return out
+
+
+def _hits_per_unit(units: pd.DataFrame, hits: pd.DataFrame) -> np.ndarray:
+    """For each unit, the number of hits of the same (doc_id, field) that start inside it (vectorised:
+    one sorted key per hit, two binary searches per unit)."""
+    if units.empty or hits.empty:
+        return np.zeros(len(units), dtype=np.int64)
+    codes, _ = pd.factorize(pd.concat([units["doc_id"] + "\x1f" + units["field"], hits["doc_id"] + "\x1f" + hits["field"]]))
+    width = int(max(units["end"].max(), hits["start"].max())) + 1
+    unit_code, hit_code = codes[: len(units)].astype(np.int64), codes[len(units):].astype(np.int64)
+    keys = np.sort(hit_code * width + hits["start"].to_numpy(dtype=np.int64))
+    lo = np.searchsorted(keys, unit_code * width + units["start"].to_numpy(dtype=np.int64), side="left")
+    hi = np.searchsorted(keys, unit_code * width + units["end"].to_numpy(dtype=np.int64), side="left")
+    return hi - lo
 
 
 _CSS = """
