@@ -92,21 +92,19 @@ class MatchText(NormalizedText):
         codes = np.frombuffer(s.encode("utf-16-le"), dtype=np.uint16)  # one unit per BMP character
         units = len(codes)
         rare = np.flatnonzero(_rare_mask().take(codes))
-        src = None  # source unit of every output unit, once some were dropped or expanded
-        dropped = None
+        src = None  # source unit of every output unit, once some were dropped or inserted
+        dropped = grown = None
         changed = False
         if rare.size:
             kind = kinds[codes[rare]]
+            codes = codes.copy()
             one = rare[kind == _REPLACE]
-            if one.size:
-                codes = codes.copy()
-                codes[one] = one_to_one[codes[one]]
-                changed = True
-            if (kind == _EXPAND).any():  # a ligature such as ﻻ -> لا: rare, the general road
-                codes, src = _resize(codes, rare[kind >= _DELETE], expansions)
-                changed = True
-            elif (kind == _DELETE).any():
-                dropped = rare[kind == _DELETE]
+            codes[one] = one_to_one[codes[one]]
+            grown = rare[kind == _EXPAND]  # ligatures such as ﻻ -> لا: first letter now, the rest below
+            tails = [expansions[c][1:] for c in codes[grown].tolist()]
+            codes[grown] = [ord(expansions[c][0]) for c in codes[grown].tolist()]
+            dropped = rare[kind == _DELETE] if (kind == _DELETE).any() else None
+            changed = bool(one.size or grown.size)
         look = codes
         if dropped is not None:
             # A deleted character looks like the one before it, so that " <bidi mark> " is seen as
@@ -125,6 +123,12 @@ class MatchText(NormalizedText):
             codes = codes[keep]
             src = np.flatnonzero(keep) if src is None else src[keep]
             changed = True
+        if grown is not None and grown.size:
+            at = grown if src is None else np.searchsorted(src, grown)
+            sizes = [len(t) for t in tails]
+            where = np.repeat(at + 1, sizes)
+            codes = np.insert(codes, where, [ord(c) for t in tails for c in t])
+            src = np.insert(np.arange(units, dtype=np.int64) if src is None else src, where, np.repeat(grown, sizes))
         if changed:
             s = codes.tobytes().decode("utf-16-le")
         n = len(text)
@@ -187,6 +191,8 @@ def _match_tables() -> tuple[tuple[tuple[str, str], ...], np.ndarray, np.ndarray
     common = tuple((a, b) for a, b in _COMMON_CANDIDATES.items() if kinds[ord(a)] == _REPLACE and one_to_one[ord(a)] == ord(b))
     for a, _ in common:
         kinds[ord(a)] = 0
+    # MatchText.of inserts the tail of an expansion after collapsing spaces: it must not touch spaces.
+    assert all(not out[0].isspace() and not out[-1].isspace() and "  " not in out for out in expansions.values())
     return common, kinds, one_to_one, expansions
 
 
@@ -194,18 +200,6 @@ def _match_tables() -> tuple[tuple[tuple[str, str], ...], np.ndarray, np.ndarray
 def _rare_mask() -> np.ndarray:
     """True for the BMP code points that still change after the common replacements."""
     return _match_tables()[1] != 0
-
-
-def _resize(codes: np.ndarray, resized: np.ndarray, expansions: dict[int, str]) -> tuple[np.ndarray, np.ndarray]:
-    """Drop (kind 2) or expand (kind 3) the units at ``resized``: (new codes, source unit of each)."""
-    lengths = np.ones(len(codes), dtype=np.int64)
-    lengths[resized] = [len(expansions.get(int(c), "")) for c in codes[resized]]
-    src = np.repeat(np.arange(len(codes), dtype=np.int64), lengths)
-    out = np.repeat(codes, lengths)
-    at = np.cumsum(lengths) - lengths
-    for u in resized[lengths[resized] > 1].tolist():
-        out[at[u] : at[u] + lengths[u]] = [ord(c) for c in expansions[int(codes[u])]]
-    return out, src
 
 
 def match_normalize(text: str) -> str:
@@ -283,20 +277,32 @@ def _prefix_readings() -> dict[str, tuple[str, ...]]:
 
 
 _PREFIXES = _prefix_readings()
+_PREFIX_LAST = frozenset(p[-1] for p in _PREFIXES if p)
+_SUFFIX_FIRST = frozenset(e[0] for e in ENCLITICS) | {"ا"}
 
 
-def _prefix_ok(procs: tuple[str, ...], form: KeyForm) -> tuple[bool, tuple[str, ...]]:
-    """Whether ``procs`` may stand before ``form``; returns the reading to show (ل may be ل + ال)."""
-    has_article = ARTICLE in procs
-    if form.article == 1 and not has_article:
-        if form.lam_initial and procs and procs[-1] == "ل":  # لليبرالية: ل + ال + ليبرالية
-            return True, procs + (ARTICLE,)
-        return False, procs
-    if form.article == 0 and has_article:
-        return False, procs
-    if "س" in procs and not form.verb:
-        return False, procs
-    return True, procs
+@lru_cache(maxsize=None)
+def _accepted_prefixes(form: KeyForm) -> dict[str, tuple[str, ...]]:
+    """Proclitic sequences (as written) that may stand before ``form`` -> the proclitics they are."""
+    out = {}
+    for written, procs in _PREFIXES.items():
+        has_article = ARTICLE in procs
+        if form.article == 1 and not has_article:
+            if form.lam_initial and procs and procs[-1] == "ل":  # لليبرالية: ل + ال + ليبرالية
+                out[written] = procs + (ARTICLE,)
+            continue
+        if (form.article == 0 and has_article) or ("س" in procs and not form.verb):
+            continue
+        out[written] = procs
+    return out
+
+
+@lru_cache(maxsize=None)
+def _accepted_suffixes(form: KeyForm) -> frozenset[str]:
+    """What may follow ``form`` in the same word (when the proclitics carry no article)."""
+    if form.suffix == 0:
+        return frozenset()
+    return WORD_ENCLITICS | ({_TANWEEN_ALEF} if form.tanween and form.suffix == 1 else set())
 
 
 # --------------------------------------------------------------------------- matches
@@ -337,10 +343,10 @@ _LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines
 
 
 class _Batch:
-    """Several texts normalised and scanned as one string (the per-call overhead is paid once);
-    the work only some hits need (sentence borders, context phrases) is computed lazily, once."""
+    """Several texts normalised and scanned as one string (the per-call overhead is paid once).
+    Sentences, which only context checks need, are split lazily, one line at a time."""
 
-    __slots__ = ("mt", "bounds", "norm_bounds", "_marks", "_lines", "_sentences")
+    __slots__ = ("mt", "bounds", "norm_bounds", "_sentences")
 
     def __init__(self, texts: Sequence[str]):
         joined = _SEPARATOR.join(texts)
@@ -348,43 +354,38 @@ class _Batch:
         lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
         self.bounds = np.concatenate(([0], np.cumsum(lengths)))  # original start of each text (+ end)
         self.norm_bounds = np.searchsorted(self.mt.starts, self.bounds)  # normalised start of each text (+ end)
-        self._marks: tuple[np.ndarray, np.ndarray] | None = None
-        self._lines: dict[int, list[tuple[int, int]]] = {}
         self._sentences: dict[int, list[tuple[int, int]]] = {}
 
-    def around(self, pos: int, doc: int, lines: bool) -> tuple[int, int]:
-        """Original [start, end) around ``pos`` free of sentence terminators and line breaks
-        (``lines=False``) or of line breaks only (``lines=True``: the line), within its text."""
-        if self._marks is None:
-            text = self.mt.original
-            self._marks = (_positions(text, _TERMINATORS + _LINE_BREAKS), _positions(text, _LINE_BREAKS))
-        marks = self._marks[1 if lines else 0]
-        i = int(np.searchsorted(marks, pos, side="right"))
-        start = int(marks[i - 1]) + 1 if i else 0
-        end = int(marks[i]) if i < len(marks) else len(self.mt.original)
-        return max(start, int(self.bounds[doc])), min(end, int(self.bounds[doc + 1]) - 1)
-
     def same_sentence(self, x: int, y: int, doc: int) -> bool:
-        """Whether original offsets ``x`` and ``y`` (starts of words) lie in the same sentence of
-        :func:`rhetoric.text.split_sentences`, which never crosses a line break: only the line is
-        split (once), which gives the same sentences as splitting the whole document."""
-        start, end = self.around(x, doc, lines=True)
+        """Whether original offsets ``x`` and ``y`` (starts of words in text ``doc``) lie in the same
+        sentence of :func:`rhetoric.text.split_sentences`.
+
+        Every sentence border follows a terminator or a line break, so with none between them the
+        answer is yes. Otherwise only the line holding ``x`` is split (sentences never cross a line
+        break, so this gives the same sentences as splitting the document), once per line.
+        """
+        text = self.mt.original
+        lo, hi = min(x, y), max(x, y)
+        if _BREAK.search(text, lo, hi) is None:
+            return True
+        d_lo, d_hi = int(self.bounds[doc]), int(self.bounds[doc + 1]) - 1
+        start, end = text.rfind("\n", d_lo, x) + 1 or d_lo, text.find("\n", x, d_hi)
+        start, end = max(start, d_lo), (d_hi if end < 0 else end)
+        for m in _OTHER_LINE_BREAK.finditer(text, start, end):  # rare: \r, \u2028 ...
+            if m.start() < x:
+                start = m.end()
+            else:
+                end = m.start()
+                break
         if not start <= y < end:
             return False
         if start not in self._sentences:
-            self._sentences[start] = [(start + a, start + b) for a, b in split_sentences(self.mt.original[start:end])]
+            self._sentences[start] = [(start + a, start + b) for a, b in split_sentences(text[start:end])]
         return any(a <= x < b and a <= y < b for a, b in self._sentences[start])
 
 
-_TERMINATORS = ".!?\u061f\u2026"  # every sentence border of split_sentences follows one of these
-
-
-def _positions(text: str, chars: str) -> np.ndarray:
-    """Sorted offsets of ``chars`` in ``text``."""
-    codes = np.frombuffer(text.encode("utf-16-le"), dtype=np.uint16)
-    if len(codes) == len(text):
-        return np.flatnonzero(np.isin(codes, [ord(c) for c in chars]))
-    return np.array([m.start() for m in re.finditer("[" + re.escape(chars) + "]", text)], dtype=np.int64)
+_BREAK = re.compile("[.!?\u061f\u2026" + _LINE_BREAKS + "]")  # every sentence border follows one
+_OTHER_LINE_BREAK = re.compile("[" + _LINE_BREAKS.replace("\n", "") + "]")
 
 
 class Matcher:
@@ -421,23 +422,17 @@ class Matcher:
                     for key, kf in entry_keys(form, entry.allow_possessive, item):
                         if kf not in keys.setdefault(key, []):
                             keys[key].append(kf)
+        # Context/exclude phrases share the automaton (one scan finds both); their items come after
+        # the entries: item = n_entries + phrase index.
+        self._n_entries = len(self._items)
+        self._rank = [(it.lexicon, it.order) for it in self._items]  # sort key of an entry's hits
+        for phrase, idx in aux_index.items():
+            for key, kf in entry_keys(phrase, False, self._n_entries + idx):
+                if kf not in keys.setdefault(key, []):
+                    keys[key].append(kf)
         self.keys = {k: tuple(v) for k, v in keys.items()}
         self.automaton = _build_automaton(self.keys)
-        # Context/exclude phrases have their own automaton, run only over documents that need it
-        # (some are short common words: scanning them everywhere would double the work).
-        self._context_automaton = self._phrase_automaton(aux_index, [it.context for it in self._items])
-        self._exclude_automaton = self._phrase_automaton(aux_index, [it.exclude for it in self._items])
-        self._reach = max(map(len, aux_index), default=0) + _MAX_PREFIX + _MAX_SUFFIX + 1
-
-    @staticmethod
-    def _phrase_automaton(index: dict[str, int], used: list[tuple[int, ...]]):
-        wanted = {i for phrases in used for i in phrases}
-        keys: dict[str, list[KeyForm]] = {}
-        for phrase, idx in index.items():
-            if idx in wanted:
-                for key, kf in entry_keys(phrase, False, idx):
-                    keys.setdefault(key, []).append(kf)
-        return _build_automaton({k: tuple(v) for k, v in keys.items()})
+        self._reach = max(map(len, aux_index), default=0) + _MAX_PREFIX + _MAX_SUFFIX  # longest phrase hit
 
     def __repr__(self) -> str:
         names = ", ".join(f"{lx.name}@{lx.version_hash}" for lx in self.lexicons)
@@ -449,79 +444,82 @@ class Matcher:
 
     # ------------------------------------------------------------------ scanning
 
-    def _candidates(self, automaton, mt: MatchText, lo: int = 0,
-                    hi: int | None = None) -> list[tuple[int, int, int, KeyForm, tuple[str, ...], int]]:
-        """Valid hits ``(ws, we, key_start, form, proclitics, suffix_len)`` in normalised coordinates."""
+    def _candidates(self, mt: MatchText) -> list[tuple[int, int, int, KeyForm, tuple[str, ...], int]]:
+        """Valid hits ``(ws, we, key_start, form, proclitics, suffix_len)`` in normalised coordinates.
+
+        Most automaton hits lie inside longer words; the cheapest tests (the letter before and after
+        the key) reject those first.
+        """
         s = mt.text
         n = len(s)
         out = []
-        # pyahocorasick copies the whole string it is given, so a window is passed as a slice.
-        window = s if lo == 0 and (hi is None or hi >= n) else s[lo:hi]
-        for end_idx, (klen, forms) in automaton.iter(window):
-            end_idx += lo
+        for end_idx, (klen, rules) in self.automaton.iter(s):
             ks = end_idx - klen + 1
             ke = end_idx + 1
-            ws = ks
-            while ws > 0 and s[ws - 1].isalnum():
-                ws -= 1
-                if ks - ws > _MAX_PREFIX:
-                    break
-            procs = _PREFIXES.get(s[ws:ks])
-            if procs is None:
-                continue
-            we = ke
-            while we < n and s[we].isalnum():
-                we += 1
-                if we - ke > _MAX_SUFFIX:
-                    break
-            suffix = s[ke:we]
-            for form in forms:
-                ok, reading = _prefix_ok(procs, form)
-                if not ok:
+            if ks and s[ks - 1].isalnum():
+                if s[ks - 1] not in _PREFIX_LAST:
+                    continue
+                ws = ks - 1
+                while ws and s[ws - 1].isalnum():
+                    ws -= 1
+                    if ks - ws > _MAX_PREFIX:
+                        break
+                prefix = s[ws:ks]
+            else:
+                ws, prefix = ks, ""
+            if ke < n and s[ke].isalnum():
+                if s[ke] not in _SUFFIX_FIRST:
+                    continue
+                we = ke + 1
+                while we < n and s[we].isalnum():
+                    we += 1
+                    if we - ke > _MAX_SUFFIX:
+                        break
+                suffix = s[ke:we]
+            else:
+                we, suffix = ke, ""
+            for form, prefixes, suffixes in rules:
+                reading = prefixes.get(prefix)
+                if reading is None:
                     continue
                 if suffix:
-                    if form.suffix == 0 or ARTICLE in reading:
+                    if suffix not in suffixes or ARTICLE in reading:
                         continue
-                    if suffix == _TANWEEN_ALEF:
-                        if not form.tanween or form.suffix == 2:
-                            continue
-                    elif suffix not in WORD_ENCLITICS:
-                        continue
-                    elif suffix[0] == "ه" and mt.original[mt.starts[ke]] == "ة":
+                    if suffix[0] == "ه" and mt.original[mt.starts[ke]] == "ة":
                         continue  # taa marbuta, not the pronoun: مقدسة is not مقدس + ه
                 elif form.suffix == 2:
                     continue
                 out.append((ws, we, ks, form, reading, len(suffix)))
         return out
 
-    def _phrases(self, automaton, mt: MatchText, lo: int, hi: int) -> list[tuple[int, int, int]]:
-        """Context/exclude phrase hits ``(start, end, phrase)`` in the normalised window [lo, hi)."""
-        return [(ws, we, form.item) for ws, we, _, form, _, _ in self._candidates(automaton, mt, lo, hi)]
-
-    def _conditions_hold(self, item: _Item, doc: int, ws: int, we: int, batch: _Batch) -> bool:
+    def _conditions_hold(self, item: _Item, doc: int, ws: int, we: int, batch: _Batch,
+                         phrase_starts: list[int], phrases: list[tuple[int, int, int]]) -> bool:
         """``exclude``: no exclude phrase overlaps the hit; ``requires_context``: a context phrase occurs
-        in the hit's sentence. Only the hit's surroundings are scanned for the phrases."""
-        mt = batch.mt
-        lo, hi = int(batch.norm_bounds[doc]), int(batch.norm_bounds[doc + 1])
+        in the hit's sentence. ``phrases`` are the batch's (start, end, phrase) hits, sorted by start."""
+        n = self._n_entries
         if item.exclude:
-            near = self._phrases(self._exclude_automaton, mt, max(lo, ws - self._reach), min(hi, we + self._reach))
-            if any(p in item.exclude and a < we and ws < b for a, b, p in near):
-                return False
+            i = bisect.bisect_left(phrase_starts, ws - self._reach)
+            while i < len(phrases) and phrases[i][0] < we:
+                a, b, p = phrases[i]
+                if b > ws and p - n in item.exclude:
+                    return False
+                i += 1
         if not item.context:
             return True
-        # 1. the stretch around the hit without terminators or line breaks lies inside its sentence
-        start = int(mt.starts[ws])
-        o_lo, o_hi = batch.around(start, doc, lines=False)
-        n_lo, n_hi = np.searchsorted(mt.starts, [o_lo, o_hi]).tolist()
-        if any(p in item.context for _, _, p in self._phrases(self._context_automaton, mt, n_lo, n_hi)):
-            return True
-        # 2. otherwise the sentence may be longer (abbreviations, decimals ...): split the line
-        l_lo, l_hi = batch.around(start, doc, lines=True)
-        if (l_lo, l_hi) == (o_lo, o_hi):
-            return False
-        n_lo, n_hi = np.searchsorted(mt.starts, [l_lo, l_hi]).tolist()
-        return any(p in item.context and batch.same_sentence(start, int(mt.starts[a]), doc)
-                   for a, _, p in self._phrases(self._context_automaton, mt, n_lo, n_hi))
+        # Sentences are intervals: only the nearest context phrase on each side can share the hit's.
+        lo, hi = int(batch.norm_bounds[doc]), int(batch.norm_bounds[doc + 1])
+        starts = batch.mt.starts
+        x = int(starts[ws])
+        i = bisect.bisect_left(phrase_starts, ws)
+        for step in (-1, 1):
+            j = i - 1 if step < 0 else i
+            while 0 <= j < len(phrases) and lo <= phrases[j][0] < hi:
+                if phrases[j][2] - n in item.context:
+                    if batch.same_sentence(x, int(starts[phrases[j][0]]), doc):
+                        return True
+                    break
+                j += step
+        return False
 
     def match(self, text: str) -> list[Match]:
         """All hits in ``text``, ordered by start (then end)."""
@@ -536,22 +534,28 @@ class Matcher:
             texts = [t.replace(_SEPARATOR, " ") for t in texts]  # same length, so offsets hold
         batch = _Batch(texts)
         results: list[list[Match]] = [[] for _ in texts]
-        found = self._candidates(self.automaton, batch.mt)
+        found = self._candidates(batch.mt)
         if not found:
             return results
-        items = self._items
-        doc_of = (np.searchsorted(batch.norm_bounds, [c[0] for c in found], side="right") - 1).tolist()
-        ranked = sorted((doc, items[c[3].item].lexicon, c[0], c[0] - c[1], items[c[3].item].order, i)
-                        for i, (doc, c) in enumerate(zip(doc_of, found)))
-        taken_until: dict[tuple[int, int], int] = {}
-        for doc, lex, ws, _, _, i in ranked:
+        items, n = self._items, self._n_entries
+        phrases = sorted((c[0], c[1], c[3].item) for c in found if c[3].item >= n)
+        phrase_starts = [p[0] for p in phrases]
+        # Leftmost-longest per lexicon, in one pass over the batch: hits never cross the separator
+        # between texts, so they never overlap across texts either.
+        rank = self._rank
+        ranked = sorted((*rank[c[3].item], c[0], c[0] - c[1], i) for i, c in enumerate(found) if c[3].item < n)
+        norm_bounds = batch.norm_bounds.tolist()
+        taken_until: dict[int, int] = {}
+        for lex, order, ws, _, i in ranked:
+            if ws < taken_until.get(lex, -1):
+                continue
             _, we, ks, form, procs, suffix_len = found[i]
-            if ws < taken_until.get((doc, lex), -1):
-                continue
             item = items[form.item]
-            if (item.context or item.exclude) and not self._conditions_hold(item, doc, ws, we, batch):
+            doc = bisect.bisect_right(norm_bounds, ws) - 1
+            if (item.context or item.exclude) and not self._conditions_hold(
+                    item, doc, ws, we, batch, phrase_starts, phrases):
                 continue
-            taken_until[(doc, lex)] = we
+            taken_until[lex] = we
             offset = int(batch.bounds[doc])
             results[doc].append(self._make_match(batch.mt, item, ws, we, ks, form, procs, suffix_len, offset))
         for matches in results:
@@ -637,9 +641,11 @@ def _breakdown(surface: str, procs: tuple[str, ...], stem: str, enclitic: str) -
 
 
 def _build_automaton(keys: dict[str, tuple[KeyForm, ...]]):
+    """One automaton over all keys; a value holds the key length and, per form, the proclitic
+    sequences it accepts (written -> reading) and the suffixes it accepts."""
     automaton = ahocorasick.Automaton()
     for key, forms in keys.items():
-        automaton.add_word(key, (len(key), forms))
+        automaton.add_word(key, (len(key), tuple((f, _accepted_prefixes(f), _accepted_suffixes(f)) for f in forms)))
     if len(automaton):
         automaton.make_automaton()
     return automaton
