@@ -605,6 +605,9 @@ def extract_quotes(text: str, registry: Registry | None = None) -> tuple[list[Qu
             inherit = ctx.resolve(top[i].mark_start, feats[i].window_lo)
             inherit.cue = inherit.stance = None
         atts[i] = inherit
+    for i in quote_idx:
+        if atts[i] is not None:
+            atts[i] = _nearest_naming(ctx, atts[i], top[i].mark_start)
     quotes: list[Quote] = []
     others: list[Marked] = []
     for span in spans:
@@ -642,6 +645,38 @@ def _window_start(ctx: DocumentContext, para_lo: int) -> int:
             break
         start = prev_lo
     return start
+
+
+def _nearest_naming(ctx: DocumentContext, att: Attribution, pos: int) -> Attribution:
+    """The same speaker's last naming mention before the quote at ``pos``: a later mention of the same
+    registry id, the same words, or the surname alone (the gold rule: the nearest mention that names them)."""
+    if att.speaker_start is None or att.speaker_end is None or att.speaker_end >= pos:
+        return att
+    rng = ctx.word_range(att.speaker_end, pos)
+    best: tuple[int, int] | None = None
+    if att.speaker_id:
+        for m in ctx.mentions_in(att.speaker_end, pos):
+            if m.speaker_id == att.speaker_id:
+                best = (m.start, m.end)
+    own = ctx.words_overlapping(att.speaker_start, att.speaker_end)
+    target = [ctx.norms[k] for k in own]
+    surname = target[-1] if len(target) >= 2 and len(target[-1]) >= 3 and not ctx.is_descriptive(
+        ctx.words[own[-1]][0], ctx.words[own[-1]][1]) and target[-1] not in _NP_STOP else None
+    for k in rng:
+        if ctx.inside_quote(*ctx.words[k]):
+            continue
+        if target and ctx.norms[k:k + len(target)] == target and k + len(target) <= rng.stop:
+            cand = (ctx.words[k][0], ctx.words[k + len(target) - 1][1])
+        elif surname and ctx.norms[k] == surname:
+            cand = ctx.words[k]
+        else:
+            continue
+        if best is None or cand[0] > best[0]:
+            best = cand
+    if best is None:
+        return att
+    start, end = best
+    return Attribution(ctx.text[start:end], start, end, att.speaker_id, att.speaker_type, att.cue, att.stance)
 
 
 def _neighbour_attribution(ctx: DocumentContext, top: list[MarkedSpan], quote_idx: list[int], pos: int,

@@ -424,7 +424,8 @@ _NP_STOP = frozenset(
         "في فى من إلى الى على علي عن خلال أمام عبر مع حول بعد قبل منذ عقب أثناء اثناء لدى لدي حيث "
         "الذي التي الذين اللذين اللتين يوم اليوم أمس امس صباح مساء ليلة ظهر عصر فجر الاثنين الثلاثاء الأربعاء "
         "الخميس الجمعة السبت الأحد قوله قولها بقوله تصريح تصريحات اليوم أيضا ايضا كذلك بدوره العديد عدد عددا "
-        "بعض جميع هتافات شعارات لافتات نفسه نفسها "
+        "بعض جميع هتافات شعارات لافتات نفسه نفسها عليها عليه عليهم فيها فيه فيهم منها منه منهم عنه عنها عنهم "
+        "لها له لهم بها به بهم إليه إليها أنهما إنهما بأنهما أننا إننا بأننا أنني إنني أنك إنك أنكم إنكم "
         "بدورها قد لقد ل لـ ب و ف كما وكما ما بما ردا تعليقا إنه لكن ولكن غير رغم بينما فيما أو ثم هذا هذه "
         "ذلك تلك هو هي هم بل إذ اذ إذا اذا عندما حين لما ليس لا لم لن إلا الا سوف مشيرا مؤكدا مضيفا "
     ).split()
@@ -437,15 +438,19 @@ _RELATIVES = frozenset(normalize(w) for w in "الذي التي الذين ال�
 #: Generic heads (nouns and titles) and generic adjectives: a speaker phrase that is a generic head
 #: followed only by adjectives (المتحدث الرسمي، مصدر أمني، المنظمة الحقوقية) describes the speaker
 #: without naming it, so the mention that names it is looked up (annotation rule of the gold data).
-_GENERIC_HEADS = frozenset(normalize(w) for w in (
-    "متحدث ناطق ناطقة مصدر مصادر مسؤول مسؤولة مسؤولون مسؤولين وزير وزيرة وزارة منظمة حركة جماعة حزب "
-    "جمعية هيئة شركة وكالة صحيفة بيان تقرير رئيس رئيسة مدير مديرة نائب خبير محامي محكمة نيابة لجنة مجلس "
-    "سفير جيش منسقية دار مركز مؤسسة اتحاد ائتلاف جبهة تحالف رئاسة حكومة دكتور دكتورة لواء عميد مستشار "
-    "شيخ أمير ممثل مندوب عضو أمين قائد وكيل مساعد مشارك مشاركون مشاركين متظاهرون متظاهرين أهالي شهود "
-    "باحثون باحثين حقوقيون معارض معارضة إدارة قاضي قاض نقيب ضابط مراسل طبيب سكان مواطن مواطنون".split()))
+_PERSON_HEADS = frozenset(normalize(w) for w in (
+    "متحدث ناطق ناطقة مصدر مصادر مسؤول مسؤولة مسؤولون مسؤولين وزير وزيرة رئيس رئيسة مدير مديرة نائب خبير "
+    "محامي سفير دكتور دكتورة لواء عميد مستشار شيخ أمير ممثل مندوب عضو أمين قائد وكيل مساعد مشارك مشاركون "
+    "مشاركين متظاهرون متظاهرين أهالي شهود باحثون باحثين حقوقيون معارض قاضي قاض نقيب ضابط مراسل طبيب سكان "
+    "مواطن مواطنون".split()))
+_ORG_HEADS = frozenset(normalize(w) for w in (
+    "وزارة منظمة حركة جماعة حزب جمعية هيئة شركة وكالة صحيفة بيان تقرير محكمة نيابة لجنة مجلس جيش منسقية "
+    "دار مركز مؤسسة اتحاد ائتلاف جبهة تحالف رئاسة حكومة معارضة إدارة مذكرة".split()))
+_GENERIC_HEADS = _PERSON_HEADS | _ORG_HEADS
 _GENERIC_ADJ = frozenset(normalize(w) for w in (
-    "رسمي رسمية إعلامي إعلامية حقوقية حقوقي أمني أمنية مطلع مطلعة رفيع مستوى عسكري دولية دولي عام عامة "
-    "جديد أول سابق سابقة آخر أخرى كبير مسؤول حكومي حكومية مقرب مقربة نفسه نفسها".split()))
+    "رسمي رسمية إعلامي إعلامية حقوقية حقوقي أمني أمنى أمنية مطلع مطلعة رفيع مستوى عسكري عسكرية دولية دولي "
+    "عام عامة جديد أول سابق سابقة آخر أخرى كبير مسؤول حكومي حكومية مقرب مقربة نفسه نفسها إداري قضائي "
+    "قضائية محلي محلية دبلوماسي دبلوماسية طبي طبية سياسي سياسية".split()))
 #: Words that start a prepositional phrase: a clause that starts with one has no subject before its verb.
 _PREPOSITIONS = frozenset(normalize(w) for w in (
     "في فى من على علي عن إلى الى خلال بعد قبل مع عبر أمام حول منذ عقب وفي ومن وعلى وعن وخلال وبعد ومع وعبر "
@@ -462,16 +467,19 @@ _LOOKBACK = 4000
 
 
 def _is_generic_phrase(words: list[str]) -> bool:
-    """A generic head (bare or definite) followed only by generic or nisba adjectives."""
+    """A generic head followed only by generic adjectives or other generic nouns (بيان الوزارة).
+    A person head may also carry a nationality (المسؤول البريطاني: still unnamed); an organisation
+    with a nationality is named (الرئاسة الكورية الجنوبية)."""
     head = _bare(words[0])
     if head not in _GENERIC_HEADS:
         return False
     for w in words[1:]:
         core = _bare(w)
-        if core in _GENERIC_ADJ or core in _GENERIC_HEADS and w.startswith("ال") is words[0].startswith("ال"):
+        if core in _GENERIC_ADJ or core in _GENERIC_HEADS:
             continue
-        if w.endswith(("ي", "يه", "يين", "يون")) and (w.startswith("ال") == words[0].startswith("ال")):
-            continue  # a nisba adjective agreeing in definiteness: المنظمة الحقوقية، مصدر أمني
+        if head in _PERSON_HEADS and w.endswith(("ي", "يه", "يين", "يون")) and (
+                w.startswith("ال") == words[0].startswith("ال")):
+            continue  # a nisba adjective agreeing with a person head: المسؤول البريطاني
         return False
     return True
 
@@ -568,6 +576,8 @@ class DocumentContext:
         entry = lookup_cue(self.norms[i])
         if entry is None:
             return None
+        if entry.lemma == "جاء" and (i + 1 >= len(self.words) or self.norms[i + 1] not in ("في", "فى")):
+            return None  # جاء في البيان is a cue; جاء على خلفية is not
         if entry.role == "source" and self.norms[i] in ("حسب", "بحسب", "حسبما") and i + 1 < len(self.words):
             nxt = lookup_cue(self.norms[i + 1])
             if nxt is not None and nxt.role in ("verb", "report") and not self.gap(i).strip():
@@ -683,13 +693,22 @@ class DocumentContext:
         if a >= b or b - a > 6:
             return None
         if self.norms[a] in _RELATIVES:
-            return None
+            return self._antecedent(a, start)
         i = b
         if self.norms[a] in _PREPOSITIONS or any(self.norms[k] in _PRONOUN_HEADS for k in range(a, i)):
             return None
         if any(lookup_cue(self.norms[k]) is not None for k in range(a, i)):
             return None
         return a, i
+
+    def _antecedent(self, rel: int, lo: int) -> tuple[int, int] | None:
+        """Word range of the noun a relative pronoun refers to (up to four words before it)."""
+        a = rel
+        while a > 0 and rel - a < 4 and self.words[a - 1][0] >= lo:
+            if self.gap(a - 1).strip(_SPACE + _NAME_MARKS) or self.norms[a - 1] in _NP_STOP:
+                break
+            a -= 1
+        return (a, rel) if a < rel else None
 
     def _surface(self, a: int, b: int) -> tuple[int, int]:
         """Offsets of words [a, b), without a leading conjunction و that is not part of a name."""
@@ -790,6 +809,13 @@ class DocumentContext:
         parts.append(current)
         return all(part and _is_generic_phrase(part) for part in parts)
 
+    def _with_apposition(self, span: tuple[int, int], hi: int) -> tuple[int, int]:
+        """``span``, or the name set off after it when it starts with a title (ممثل الشباب، فلان،)."""
+        words = self.words_overlapping(*span)
+        if words and self._generic_head(words[0]):
+            return self._apposition(words[-1] + 1, hi) or span
+        return span
+
     def _generic_head(self, a: int) -> bool:
         return _bare(self.norms[a]) in _GENERIC_HEADS or self.norms[a] in _GENERIC_HEADS
 
@@ -842,9 +868,8 @@ class DocumentContext:
         (المتحدث) the name set off after it or the last mention that names it; else from context."""
         span = self.subject_of(cue, lo, hi)
         described = None
-        words = self.words_overlapping(*span) if span is not None else range(0)
-        if words and self._generic_head(words[0]):
-            span = self._apposition(words[-1] + 1, hi) or span
+        if span is not None:
+            span = self._with_apposition(span, hi)
         if span is not None and self.is_descriptive(*span):
             described = self._speaker(span[0], span[1], cue)
             first = self.words_overlapping(*span)
@@ -892,6 +917,7 @@ class DocumentContext:
             span = self.subject_of(cue, self.clause_start(lo, cue.start), hi)
             if span is None or self.inside_quote(*span):
                 continue
+            span = self._with_apposition(span, hi)
             if self.is_descriptive(*span):
                 first = self.words_overlapping(*span)
                 span = self._apposition(first[-1] + 1, hi) if first else None
