@@ -27,21 +27,22 @@ from __future__ import annotations
 import json
 import re
 import warnings
-from typing import Any, Iterable, NamedTuple, Sequence
+from typing import Any, Iterable, NamedTuple
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, clone
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder
+from sklearn.preprocessing import normalize as l2_normalize
 
 from .errors import ModelError, RhetoricError
 from .tables import columns
@@ -204,6 +205,26 @@ def _word_ngram_spans(norm, ngram: str) -> list[tuple[int, int]]:
 # --------------------------------------------------------------------------- the estimator
 
 
+def _fold_block(kind: str, matrix, min_df: int, train_idx, test_idx):
+    """(train, test) features of one block for one CV fold. A ``tfidf`` block turns raw counts into
+    what ``TfidfVectorizer(min_df, sublinear_tf=True)`` fitted on the fold's training rows gives:
+    vocabulary = n-grams in >= min_df training texts, smooth idf from the training rows, 1 + log(tf),
+    L2 rows."""
+    train, test = matrix[train_idx], matrix[test_idx]
+    if kind != "tfidf":
+        return train, test
+    df = np.bincount(train.indices, minlength=matrix.shape[1])
+    keep = np.flatnonzero(df >= min_df)
+    idf = np.log((1 + train.shape[0]) / (1 + df[keep])) + 1
+    out = []
+    for part in (train, test):
+        part = part[:, keep].astype(np.float64)
+        part.data = 1 + np.log(part.data)
+        out.append(l2_normalize(part @ sparse.diags(idf)).astype(np.float32))
+    return out[0], out[1]
+
+
+
 def _threshold_for(y: np.ndarray, prob: np.ndarray, average: str) -> float:
     """Threshold on a 0.01 grid that maximises F1 (``average='macro'`` over both classes, or the
     positive class's F1 with ``'binary'``); ties go to the threshold nearest 0.5."""
@@ -229,8 +250,8 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         ``skipped_classes_``).
     random_state: seed of the fold assignment.
 
-    Fitted attributes: ``pipeline_`` (the inspectable Pipeline), ``classes_``, ``threshold_``
-    (binary) / ``thresholds_`` (techniques), ``calibrators_`` (one Platt scaler per output),
+    Fitted attributes: ``pipeline_`` (the inspectable Pipeline), ``classes_``, ``threshold_`` and
+    ``type_thresholds_`` (binary; per content type when the data has types) / ``thresholds_`` (techniques), ``calibrators_`` (one Platt scaler per output),
     ``cv_predictions_`` (out-of-fold calibrated probabilities of the training texts), ``cv_metrics_``.
     """
 
@@ -335,10 +356,11 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         if self.task == "binary":
             self.threshold_ = _threshold_for(Y[:, 0], prob[:, 0], "macro")
             self.thresholds_ = np.array([self.threshold_])
+            self.type_thresholds_ = self._type_thresholds(frame["type"].to_numpy(), Y[:, 0], prob[:, 0])
         else:
             self.thresholds_ = np.array([_threshold_for(Y[:, k], prob[:, k], "binary") for k in range(Y.shape[1])])
         self.cv_predictions_ = prob
-        self.cv_metrics_ = self._metrics(Y, prob)
+        self.cv_metrics_ = self._metrics(Y, prob, frame)
         self.pipeline_ = self._build_pipeline(self.use_type_, self.use_lexicon_)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
@@ -354,17 +376,60 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
             return list(StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state).split(np.zeros(n), Y[:, 0]))
         return list(KFold(self.cv, shuffle=True, random_state=self.random_state).split(np.zeros(n)))
 
+    def _base_blocks(self, X_in: pd.DataFrame) -> list[tuple[str, sparse.spmatrix, int]]:
+        """Each feature block computed ONCE for all training texts: raw n-gram counts for the two
+        TF-IDF blocks (vocabulary and idf are label-free but fold-dependent, so they are finished per
+        fold by :func:`_fold_block`), final values for the lexicon and type blocks."""
+        blocks = []
+        features = self._build_pipeline(self.use_type_, self.use_lexicon_).named_steps["features"]
+        for name, transformer, column in features.transformers:
+            if isinstance(transformer, TfidfVectorizer):
+                params = {k: v for k, v in transformer.get_params().items()
+                          if k in CountVectorizer().get_params() and k not in ("min_df", "max_df", "dtype")}
+                counts = CountVectorizer(**params, dtype=np.float32).fit_transform(X_in[column])
+                blocks.append(("tfidf", counts.tocsr(), transformer.min_df))
+            else:
+                blocks.append(("fixed", sparse.csr_matrix(transformer.fit_transform(X_in[column])), 0))
+        return blocks
+
+    def _fold_scores(self, blocks, Y: np.ndarray, train_idx, test_idx) -> np.ndarray:
+        """Fit the linear model on one fold's features and score the held-out texts."""
+        pairs = [_fold_block(kind, matrix, min_df, train_idx, test_idx) for kind, matrix, min_df in blocks]
+        X_train = sparse.hstack([a for a, _ in pairs]).tocsr()
+        X_test = sparse.hstack([b for _, b in pairs]).tocsr()
+        model = self._build_pipeline(self.use_type_, self.use_lexicon_).named_steps["model"]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # constant folds of rare techniques, convergence
+            model.fit(X_train, Y[train_idx, 0] if self.task == "binary" else Y[train_idx])
+        return model.decision_function(X_test).reshape(len(test_idx), -1)
+
     def _out_of_fold_scores(self, X_in: pd.DataFrame, Y: np.ndarray, groups) -> np.ndarray:
-        """Decision scores of each training text from a model that never saw it (or its group)."""
+        """Decision scores of each training text from a model that never saw it (or its group).
+
+        Equivalent to refitting the whole Pipeline per fold (vocabulary, idf, model), but the texts
+        are analysed into n-grams once instead of once per fold."""
+        blocks = self._base_blocks(X_in)
         scores = np.zeros(Y.shape, dtype=float)
         for train_idx, test_idx in self._splits(len(X_in), Y, groups):
-            pipe = self._build_pipeline(self.use_type_, self.use_lexicon_)
-            y_fold = Y[train_idx, 0] if self.task == "binary" else Y[train_idx]
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # constant folds of rare techniques, convergence
-                pipe.fit(X_in.iloc[train_idx], y_fold)
-            scores[test_idx] = pipe.decision_function(X_in.iloc[test_idx]).reshape(len(test_idx), -1)
+            scores[test_idx] = self._fold_scores(blocks, Y, train_idx, test_idx)
         return scores
+
+    def _type_thresholds(self, types: np.ndarray, y: np.ndarray, prob: np.ndarray) -> dict[str, float]:
+        """One threshold per content type (tweets and paragraphs differ in base rate and length),
+        from the same out-of-fold predictions; a type with < 30 texts or one class keeps ``threshold_``."""
+        out = {}
+        for t in self.content_types_:
+            mask = types == t
+            if mask.sum() >= 30 and len(np.unique(y[mask])) == 2:
+                out[str(t)] = _threshold_for(y[mask], prob[mask], "macro")
+        return out
+
+    def decision_thresholds(self, X) -> np.ndarray:
+        """Binary: the threshold each input is labelled with: its content type's threshold
+        (``type_thresholds_``), else the global ``threshold_`` (plain lists of texts have no type)."""
+        self._check_fitted()
+        frame = self._frame(X, need_type=True)
+        return frame["type"].map(self.type_thresholds_).fillna(self.threshold_).to_numpy(dtype=float)
 
     @staticmethod
     def _platt(score: np.ndarray, y: np.ndarray) -> LogisticRegression:
@@ -374,9 +439,10 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
     def _calibrate(self, k: int, score: np.ndarray) -> np.ndarray:
         return self.calibrators_[k].predict_proba(np.asarray(score, dtype=float).reshape(-1, 1))[:, 1]
 
-    def _metrics(self, Y: np.ndarray, prob: np.ndarray) -> dict:
+    def _metrics(self, Y: np.ndarray, prob: np.ndarray, frame: pd.DataFrame) -> dict:
         pred = prob >= self.thresholds_
         if self.task == "binary":
+            pred = prob >= self.decision_thresholds(frame).reshape(-1, 1)
             return {"micro_f1": float(f1_score(Y[:, 0], pred[:, 0], average="micro")),
                     "macro_f1": float(f1_score(Y[:, 0], pred[:, 0], average="macro")), "n": int(len(Y))}
         return {"micro_f1": float(f1_score(Y, pred, average="micro", zero_division=0)),
@@ -385,7 +451,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
     # ------------------------------------------------------------------ predict
 
     def _check_fitted(self) -> None:
-        if not hasattr(self, "pipeline_"):
+        if not hasattr(self, "calibrators_"):
             raise ModelError("this FramingClassifier is not fitted yet; call fit() or load a trained model")
 
     def _inputs(self, X) -> pd.DataFrame:
@@ -407,10 +473,10 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         return prob
 
     def predict(self, X) -> np.ndarray:
-        """Binary: bool array (prob >= ``threshold_``). Techniques: 0/1 matrix (prob >= ``thresholds_``)."""
+        """Binary: bool array (prob >= :meth:`decision_thresholds`). Techniques: 0/1 matrix (prob >= ``thresholds_``)."""
         prob = self.predict_proba(X)
         if self.task == "binary":
-            return prob[:, 1] >= self.threshold_
+            return prob[:, 1] >= self.decision_thresholds(X)
         return (prob >= self.thresholds_).astype(int)
 
     def predict_labels(self, X) -> list[list[str]]:
@@ -536,7 +602,8 @@ def predict_units(model: FramingClassifier, documents: pd.DataFrame, units: pd.D
     ``units`` needs ``doc_id``, ``start``, ``end`` (ORIGINAL offsets) and optionally ``field``
     ('text' default, or 'title'), ``unit_id``, ``span_id``, ``voice``; every other column is kept.
     Output columns: those of :data:`rhetoric.tables.TABLES` ``["predictions"]`` — ``prob`` (framing
-    probability), ``label`` (prob >= ``model.threshold_``), ``top_features`` (JSON list of
+    probability), ``label`` (prob >= the model's threshold for paragraphs when it has per-type
+    thresholds, else ``threshold_``), ``top_features`` (JSON list of
     [feature, weight]) — for a binary model.
     """
     if model.task != "binary":
@@ -567,7 +634,7 @@ def predict_units(model: FramingClassifier, documents: pd.DataFrame, units: pd.D
     features = model.pipeline_.named_steps["features"].transform(frame)
     prob = model.predict_proba(frame)[:, 1]
     out["prob"] = prob
-    out["label"] = prob >= model.threshold_
+    out["label"] = prob >= model.decision_thresholds(frame)
     out["top_features"] = model._row_top_features(features, top)
     return out[columns("predictions") + [c for c in out.columns if c not in columns("predictions")]]
 

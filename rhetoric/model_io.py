@@ -130,6 +130,7 @@ def model_facts(model) -> dict[str, Any]:
     }
     if model.task == "binary":
         facts["threshold"] = model.threshold_
+        facts["type_thresholds"] = model.type_thresholds_
     else:
         facts["thresholds"] = {str(c): float(t) for c, t in zip(model.classes_, model.thresholds_)}
         facts["skipped_classes"] = model.skipped_classes_

@@ -162,3 +162,22 @@ def test_predict_units_returns_a_predictions_table(model):
     assert all(isinstance(json.loads(s), list) for s in table["top_features"])
     with pytest.raises(RhetoricError, match="not in documents"):
         predict_units(model, documents, units.assign(doc_id="nope"))
+
+
+def test_fold_features_equal_a_pipeline_fitted_on_the_fold(data):
+    """The CV shortcut (texts analysed once, vocabulary and idf finished per fold) gives exactly the
+    features a Pipeline fitted on the fold's training rows would."""
+    model = FramingClassifier(cv=3)
+    model.use_type_, model.use_lexicon_ = True, True
+    typed = pd.DataFrame({"text": data["text"], "type": np.where(np.arange(len(data)) % 3, "tweet", "paragraph")})
+    train_idx, test_idx = np.arange(0, 90), np.arange(90, len(data))
+    blocks = model._base_blocks(typed)
+    from rhetoric.classify import _fold_block
+    from scipy import sparse
+
+    pairs = [_fold_block(kind, matrix, min_df, train_idx, test_idx) for kind, matrix, min_df in blocks]
+    fast_train = sparse.hstack([a for a, _ in pairs]).toarray()
+    fast_test = sparse.hstack([b for _, b in pairs]).toarray()
+    features = model._build_pipeline(True, True).named_steps["features"]
+    np.testing.assert_allclose(fast_train, features.fit_transform(typed.iloc[train_idx]).toarray(), atol=1e-6)
+    np.testing.assert_allclose(fast_test, features.transform(typed.iloc[test_idx]).toarray(), atol=1e-6)

@@ -1,7 +1,8 @@
 """``rhetoric classify [--model MODEL] INPUT --out OUT.jsonl [--explain]``: one JSON object per input
 document, in input order.
 
-Binary models write ``{"doc_id", "prob", "label"}`` (label = prob >= the model's threshold); technique
+Binary models write ``{"doc_id", "prob", "label"}`` (label = prob >= the model's threshold, per
+content type when the model has one per type and the corpus a ``type`` column); technique
 models write ``{"doc_id", "labels", "probs"}``. ``--explain`` adds ``"explanation": [{"feature",
 "weight", "spans": [[start, end], ...]}]`` with offsets into the ORIGINAL text.
 """
@@ -42,6 +43,7 @@ def _run(args) -> int:
         print(f"warning: {no_arabic} document(s) contain no Arabic text; their scores are not meaningful",
               file=sys.stderr)
     prob = model.predict_proba(documents)
+    thresholds = model.decision_thresholds(documents) if model.task == "binary" else None
     types = documents["type"] if "type" in documents.columns else [None] * len(documents)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -49,7 +51,7 @@ def _run(args) -> int:
     with open(out, "w", encoding="utf-8") as fh:
         for i, (doc_id, text, content_type) in enumerate(zip(documents["doc_id"], documents["text"], types)):
             if model.task == "binary":
-                label = bool(prob[i, 1] >= model.threshold_)
+                label = bool(prob[i, 1] >= thresholds[i])
                 row = {"doc_id": doc_id, "prob": round(float(prob[i, 1]), 6), "label": label}
             else:
                 on = prob[i] >= model.thresholds_

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import time
 import warnings
-from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from ..errors import RhetoricError

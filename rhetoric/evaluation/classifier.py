@@ -21,13 +21,15 @@ from ..errors import RhetoricError
 __all__ = ["binary_report", "techniques_report", "evaluate", "cross_validate", "format_report"]
 
 
-def binary_report(y_true, prob, threshold: float, types=None) -> dict[str, Any]:
-    """Metrics of binary predictions ``prob >= threshold`` against ``y_true``.
+def binary_report(y_true, prob, threshold, types=None) -> dict[str, Any]:
+    """Metrics of binary predictions ``prob >= threshold`` against ``y_true`` (``threshold``: one
+    number, or one per row when the model has per-content-type thresholds).
 
     Returns ``{"n", "micro_f1", "macro_f1", "per_class": {label: {precision, recall, f1, support}},
     "confusion": {"labels": [False, True], "matrix": [[tn, fp], [fn, tp]]}, "by_type": {type: {...}}}``.
     """
     y = np.asarray(y_true).astype(bool)
+    threshold = np.broadcast_to(np.asarray(threshold, dtype=float), np.shape(prob))
     pred = np.asarray(prob) >= threshold
     p, r, f, s = precision_recall_fscore_support(y, pred, labels=[False, True], zero_division=0)
     report: dict[str, Any] = {
@@ -38,12 +40,11 @@ def binary_report(y_true, prob, threshold: float, types=None) -> dict[str, Any]:
                                          "support": int(s[i])} for i, lab in enumerate([False, True])},
         "confusion": {"labels": ["false", "true"],
                       "matrix": confusion_matrix(y, pred, labels=[False, True]).tolist()},
-        "threshold": float(threshold),
     }
     if types is not None:
         types = np.asarray(types, dtype=object)
         report["by_type"] = {
-            str(t): {k: v for k, v in binary_report(y[types == t], np.asarray(prob)[types == t], threshold).items()
+            str(t): {k: v for k, v in binary_report(y[types == t], np.asarray(prob)[types == t], threshold[types == t]).items()
                      if k in ("n", "micro_f1", "macro_f1", "per_class")}
             for t in sorted(set(types))
         }
@@ -88,7 +89,7 @@ def evaluate(model, frame: pd.DataFrame) -> dict[str, Any]:
     types = frame["type"].tolist() if "type" in frame.columns else None
     y = _labels(frame, model.task)
     if model.task == "binary":
-        return binary_report(y, model.predict_proba(frame)[:, 1], model.threshold_, types)
+        return binary_report(y, model.predict_proba(frame)[:, 1], model.decision_thresholds(frame), types)
     return techniques_report(y, model.predict_labels(frame), list(model.classes_), types)
 
 
@@ -114,7 +115,7 @@ def cross_validate(model, frame: pd.DataFrame, cv: int = 5, groups=None, random_
         fold_scores.append(evaluate(fitted, held))
         if model.task == "binary":
             pooled_prob[test_idx] = fitted.predict_proba(held)[:, 1]
-            pooled_thr[test_idx] = fitted.threshold_
+            pooled_thr[test_idx] = fitted.decision_thresholds(held)
         else:
             for i, labels in zip(test_idx, fitted.predict_labels(held)):
                 pooled_pred[i] = labels
@@ -122,7 +123,6 @@ def cross_validate(model, frame: pd.DataFrame, cv: int = 5, groups=None, random_
     if model.task == "binary":
         # Each fold used its own threshold: pool the decisions, not the probabilities.
         pooled = binary_report(y, pooled_prob - pooled_thr, 0.0, types)
-        pooled.pop("threshold")
     else:
         pooled = techniques_report(y, pooled_pred, sorted({c for s in fold_scores for c in s["per_class"]}), types)
     pooled["folds"] = cv

@@ -1,0 +1,112 @@
+"""Benchmark of the framing classifier: training time and classification throughput.
+
+    python bench/bench_classify.py [--json bench/results/classify.json] [--repeat 3]
+
+Training: the shipped default model's recipe (authored sentences, grouped CV) and, when
+$RHETORIC_DATA holds ArAIEval 2023, the news model (train split + deduplicated ArMPro paragraphs).
+Throughput (MB/s of UTF-8 text): the full model (features + linear model + calibration), its feature
+step alone, the bare character-n-gram TfidfVectorizer, and the lexicon matcher alone, all on the same
+texts in the same run, so the ratios hold even when the machine is busy. Best of ``--repeat`` runs.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
+
+from rhetoric.classify import FramingClassifier, _cached_matcher, combine_training_data  # noqa: E402
+from rhetoric.text import normalize  # noqa: E402
+
+
+def _best(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def _train(name: str, frame: pd.DataFrame, labels, groups=None) -> tuple[FramingClassifier, dict]:
+    start = time.perf_counter()
+    model = FramingClassifier().fit(frame, labels, groups=groups)
+    seconds = time.perf_counter() - start
+    print(f"train {name}: {len(frame)} texts, {seconds:.1f} s (5-fold CV + final fit)")
+    return model, {"name": name, "n": int(len(frame)), "seconds": round(seconds, 2)}
+
+
+def _throughput(model: FramingClassifier, texts: list[str], repeat: int) -> dict:
+    mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    frame = pd.DataFrame({"text": texts, "type": "paragraph"})
+    frame = frame if model.use_type_ else frame[["text"]]
+    bare = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), preprocessor=normalize, sublinear_tf=True,
+                           min_df=2, dtype=np.float32).fit(texts)
+    features = model.pipeline_.named_steps["features"]
+    runs = {
+        "model_predict_proba": lambda: model.predict_proba(frame),
+        "model_features_only": lambda: features.transform(frame),
+        "bare_char_tfidf": lambda: bare.transform(texts),
+        "normalize_only": lambda: [normalize(t) for t in texts],
+    }
+    found = _cached_matcher()
+    if found is not None:
+        runs["lexicon_matcher_only"] = lambda: [found[0].match(t) for t in texts]
+    result = {"mb": round(mb, 3), "n_texts": len(texts)}
+    for name, fn in runs.items():
+        seconds = _best(fn, repeat)
+        result[name] = {"seconds": round(seconds, 3), "mb_per_s": round(mb / seconds, 3)}
+        print(f"  {name:<22} {mb / seconds:7.3f} MB/s ({seconds:.2f} s)")
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--json", default=None, help="write the results here as JSON")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                                 "load_avg_1min": round(os.getloadavg()[0], 2)}, "training": [], "throughput": {}}
+
+    sentences = pd.read_json(ROOT / "data" / "labelled" / "framing_sentences.jsonl", lines=True, dtype={"id": str})
+    model, info = _train("default (authored sentences)", sentences[["text"]], sentences["label"], sentences["group"])
+    results["training"].append(info)
+
+    texts = sentences["text"].tolist()
+    from rhetoric.datasets import is_available, load_dataset
+
+    if is_available("araieval23-task1"):
+        train = load_dataset("araieval23-task1", "train")
+        dev = load_dataset("araieval23-task1", "dev")
+        extra = load_dataset("armpro-text") if is_available("armpro-text") else None
+        combined, _ = combine_training_data(train, [extra] if extra is not None else [], exclude=[dev])
+        combined["type"] = combined["type"].fillna("paragraph")
+        model, info = _train("araieval23-task1 train + armpro-text", combined, combined["label"].tolist())
+        results["training"].append(info)
+    if is_available("news-credibility-2013"):
+        news = load_dataset("news-credibility-2013", sample_per_outlet=40, seed=0)
+        texts = news["text"].tolist()
+        results["throughput_corpus"] = f"news-credibility-2013, 40 articles per outlet ({len(texts)} articles)"
+    else:
+        results["throughput_corpus"] = f"authored sentences ({len(texts)})"
+    print(f"throughput on {results['throughput_corpus']}, model: {results['training'][-1]['name']}")
+    results["throughput"] = _throughput(model, texts, args.repeat)
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
