@@ -368,6 +368,12 @@ def _is_adverbial(word: str) -> bool:
 
 
 _OBJECT_PRONOUNS = ("هما", "هم", "ها", "ه")
+#: A cue form right after one of these is a verbal noun, not an attribution (عدم ذكر، دون أن يذكر).
+_NOT_A_CUE_BEFORE = frozenset(normalize(w) for w in "عدم دون بدون رفض رفضت يرفض ترفض".split())
+#: Cues whose object follows the verb (وصفت الإطلاق بأنه "..."): the last word before بأنه is no subject.
+_OBJECT_VERBS = frozenset({"وصف", "اعتبر"})
+#: Prepositions with a pronoun that may stand between a verb and its subject (رد عليه الوزير).
+_PRONOUN_PPS = frozenset(normalize(w) for w in "عليه عليها عليهم له لها لهم عنه عنها منه منها إليه إليها".split())
 
 
 @lru_cache(maxsize=50_000)
@@ -432,7 +438,8 @@ _NP_STOP = frozenset(
 )
 #: Leading words to skip before a subject that precedes its verb (و قد كما ...).
 _PRE_SKIP = frozenset(normalize(w) for w in (
-    "و ف ثم كما فيما بينما حيث قد وقد فقد لقد لكن ولكن بل إذ أما وأما كان كانت وكان وكانت فكان فكانت".split()))
+    "و ف ثم كما فيما بينما حيث قد وقد فقد لقد لكن ولكن بل إذ أما وأما كان كانت وكان وكانت فكان فكانت "
+    "لكنه لكنها ولكنه ولكنها إلا أنه أنه وهو وهي هو هي".split()))
 #: Relative pronouns: a clause ``والتي قالت`` takes its subject from the noun before it.
 _RELATIVES = frozenset(normalize(w) for w in "الذي التي الذين اللذين اللتين اللاتي والذي والتي والذين".split())
 #: Generic heads (nouns and titles) and generic adjectives: a speaker phrase that is a generic head
@@ -442,7 +449,7 @@ _PERSON_HEADS = frozenset(normalize(w) for w in (
     "متحدث ناطق ناطقة مصدر مصادر مسؤول مسؤولة مسؤولون مسؤولين وزير وزيرة رئيس رئيسة مدير مديرة نائب خبير "
     "محامي سفير دكتور دكتورة لواء عميد مستشار شيخ أمير ممثل مندوب عضو أمين قائد وكيل مساعد مشارك مشاركون "
     "مشاركين متظاهرون متظاهرين أهالي شهود باحثون باحثين حقوقيون معارض قاضي قاض نقيب ضابط مراسل طبيب سكان "
-    "مواطن مواطنون".split()))
+    "مواطن مواطنون مدرب لاعب لاعبة مهندس أستاذ كاتب محلل عميد نائبة صحفي إعلامي ناشط ناشطة قيادي".split()))
 _ORG_HEADS = frozenset(normalize(w) for w in (
     "وزارة منظمة حركة جماعة حزب جمعية هيئة شركة وكالة صحيفة بيان تقرير محكمة نيابة لجنة مجلس جيش منسقية "
     "دار مركز مؤسسة اتحاد ائتلاف جبهة تحالف رئاسة حكومة معارضة إدارة مذكرة".split()))
@@ -578,6 +585,8 @@ class DocumentContext:
             return None
         if entry.lemma == "جاء" and (i + 1 >= len(self.words) or self.norms[i + 1] not in ("في", "فى")):
             return None  # جاء في البيان is a cue; جاء على خلفية is not
+        if i > 0 and self.norms[i - 1] in _NOT_A_CUE_BEFORE:
+            return None  # عدم ذكر اسمه: a verbal noun, not an attribution
         if entry.role == "source" and self.norms[i] in ("حسب", "بحسب", "حسبما") and i + 1 < len(self.words):
             nxt = lookup_cue(self.norms[i + 1])
             if nxt is not None and nxt.role in ("verb", "report") and not self.gap(i).strip():
@@ -641,22 +650,29 @@ class DocumentContext:
         if self.gap(i).strip(_SPACE + _NAME_MARKS):
             return None  # punctuation right after the cue: no subject there
         j = i + 1
+        if j + 1 < len(self.words) and self.norms[j] in _PRONOUN_PPS and not self.gap(j).strip(_SPACE):
+            j += 1  # رد عليه الوزير
+        first = j
         b = j
-        while j < len(self.words) and self.words[j][1] <= hi and j - (i + 1) < 9:
+        while j < len(self.words) and self.words[j][1] <= hi and j - first < 9:
             w = self.norms[j]
+            if w in ("في", "فى") and j > first and all(
+                    _bare(self.norms[k]) in _GENERIC_HEADS or _bare(self.norms[k]) in _GENERIC_ADJ for k in range(first, j)):
+                j += 1  # مسؤول في الدفاع المدني: a description that names its organisation
+                continue
             if self.inside_quote(*self.words[j]):
                 break
             if w in _NP_STOP and not self._name_ali(j, i + 1):
                 break
             if self._starts_pp(j) or lookup_cue(w) is not None:
                 break
-            if j == i + 1 and _is_adverbial(w) and not self.mentions_in(self.words[j][0], self.words[j][0] + 40):
+            if j == first and _is_adverbial(w) and not self.mentions_in(self.words[j][0], self.words[j][0] + 40):
                 break  # قال ساخرا: an adverbial, no subject
             b = j + 1
             if self.gap(j).strip(_SPACE + "-–" + _NAME_MARKS):
                 break
             j += 1
-        return (i + 1, b) if b > i + 1 else None
+        return (first, b) if b > first else None
 
     def _name_ali(self, j: int, np_start: int) -> bool:
         """``علي`` spelled with ya inside a name (المتحدث علي الشمري), not the preposition على."""
@@ -783,6 +799,10 @@ class DocumentContext:
                 return self._surface(*np) if np else None
             return None
         np = self._np_after(i, hi)
+        if np and cue.lemma in _OBJECT_VERBS and np[1] < len(self.words):
+            nxt = self.norms[np[1]] if self.words[np[1]][1] <= hi else ""
+            if nxt.startswith(("بان", "ب")) or self.gap(np[1] - 1).strip(_SPACE):
+                np = (np[0], np[1] - 1) if np[1] - 1 > np[0] else None  # وصفت الإطلاق بأنه: an object
         if np:
             return self._surface(*np)
         np = self._np_before(i, lo)
@@ -841,9 +861,10 @@ class DocumentContext:
                 closed = any(c in gap for c in "،,:\"«»“”")
                 break
             j += 1
-        if e == b or not closed or self._generic_head(b):
+        if e == b or not closed:
             return None
-        return self._surface(b, e)
+        span = self._surface(b, e)
+        return None if self.is_descriptive(*span) else span
 
     def _named_by_head(self, head: str, lo: int, pos: int) -> tuple[int, int] | None:
         """The last mention before ``pos`` that names what a description's head noun refers to:
