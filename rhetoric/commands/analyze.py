@@ -3,23 +3,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .corpus import add_corpus_arguments, read_corpus_args
+from .corpus import add_corpus_arguments
 
 
 def _analyze(args) -> int:
-    from ..analysis import analyze
     from ..report import write_outputs
 
-    documents, report = read_corpus_args(args)
-    print(report)
     model = None if args.model in ("none", "") else args.model
+    mapping = {k: v for k, v in (("text", args.text_column), ("doc_id", args.id_column),
+                                 ("outlet", args.outlet_column)) if v}
+    common = dict(lexicons=args.lexicon or None, model=model, seed=args.seed, by=args.by, chunk_size=args.chunk_size,
+                  on_error=args.on_error, columns_map=mapping, progress=True)
     if args.engine == "dask":
         from ..engines.dask import analyze_dask
 
-        analysis = analyze_dask(documents, lexicons=args.lexicon or None, model=model, seed=args.seed,
-                                scheduler=args.scheduler, workers=args.workers)
+        analysis = analyze_dask(args.input, args.out, scheduler=args.scheduler, workers=args.workers, **common)
     else:
-        analysis = analyze(documents, lexicons=args.lexicon or None, model=model, seed=args.seed, progress=True)
+        from ..engines.local import analyze_stream
+
+        analysis = analyze_stream(args.input, args.out, jobs=args.jobs, **common)
+    report = analysis.load_report
+    print(report)
     settings = {"by": args.by, "seed": args.seed, "model": str(args.model), "engine": args.engine,
                 "lexicons": [str(p) for p in args.lexicon] if args.lexicon else "shipped"}
     path = write_outputs(analysis, Path(args.out), by=args.by, load_report=report.as_dict(), settings=settings)
@@ -41,4 +45,6 @@ def register(subparsers) -> None:
     parser.add_argument("--engine", choices=["local", "dask"], default="local", help="execution engine")
     parser.add_argument("--scheduler", default=None, help="dask: address of a running scheduler")
     parser.add_argument("--workers", type=int, default=None, help="dask: workers of the local cluster")
+    parser.add_argument("--jobs", type=int, default=None, help="local: worker processes (default: every core)")
+    parser.add_argument("--chunk-size", type=int, default=500, help="documents per chunk sent to a worker")
     parser.set_defaults(func=_analyze)

@@ -1,49 +1,76 @@
-"""Run the per-document stages on a Dask cluster: a LocalCluster by default, or any running
+"""Run the analysis on a Dask cluster: a ``LocalCluster`` by default, or any running
 ``dask.distributed`` scheduler given by address.
 
-The corpus is cut into contiguous partitions in input order; each partition runs
-:func:`rhetoric.analysis.run_stages` on a worker, and the partial tables are concatenated in
-partition order, so the tables (and therefore every score and interval, computed with the same seed)
-are identical to the local engine's.
+``rhetoric analyze INPUT --out DIR --engine dask [--scheduler ADDRESS | --workers N]``
 
-On a real cluster: start ``dask scheduler`` on one machine and ``dask worker tcp://HOST:8786`` on
-the others (each with rhetoric installed), then run
-``rhetoric analyze corpus.jsonl --out out --engine dask --scheduler tcp://HOST:8786``.
+The client streams the corpus in chunks exactly as the local engine does
+(:func:`rhetoric.engines.local.iter_source`: JSONL, CSV, Parquet, a folder of Parquet parts or of
+.txt files), submits each chunk to the cluster as a task running
+:func:`rhetoric.engines.local.process_chunk` (at most ``4 x workers`` chunks in flight), and writes
+the returned tables to ``DIR/<table>/part-NNNNN.parquet`` in corpus order. The lexicons and the model
+are sent to every worker once. Because the chunks, the per-chunk code and the merge order are those of
+the local engine, the tables are identical and every score and interval is identical for the same seed.
+
+Running on a real cluster
+-------------------------
+1. Install the same version of rhetoric (and its dependencies) on every machine.
+2. Start a scheduler on one machine: ``dask scheduler`` (it listens on ``tcp://HOST:8786``).
+3. Start workers on the others, one process per core and one thread each (the stages are pure
+   Python, so threads would not run in parallel):
+   ``dask worker tcp://HOST:8786 --nworkers auto --nthreads 1``.
+4. From any machine that can reach the scheduler and read the corpus:
+   ``rhetoric analyze corpus.jsonl --out results --engine dask --scheduler tcp://HOST:8786``.
+
+Workers never read the corpus or write the outputs themselves — the client does both — so no shared
+file system is needed; only the client's disk holds ``results/``. The client holds at most
+``4 x workers`` chunks plus a few numbers per article, so its memory stays bounded too.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from ..analysis import Analysis, resolve_model, load_lexicon_set, run_stages
+from ..analysis import load_lexicon_set, resolve_model
 from ..errors import RhetoricError
-from ..tables import check_table
+from .local import StreamedAnalysis, iter_source, process_chunk, stream_chunks
 
 __all__ = ["analyze_dask"]
 
 
 def analyze_dask(
-    documents: pd.DataFrame,
+    source: Any,
+    out_dir: str | Path,
     lexicons: Any = None,
     model: Any = "default",
     *,
     seed: int = 0,
     explain_top: int = 5,
+    by: str = "outlet",
+    per_group: int = 5,
     scheduler: str | None = None,
     workers: int | None = None,
-    partitions_per_worker: int = 4,
-) -> Analysis:
-    """:func:`rhetoric.analyze` with the per-document stages distributed by Dask."""
+    chunk_size: int = 500,
+    chunks_per_worker: int = 4,
+    on_error: str = "raise",
+    columns_map: dict | None = None,
+    progress: bool = False,
+) -> StreamedAnalysis:
+    """:func:`rhetoric.engines.local.analyze_stream` with the chunks run by Dask.
+
+    ``scheduler``: address of a running scheduler (``tcp://host:8786``); without it a LocalCluster of
+    ``workers`` processes (default 2) with one thread each is started and closed afterwards.
+    """
     from distributed import Client, LocalCluster
 
-    check_table(documents, "documents")
-    if documents.empty:
-        raise RhetoricError("the corpus has no documents to analyse")
-    documents = documents.reset_index(drop=True)
+    from ..corpus import LoadReport
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
     loaded = load_lexicon_set(lexicons)
     classifier = resolve_model(model)
+    report = LoadReport("DataFrame" if isinstance(source, pd.DataFrame) else str(source))
     cluster = None
     try:
         if scheduler:
@@ -52,24 +79,24 @@ def analyze_dask(
             cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True,
                                    dashboard_address=None, silence_logs=40)
             client = Client(cluster)
-    except OSError as exc:
+    except (OSError, TimeoutError) as exc:
+        if cluster is not None:
+            cluster.close()
         raise RhetoricError(f"cannot reach the Dask scheduler {scheduler!r}: {exc}") from None
     try:
         n_workers = max(1, len(client.scheduler_info()["workers"]))
-        n_parts = min(len(documents), n_workers * partitions_per_worker)
-        bounds = np.linspace(0, len(documents), n_parts + 1).astype(int)
         [lexicons_future] = client.scatter([loaded], broadcast=True)
         [model_future] = client.scatter([classifier], broadcast=True)
-        futures = [
-            client.submit(run_stages, documents.iloc[a:b], lexicons_future, model_future, explain_top, pure=False)
-            for a, b in zip(bounds[:-1], bounds[1:])
-            if b > a
-        ]
-        parts = client.gather(futures)
+
+        def submit(documents):
+            return client.submit(process_chunk, documents, lexicons_future, model_future, explain_top, by, per_group,
+                                 pure=False)
+
+        chunks = iter_source(source, chunk_size=chunk_size, report=report, on_error=on_error, columns_map=columns_map)
+        documents, partials = stream_chunks(chunks, out, submit, max_in_flight=chunks_per_worker * n_workers,
+                                            by=by, per_group=per_group, progress=progress)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
-    spans, matches, predictions = (pd.concat([p[i] for p in parts], ignore_index=True) for i in range(3))
-    return Analysis(documents=documents, spans=spans, matches=matches, predictions=predictions,
-                    lexicons=loaded, model=classifier, seed=seed)
+    return StreamedAnalysis(documents, partials, loaded, classifier, seed, load_report=report)
