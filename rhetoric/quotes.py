@@ -343,7 +343,8 @@ _NAME_NOUNS = _norm_set(
     "موقع صحيفة صحيفتا صحف جريدة مجلة قناة فضائية وكالة شبكة حزب حركة جماعة ائتلاف جبهة تحالف منظمة جمعية شركة "
     "شركات مجموعة فريق نادي تنظيم تيار اتحاد مركز مؤسسة مستشفى مدرسة فندق قرية مدينة ملعب سهم بنك مصرف هيئة "
     "كتيبة ميليشيا ميليشيات مطعم سفينة طائرة الرحلة قرى وادي منطقة حي شارع ميدان مطرب المطرب الفنان الفنانة "
-    "اللاعب النجم تطبيق حساب حسابه حسابها أنباء للأنباء هاتف نجله نجلها ابنه ابنته زوجته المتهم"
+    "اللاعب النجم تطبيق حساب حسابه حسابها أنباء للأنباء هاتف نجله نجلها ابنه ابنته زوجته المتهم خدمة دائرة "
+    "قسم محافظة مسجد كنيسة جامعة كلية سجن مطار ميناء جسر قصر نادي منتخب مجلس صندوق لجنة"
 )
 _TERM_NOUNS = _norm_set("مصطلح كلمة كلمات عبارة لفظ مفهوم تسمية يسمى تسمى المسمى المسماة يعرف تعرف المعروف "
                         "المعروفة يطلق لقب الملقب الملقبة اسم باسم يدعى تدعى مسمى وصف بوصف")
@@ -354,7 +355,7 @@ _PLATFORMS = frozenset(w.replace("_", " ") for w in _PLATFORMS)
 #: Words between a cue and a fragment that make the fragment reported speech (أكد أن الوضع "مؤلم").
 _COMPLEMENTIZERS = _norm_set("أن إن أنه إنه أنها إنها بأن بأنه بأنها أنهم إنهم بأنهم لأن")
 #: Cues whose object is the speaker's words (وصفه بـ"..."، أعرب عن "..."، تعهد بـ"...").
-_OBJECT_CUES = frozenset({"وصف", "اعتبر", "أعرب", "تعهد", "سمى", "دعا", "نفى", "حذر", "انتقد", "هتف"})
+_OBJECT_CUES = frozenset({"وصف", "اعتبر", "أعرب", "تعهد", "سمى", "دعا", "نفى", "حذر", "هتف"})
 
 #: Verbs of direct speech: what they introduce is the speaker's words, however short.
 _DIRECT_CUES = frozenset({"قال", "أضاف", "تابع", "كتب"})
@@ -400,6 +401,8 @@ class _Features:
     window_lo: int
     window_hi: int
     fragment_link: bool = False
+    is_alias: bool = False
+    governed: bool = False
     repeated: bool = False
     continues_quote: bool = False
     sentence_has_quote: bool = False
@@ -440,7 +443,8 @@ def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Feat
     prev_is_cue = False
     if prev_words and not text[k:span.mark_start] and not text[max(lo, k - 3):k].strip(" ").endswith((",", "،", ":")):
         entry = lookup_cue(prev_words[-1])
-        prev_is_cue = entry is not None and entry.role == "verb"
+        prev_is_cue = (entry is not None and entry.role == "verb" and entry.lemma not in _OBJECT_CUES
+                       and prev_words[-2:-1] not in (["ما"], ["بما"]))
     fragment_link = attached in ("ب", "وب")
     if cue_before is not None:
         between = [ctx.norms[i] for i in ctx.word_range(cue_before.end, span.mark_start)]
@@ -462,7 +466,18 @@ def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Feat
         window_lo=clause_lo,
         window_hi=hi,
         fragment_link=fragment_link,
+        is_alias=_is_alias(ctx, span),
+        governed=cue_before is not None and fragment_link,
     )
+
+
+def _is_alias(ctx: DocumentContext, span: MarkedSpan) -> bool:
+    """The marked text is exactly a registry alias (a name, not words someone said)."""
+    content = ctx.text[span.start:span.end]
+    if len(content) > 60:
+        return False
+    mentions = ctx.registry.find_mentions(content)
+    return len(mentions) == 1 and mentions[0].start == 0 and mentions[0].end == len(content)
 
 
 def classify_marked(f: _Features, content: str) -> str:
@@ -483,16 +498,25 @@ def classify_marked(f: _Features, content: str) -> str:
         return "title"
     if prev and _in_nouns(prev, _NAME_NOUNS) and n <= 6:
         return "name"
+    first = _words(content, 0, len(content))[:1]
+    if first and n <= 6 and not f.colon_before and not (f.governed and n >= 3):
+        if _in_nouns(first[0], _TITLE_NOUNS) and first[0] not in ("عرض",):
+            return "title"  # «جمعة الغضب»، «عملية الفجر»
+        if _in_nouns(first[0], _NAME_NOUNS) or f.is_alias:
+            return "name"  # «حركة شباب 6 أبريل»، «جماعة الإخوان المسلمين»
+    if n <= 3 and any(_in_nouns(w, _NAME_NOUNS) for w in f.prev_words[-3:]) and not f.governed:
+        return "name"  # وكالة الأنباء السورية الرسمية «سانا»
     if f.attached in ("ل", "لل") and n <= 4:
         return "name"
-    if prev and _in_nouns(prev, _TERM_NOUNS) and n <= 5:
+    if any(_in_nouns(w, _TERM_NOUNS) for w in f.prev_words[-2:]) and n <= 5:
         return "term"
     if n <= 4 and f.next_text.startswith((":", "：")) and len(f.next_text) > 2:
         return "name"  # «فلان»: headline text
     if n <= 3 and f.next_word:
         entry = lookup_cue(f.next_word)
-        if entry is not None and entry.role == "verb" and f.next_word.lstrip("وف")[:1] in ("ي", "ت"):
-            return "name"  # «فلان» ينفي ...: the marked name is the subject of a headline verb
+        if entry is not None and (entry.role == "participle" or (
+                entry.role == "verb" and f.next_word.lstrip("وف")[:1] in ("ي", "ت"))):
+            return "name"  # «فلان» ينفي ... / «فلان» معلقا: the marked name is the subject
     if n <= 3 and f.prev_is_cue:
         return "name"  # وقال «موسى»: / وأوضحت «الغذاء والدواء» أن ...: the verb's subject
     if f.latin_only and n <= 4:

@@ -292,7 +292,8 @@ _CUE_TABLE: list[tuple[str, str, str, str]] = [
     ("نفى", "neutral", "participle", "نافيا نافية"),
     ("حذر", "neutral", "verb", "حذر حذرت حذروا يحذر تحذر"),
     ("حذر", "neutral", "participle", "محذرا محذرة"),
-    ("دعا", "neutral", "verb", "دعا دعت دعوا يدعو تدعو تدعوان يدعون طالب طالبت طالبوا يطالب تطالب ناشد ناشدت"),
+    ("دعا", "neutral", "verb", "دعا دعت دعوا يدعو تدعو تدعوان يدعون طالب طالبت طالبوا يطالب تطالب ناشد ناشدت "
+     "حث حثت يحث تحث حض حضت يحض تحض"),
     ("دعا", "neutral", "participle", "داعيا داعية مطالبا مطالبة"),
     ("تساءل", "neutral", "verb", "تساءل تساءلت يتساءل تتساءل"),
     ("تساءل", "neutral", "participle", "متسائلا متسائلة"),
@@ -377,9 +378,10 @@ _PRONOUN_PPS = frozenset(normalize(w) for w in "عليه عليها عليهم �
 
 
 @lru_cache(maxsize=50_000)
-def lookup_cue(word_norm: str) -> CueEntry | None:
+def lookup_cue(word_norm: str, raw: str | None = None) -> CueEntry | None:
     """The cue entry of one normalised word, with or without a leading و / ف and an object pronoun
-    (وصفتها -> وصفت، اعتبره -> اعتبر)."""
+    (وصفتها -> وصفت، وصفوه -> وصفوا). ``raw`` (the word as written) rules out a final ة read as
+    the pronoun ه (إضافة is a noun, not أضاف + ه)."""
     lex = cue_lexicon()
     for word in (word_norm, word_norm[1:] if len(word_norm) > 3 and word_norm[0] in "وف" else None):
         if not word:
@@ -389,7 +391,10 @@ def lookup_cue(word_norm: str) -> CueEntry | None:
             return entry
         for pron in _OBJECT_PRONOUNS:
             if word.endswith(pron) and len(word) - len(pron) >= 3:
-                entry = lex.get(word[: -len(pron)])
+                if pron == "ه" and raw is not None and not raw.endswith("ه"):
+                    continue
+                stem = word[: -len(pron)]
+                entry = lex.get(stem) or (lex.get(stem + "ا") if stem.endswith("و") else None)
                 if entry is not None and entry.role == "verb":
                     return entry
     return None
@@ -580,7 +585,7 @@ class DocumentContext:
     # ----------------------------------------------------------------- cues
     def cue_at(self, i: int) -> Cue | None:
         """The cue that word ``i`` is, with its particle (حسبما ذكرت، كما قال) when one precedes."""
-        entry = lookup_cue(self.norms[i])
+        entry = lookup_cue(self.norms[i], self.text[self.words[i][0]:self.words[i][1]])
         if entry is None:
             return None
         if entry.lemma == "جاء" and (i + 1 >= len(self.words) or self.norms[i + 1] not in ("في", "فى")):
