@@ -235,6 +235,9 @@ def entry_keys(term: str, allow_possessive: bool = False, item: int = 0) -> list
     if not words or not any(ch.isalnum() for ch in "".join(words)):
         return []
     w1, rest = words[0], words[1:]
+    # taa marbuta (written ة) becomes ت before an enclitic: قضية -> قضيتنا; a root ه (الله) does not
+    letters = [ch for ch in term.split()[0] if ch.isalpha()]
+    taa_marbuta = bool(letters) and letters[-1] == "ة"
     definite = w1.startswith(ARTICLE) and len(w1) - 2 >= _MIN_ARTICLE_STEM
     stem1 = w1[2:] if definite else w1
     if len(stem1) < 2 and not rest:
@@ -243,7 +246,7 @@ def entry_keys(term: str, allow_possessive: bool = False, item: int = 0) -> list
     keys: list[tuple[str, KeyForm]] = []
     if not rest:
         keys.append((stem1, KeyForm(item, -1, 1, stem1, tanween=stem1[-1] not in _NO_TANWEEN_AFTER, **common)))
-        if stem1.endswith("ه") and len(stem1) >= 3:
+        if taa_marbuta and len(stem1) >= 3:
             keys.append((stem1[:-1] + "ت", KeyForm(item, 0, 2, stem1, **common)))
         return keys
     tail = " ".join(rest)
@@ -256,7 +259,7 @@ def entry_keys(term: str, allow_possessive: bool = False, item: int = 0) -> list
         if not any(w[-1] in _NO_TANWEEN_AFTER for w in bare):
             keys.append((" ".join(w + _TANWEEN_ALEF for w in bare), KeyForm(item, 0, 0, stem1 + _TANWEEN_ALEF, **common)))
     if allow_possessive:
-        base = stem1[:-1] + "ت" if stem1.endswith("ه") else stem1
+        base = stem1[:-1] + "ت" if taa_marbuta else stem1
         for enc in POSSESSIVE_ENCLITICS:
             keys.append((f"{base}{enc} {tail}", KeyForm(item, 0, 0, stem1, enclitic=enc, **common)))
     return keys
@@ -543,10 +546,11 @@ class Matcher:
         # Leftmost-longest per lexicon, in one pass over the batch: hits never cross the separator
         # between texts, so they never overlap across texts either.
         rank = self._rank
-        ranked = sorted((*rank[c[3].item], c[0], c[0] - c[1], i) for i, c in enumerate(found) if c[3].item < n)
+        ranked = sorted((rank[c[3].item][0], c[0], c[0] - c[1], rank[c[3].item][1], i)
+                        for i, c in enumerate(found) if c[3].item < n)
         norm_bounds = batch.norm_bounds.tolist()
         taken_until: dict[int, int] = {}
-        for lex, order, ws, _, i in ranked:
+        for lex, ws, _, _, i in ranked:
             if ws < taken_until.get(lex, -1):
                 continue
             _, we, ks, form, procs, suffix_len = found[i]
