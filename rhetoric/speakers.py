@@ -265,7 +265,8 @@ _CUE_TABLE: list[tuple[str, str, str, str]] = [
     ("أشار", "neutral", "participle", "مشيرا مشيرة مشيرين"),
     ("لفت", "neutral", "verb", "لفت لفتت يلفت تلفت نوه نوهت"),
     ("لفت", "neutral", "participle", "لافتا لافتة منوها منوهة"),
-    ("كتب", "neutral", "verb", "كتب كتبت يكتب تكتب غرد غردت مكتوب مكتوبا مكتوبة"),
+    ("كتب", "neutral", "verb", "كتب كتبت يكتب تكتب غرد غردت"),
+    ("كتب", "neutral", "participle", "مكتوب مكتوبا مكتوبة"),
     ("قال", "neutral", "participle", "قوله قولها بقوله بقولها قولهم بقولهم"),
     ("سمى", "neutral", "verb", "سمى سمت سماه سمته أسماه أسمته"),
     ("صرح", "neutral", "verb", "صرح صرحت صرحوا يصرح تصرح"),
@@ -373,6 +374,10 @@ _OBJECT_PRONOUNS = ("هما", "هم", "ها", "ه")
 _NOT_A_CUE_BEFORE = frozenset(normalize(w) for w in "عدم دون بدون رفض رفضت يرفض ترفض".split())
 #: Cues whose object follows the verb (وصفت الإطلاق بأنه "..."): the last word before بأنه is no subject.
 _OBJECT_VERBS = frozenset({"وصف", "اعتبر"})
+#: Nouns of statements (في تقرير، في بيان): a phrase they start is where, not who.
+_STATEMENT_NOUNS = tuple(normalize(w) for w in (
+    "تقرير بيان تصريح مؤتمر كلمة حديث مقابلة اتصال رسالة تغريد منشور مداخلة لقاء خطاب ندوة حوار "
+    "صفحت حساب موقع").split())
 #: Prepositions with a pronoun that may stand between a verb and its subject (رد عليه الوزير).
 _PRONOUN_PPS = frozenset(normalize(w) for w in "عليه عليها عليهم له لها لهم عنه عنها منه منها إليه إليها".split())
 
@@ -661,8 +666,10 @@ class DocumentContext:
         b = j
         while j < len(self.words) and self.words[j][1] <= hi and j - first < 9:
             w = self.norms[j]
-            if w in ("في", "فى") and j > first and all(
-                    _bare(self.norms[k]) in _GENERIC_HEADS or _bare(self.norms[k]) in _GENERIC_ADJ for k in range(first, j)):
+            if w in ("في", "فى") and j > first and _bare(self.norms[first]) in _PERSON_HEADS and all(
+                    _bare(self.norms[k]) in _GENERIC_HEADS or _bare(self.norms[k]) in _GENERIC_ADJ
+                    for k in range(first, j)) and j + 1 < len(self.words) and not self.norms[j + 1].startswith(
+                    _STATEMENT_NOUNS):
                 j += 1  # مسؤول في الدفاع المدني: a description that names its organisation
                 continue
             if self.inside_quote(*self.words[j]):
@@ -673,6 +680,9 @@ class DocumentContext:
                 break
             if j == first and _is_adverbial(w) and not self.mentions_in(self.words[j][0], self.words[j][0] + 40):
                 break  # قال ساخرا: an adverbial, no subject
+            raw = self.text[self.words[j][0]:self.words[j][1]]
+            if j == first and len(w) >= 4 and raw.endswith(("ه", "ها", "هم")) and not w.endswith("الله"):
+                break  # نفى تلقيه أي اتصال: a verbal noun with a pronoun, the object
             b = j + 1
             if self.gap(j).strip(_SPACE + "-–" + _NAME_MARKS):
                 break
@@ -701,6 +711,8 @@ class DocumentContext:
     def _np_before(self, i: int, lo: int) -> tuple[int, int] | None:
         """Word range of a subject written before its verb (``كوريا الجنوبية تعرب``)."""
         start = self.clause_start(lo, self.words[i][0])
+        if i > 0 and self.norms[i - 1] in _RELATIVES and self.words[i - 1][0] >= start:
+            return self._antecedent(i - 1, start)  # فلان الذي أوضح
         a = i
         while a > 0 and self.words[a - 1][0] >= start:
             if self.gap(a - 1).strip(_SPACE + _NAME_MARKS):
@@ -709,7 +721,7 @@ class DocumentContext:
         while a < i and self.norms[a] in _PRE_SKIP:
             a += 1
         b = i
-        while b > a and self.norms[b - 1] in ("قد", "لقد", "فقد"):
+        while b > a and self.norms[b - 1] in ("قد", "لقد", "فقد", "وقد"):
             b -= 1
         if a >= b or b - a > 6:
             return None
@@ -806,7 +818,8 @@ class DocumentContext:
         np = self._np_after(i, hi)
         if np and cue.lemma in _OBJECT_VERBS and np[1] < len(self.words):
             nxt = self.norms[np[1]] if self.words[np[1]][1] <= hi else ""
-            if nxt.startswith(("بان", "ب")) or self.gap(np[1] - 1).strip(_SPACE):
+            gap = self.gap(np[1] - 1).strip(_SPACE)
+            if nxt.startswith(("بان", "ب")) or (gap and not gap.strip(_NAME_MARKS)):
                 np = (np[0], np[1] - 1) if np[1] - 1 > np[0] else None  # وصفت الإطلاق بأنه: an object
         if np:
             return self._surface(*np)
@@ -961,7 +974,9 @@ class DocumentContext:
                 mention = Attribution(self.text[m.start:m.end], m.start, m.end, m.speaker_id,
                                       entry.type if entry else "unknown")
         if subject and mention:
-            if prefer_subjects:
+            if prefer_subjects or mention.speaker_start < subject.speaker_start:
                 return subject
-            return mention if mention.speaker_start >= subject.speaker_start else subject
+            k = bisect.bisect_left(self.word_starts, mention.speaker_start)
+            after_that = k > 0 and self.norms[k - 1] in ("ان", "انه", "بان", "لان")
+            return mention if after_that else subject
         return subject or mention
