@@ -285,6 +285,10 @@ def find_marked_spans(text: str) -> list[MarkedSpan]:
                 s, e = _trim(text, marks[a][1], marks[b][0])
                 if e > s:
                     candidates.append((0, MarkedSpan(s, e, marks[a][0], marks[b][1], family)))
+            if open_i is None and family == "single" and skipped and skipped[-1] == len(marks) - 1:
+                ms = marks[-1][0]
+                if text[lo:ms].rstrip(" \u00a0" + BIDI_CONTROLS).endswith(":") and marks[-1][3] == "O":
+                    open_i = len(marks) - 1  # فلان: 'كلام ... left open at the paragraph end
             if open_i is not None:
                 s, e = _trim(text, marks[open_i][1], hi)
                 if e > s:
@@ -492,6 +496,8 @@ def classify_marked(f: _Features, content: str) -> str:
         return "other"
     if " ".join(_words(content, 0, len(content))) in _PLATFORMS:
         return "platform"
+    if f.colon_before:
+        prev = ""  # after a colon the noun before does not name the marked text (المعرض: "...")
     if prev and _in_nouns(prev, _TITLE_NOUNS) and (n <= 15 or _strip_al(prev) in ("عنوان", "بعنوان", "عنوانه")):
         return "title"
     if len(f.prev_words) >= 2 and " ".join(f.prev_words[-2:]) in ("تحت عنوان", "تحت شعار") and n <= 40:
@@ -504,11 +510,11 @@ def classify_marked(f: _Features, content: str) -> str:
             return "title"  # «جمعة الغضب»، «عملية الفجر»
         if _in_nouns(first[0], _NAME_NOUNS) or f.is_alias:
             return "name"  # «حركة شباب 6 أبريل»، «جماعة الإخوان المسلمين»
-    if n <= 3 and any(_in_nouns(w, _NAME_NOUNS) for w in f.prev_words[-3:]) and not f.governed:
+    if n <= 3 and prev and any(_in_nouns(w, _NAME_NOUNS) for w in f.prev_words[-3:]) and not f.governed:
         return "name"  # وكالة الأنباء السورية الرسمية «سانا»
     if f.attached in ("ل", "لل") and n <= 4:
         return "name"
-    if any(_in_nouns(w, _TERM_NOUNS) for w in f.prev_words[-2:]) and n <= 5:
+    if prev and any(_in_nouns(w, _TERM_NOUNS) for w in f.prev_words[-2:]) and n <= 5:
         return "term"
     if n <= 4 and f.next_text.startswith((":", "：")) and len(f.next_text) > 2:
         return "name"  # «فلان»: headline text

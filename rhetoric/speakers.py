@@ -253,7 +253,7 @@ _CUE_TABLE: list[tuple[str, str, str, str]] = [
     ("قال", "neutral", "participle", "قائلا قائلة قائلين قائلتا"),
     ("أضاف", "neutral", "verb", "أضاف أضافت أضافوا يضيف تضيف يضيفون"),
     ("أضاف", "neutral", "participle", "مضيفا مضيفة مضيفين مضيفتا"),
-    ("تابع", "neutral", "verb", "تابع تابعت واستطرد استطرد استطردت أردف أردفت يتابع تتابع"),
+    ("تابع", "neutral", "verb", "تابع تابعت واستطرد استطرد استطردت أردف أردفت"),
     ("تابع", "neutral", "participle", "متابعا مستطردا مستطردة"),
     ("ذكر", "neutral", "verb", "ذكر ذكرت ذكروا"),
     ("ذكر", "neutral", "participle", "ذاكرا ذاكرة"),
@@ -459,7 +459,8 @@ _PERSON_HEADS = frozenset(normalize(w) for w in (
     "متحدث ناطق ناطقة مصدر مصادر مسؤول مسؤولة مسؤولون مسؤولين وزير وزيرة رئيس رئيسة مدير مديرة نائب خبير "
     "محامي سفير دكتور دكتورة لواء عميد مستشار شيخ أمير ممثل مندوب عضو أمين قائد وكيل مساعد مشارك مشاركون "
     "مشاركين متظاهرون متظاهرين أهالي شهود باحثون باحثين حقوقيون معارض قاضي قاض نقيب ضابط مراسل طبيب سكان "
-    "مواطن مواطنون مدرب لاعب لاعبة مهندس أستاذ كاتب محلل عميد نائبة صحفي إعلامي ناشط ناشطة قيادي".split()))
+    "مواطن مواطنون مدرب لاعب لاعبة مهندس أستاذ كاتب محلل عميد نائبة صحفي إعلامي ناشط ناشطة قيادي محافظ "
+    "زعيم زعيمة عمدة مفتي".split()))
 _ORG_HEADS = frozenset(normalize(w) for w in (
     "وزارة منظمة حركة جماعة حزب جمعية هيئة شركة وكالة صحيفة بيان تقرير محكمة نيابة لجنة مجلس جيش منسقية "
     "دار مركز مؤسسة اتحاد ائتلاف جبهة تحالف رئاسة حكومة معارضة إدارة مذكرة".split()))
@@ -708,6 +709,11 @@ class DocumentContext:
             return True  # ب + noun + pronoun (بدعمه); ة-final words (بمديرية) are not pronouns
         return False
 
+    def subject_before(self, i: int, lo: int) -> tuple[int, int] | None:
+        """Offsets of the subject written before verb ``i`` (None when there is none)."""
+        np = self._np_before(i, lo)
+        return self._surface(*np) if np else None
+
     def _np_before(self, i: int, lo: int) -> tuple[int, int] | None:
         """Word range of a subject written before its verb (``كوريا الجنوبية تعرب``)."""
         start = self.clause_start(lo, self.words[i][0])
@@ -809,6 +815,14 @@ class DocumentContext:
                 return None  # بحسب ما ورد: no named source
             np = self._np_after(k, hi)
             return self._surface(*np) if np else None
+        if i > 0 and self.norms[i - 1] in _RELATIVES:
+            return self.subject_before(i, lo)  # التي أعلنت: the relative clause's subject is its noun
+        if cue.lemma == "كتب" and i + 1 < len(self.words) and self.norms[i + 1] in ("عليها", "عليه"):
+            return None  # لافتة كتب عليها: passive, the bearers speak
+        if cue.lemma in _OBJECT_VERBS:
+            pre = self._np_before(i, lo)
+            if pre and (self._generic_head(pre[0]) or self.mentions_in(*self._surface(*pre))):
+                return self._surface(*pre)  # وكانت الوكالة قد وصفت التغطية بأنها "..."
         if cue.lemma == "جاء":
             # وجاء في البيان: "..." -> the statement speaks
             if i + 1 < len(self.words) and self.norms[i + 1] in ("في", "فى"):
