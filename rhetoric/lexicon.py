@@ -302,6 +302,14 @@ def _parse_yaml_lexicon(path: Path, issues: list[LexiconIssue]) -> Lexicon | Non
         issues.append(LexiconIssue("error", p, data.line_of("entries"), "entries must be a non-empty list"))
         return None
     entries = [_parse_entry(item, i, kind, categories, p, issues) for i, item in enumerate(items)]
+    first_line: dict[str, int] = {}
+    for item in items:
+        entry_id = item.get("id") if isinstance(item, dict) else None
+        if isinstance(entry_id, str) and entry_id in first_line:
+            issues.append(LexiconIssue("error", p, item.line_of("id"),
+                                       f"duplicate id {entry_id!r} (first at line {first_line[entry_id]})"))
+        elif isinstance(entry_id, str):
+            first_line[entry_id] = item.line_of("id")
     if any(i.level == "error" for i in issues):
         return None
     return Lexicon(
@@ -368,7 +376,7 @@ def _parse_lexicon(path: Path) -> tuple[Lexicon | None, list[LexiconIssue]]:
         lexicon = _parse_yaml_lexicon(path, issues)
     else:
         return None, [LexiconIssue("error", str(path), 0, "unknown lexicon format (use .yaml, .yml, .csv or .tsv)")]
-    if lexicon is not None:
+    if lexicon is not None and path.suffix.lower() in (".csv", ".tsv"):
         seen: dict[str, int] = {}
         for e in lexicon.entries:
             if e.id in seen:

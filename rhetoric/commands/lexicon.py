@@ -78,11 +78,13 @@ def _within_one_edit(a: str, b: str) -> bool:
 
 def near_misses(matcher: Matcher, documents: pd.DataFrame, matches: pd.DataFrame, top: int = 30,
                 min_stem: int = 4) -> pd.DataFrame:
-    """Corpus words that never hit but are one clitic reading or one edit away from a single-word entry.
+    """Corpus words that never hit but are one clitic, one inflection or one edit away from a
+    single-word entry: candidates for new variants (or evidence that an exclusion works).
 
     ``kind`` is ``clitic`` when a clitic reading of the word IS an entry stem (a form the matcher's
-    rules reject, e.g. the article plus an enclitic) and ``edit`` when a reading is one letter away
-    (plural/dual endings, spelling variants, typos). Columns: word (normalised), count, kind,
+    rules reject, e.g. the article plus an enclitic, or an excluded use), ``inflection`` when it is
+    the stem plus a plural, dual, feminine or nisba ending (الدكتاتورين), and ``edit`` when a reading
+    is one letter away (spelling variants, typos). Columns: word (normalised), count, kind,
     entry_id, lexicon, stem. Stems shorter than ``min_stem`` letters are skipped (too many lookalikes).
     """
     stems: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -112,9 +114,15 @@ def near_misses(matcher: Matcher, documents: pd.DataFrame, matches: pd.DataFrame
             if r in stems:
                 found.setdefault(r, "clitic")
             for probe in [r] + [r[:i] + r[i + 1 :] for i in range(len(r))]:
-                for stem in deletions.get(probe, ()) | ({probe} if probe in stems else set()):
+                for stem in deletions.get(probe, set()) | ({probe} if probe in stems else set()):
                     if stem != r and _within_one_edit(r, stem):
                         found.setdefault(stem, "edit")
+            for ending in _INFLECTIONS:
+                base = r[: -len(ending)]
+                if r.endswith(ending) and len(base) >= min_stem - 1:
+                    for stem in (base, base + "ه"):
+                        if stem in stems:
+                            found.setdefault(stem, "inflection")
         for stem, kind in found.items():
             for lexicon_name, entry_id in stems[stem]:
                 rows.append({"word": word, "count": count, "kind": kind, "entry_id": entry_id,
@@ -125,6 +133,8 @@ def near_misses(matcher: Matcher, documents: pd.DataFrame, matches: pd.DataFrame
 
 
 _WORD = re.compile(r"\w+")
+#: Plural, dual, feminine and nisba endings (normalised) that make a different word of an entry stem.
+_INFLECTIONS = ("يين", "يون", "يتين", "يتان", "ين", "ون", "ان", "ات", "يه", "ي", "ه")
 
 
 def _kwic(text: str, start: int, end: int, width: int) -> tuple[str, str, str]:
