@@ -285,18 +285,19 @@ _SUFFIX_FIRST = frozenset(e[0] for e in ENCLITICS) | {"ا"}
 
 
 @lru_cache(maxsize=None)
-def _accepted_prefixes(form: KeyForm) -> dict[str, tuple[str, ...]]:
-    """Proclitic sequences (as written) that may stand before ``form`` -> the proclitics they are."""
+def _accepted_prefixes(form: KeyForm) -> dict[str, tuple[tuple[str, ...], bool]]:
+    """Proclitic sequences (as written) that may stand before ``form`` -> (the proclitics they are,
+    whether they include the article)."""
     out = {}
     for written, procs in _PREFIXES.items():
         has_article = ARTICLE in procs
         if form.article == 1 and not has_article:
             if form.lam_initial and procs and procs[-1] == "ل":  # لليبرالية: ل + ال + ليبرالية
-                out[written] = procs + (ARTICLE,)
+                out[written] = (procs + (ARTICLE,), True)
             continue
         if (form.article == 0 and has_article) or ("س" in procs and not form.verb):
             continue
-        out[written] = procs
+        out[written] = (procs, has_article)
     return out
 
 
@@ -453,7 +454,7 @@ class Matcher:
         Most automaton hits lie inside longer words; the cheapest tests (the letter before and after
         the key) reject those first.
         """
-        s = mt.text
+        s, original, starts = mt.text, mt.original, mt.starts
         n = len(s)
         out = []
         for end_idx, (klen, rules) in self.automaton.iter(s):
@@ -481,16 +482,17 @@ class Matcher:
                 suffix = s[ke:we]
             else:
                 we, suffix = ke, ""
-            for form, prefixes, suffixes in rules:
-                reading = prefixes.get(prefix)
-                if reading is None:
+            for form, prefixes, suffixes, needs_suffix in rules:
+                found = prefixes.get(prefix)
+                if found is None:
                     continue
+                reading, definite = found
                 if suffix:
-                    if suffix not in suffixes or ARTICLE in reading:
+                    if definite or suffix not in suffixes:
                         continue
-                    if suffix[0] == "ه" and mt.original[mt.starts[ke]] == "ة":
+                    if suffix[0] == "ه" and original[starts.item(ke)] == "ة":
                         continue  # taa marbuta, not the pronoun: مقدسة is not مقدس + ه
-                elif form.suffix == 2:
+                elif needs_suffix:
                     continue
                 out.append((ws, we, ks, form, reading, len(suffix)))
         return out
@@ -646,10 +648,11 @@ def _breakdown(surface: str, procs: tuple[str, ...], stem: str, enclitic: str) -
 
 def _build_automaton(keys: dict[str, tuple[KeyForm, ...]]):
     """One automaton over all keys; a value holds the key length and, per form, the proclitic
-    sequences it accepts (written -> reading) and the suffixes it accepts."""
+    sequences it accepts (written -> reading), the suffixes it accepts and whether it needs one."""
     automaton = ahocorasick.Automaton()
     for key, forms in keys.items():
-        automaton.add_word(key, (len(key), tuple((f, _accepted_prefixes(f), _accepted_suffixes(f)) for f in forms)))
+        rules = tuple((f, _accepted_prefixes(f), _accepted_suffixes(f), f.suffix == 2) for f in forms)
+        automaton.add_word(key, (len(key), rules))
     if len(automaton):
         automaton.make_automaton()
     return automaton
