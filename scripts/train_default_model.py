@@ -49,7 +49,8 @@ LIMITS = [
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default=str(ROOT / "data" / "models" / "default.skops"))
-    parser.add_argument("--lexicon", choices=["auto", "no"], default="auto")
+    parser.add_argument("--lexicon", choices=["auto", "no"], default="no",
+                        help="lexicon category counts as features (default no: see docs/classifier.md)")
     parser.add_argument("--cv", type=int, default=5)
     args = parser.parse_args(argv)
 
