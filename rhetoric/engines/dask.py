@@ -53,6 +53,7 @@ def analyze_dask(
     workers: int | None = None,
     chunk_size: int = 500,
     chunks_per_worker: int = 4,
+    timeout: float = 30,
     on_error: str = "raise",
     columns_map: dict | None = None,
     progress: bool = False,
@@ -61,6 +62,7 @@ def analyze_dask(
 
     ``scheduler``: address of a running scheduler (``tcp://host:8786``); without it a LocalCluster of
     ``workers`` processes (default 2) with one thread each is started and closed afterwards.
+    ``timeout``: seconds to wait for the scheduler.
     """
     from distributed import Client, LocalCluster
 
@@ -74,7 +76,7 @@ def analyze_dask(
     cluster = None
     try:
         if scheduler:
-            client = Client(scheduler, timeout="30s")
+            client = Client(scheduler, timeout=timeout)
         else:
             cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True,
                                    dashboard_address=None, silence_logs=40)

@@ -22,6 +22,7 @@ accepts it. The Dask engine (:mod:`rhetoric.engines.dask`) runs the same chunks 
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -157,7 +158,8 @@ def chunk_partials(analysis: Analysis, by: str = "outlet", per_group: int = 5) -
         raise RhetoricError(f"documents have no column {by!r} to group by")
     fm = analysis.framing_matches()
     entry_hits = fm.groupby(_ENTRY_KEYS, sort=True).size().rename("n").reset_index()
-    naming_hits, naming_pairs = analysis._naming_hits(None)
+    matcher, naming_pairs = _shipped_naming_matcher()
+    naming_hits = matcher.match_documents(analysis.documents)  # as Analysis._naming_hits(None), built once
     spans = analysis.spans.merge(analysis.documents[["doc_id", by]], on="doc_id", how="left")
     term_counts = {}
     for key, index in spans.groupby([by, "voice"], sort=True, dropna=False).groups.items():
@@ -178,6 +180,21 @@ def chunk_partials(analysis: Analysis, by: str = "outlet", per_group: int = 5) -
         n_framing_hits=len(fm),
         n_quote_spans=int((analysis.spans["voice"] == "quote").sum()),
     )
+
+
+def _shipped_naming_matcher():
+    """:func:`rhetoric.analysis.naming_matcher` of the shipped pairs, cached until the file changes."""
+    from ..resources import lexicons_dir
+
+    path = lexicons_dir() / "naming_pairs.yaml"
+    return _naming_matcher_cached(str(path), path.stat().st_mtime if path.exists() else None)
+
+
+@functools.lru_cache(maxsize=1)
+def _naming_matcher_cached(path: str, mtime):
+    from ..analysis import naming_matcher
+
+    return naming_matcher(None)
 
 
 def _compact(table: pd.DataFrame) -> pd.DataFrame:
@@ -493,7 +510,7 @@ def _context():
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["rhetoric.engines.local"])
+    context.set_forkserver_preload(["rhetoric.engines.local", "rhetoric.segment", "rhetoric.match", "rhetoric.classify"])
     return context
 
 

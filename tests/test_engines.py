@@ -1,0 +1,199 @@
+"""Engines: the streaming local engine (process pool) and the Dask engine (a 2-worker LocalCluster)
+give the same tables, scores and intervals as the in-memory analysis of the demo corpus."""
+import json
+import math
+
+import pandas as pd
+import pytest
+
+from rhetoric import load_corpus
+from rhetoric.analysis import analyze, load_lexicon_set
+from rhetoric.engines.local import StreamedAnalysis, analyze_stream, iter_source, read_table, stream_chunks
+from rhetoric.errors import RhetoricError
+from rhetoric.model_io import default_model_path
+from rhetoric.report import _flagged_units, write_outputs
+from rhetoric.resources import demo_corpus_path
+
+pytestmark = pytest.mark.skipif(not demo_corpus_path().exists(), reason="demo corpus not present")
+
+TABLES = ("spans", "matches", "predictions")
+CHUNK = 7  # the demo corpus (33 articles) in 5 chunks, so merging across chunks is exercised
+
+
+def _model():
+    return "default" if default_model_path().exists() else None
+
+
+@pytest.fixture(scope="module")
+def lexicons():
+    return load_lexicon_set(None)
+
+
+@pytest.fixture(scope="module")
+def in_memory(lexicons):
+    documents, _ = load_corpus(demo_corpus_path())
+    return analyze(documents, lexicons=lexicons, model=_model(), seed=3)
+
+
+@pytest.fixture(scope="module")
+def streamed(lexicons, tmp_path_factory):
+    out = tmp_path_factory.mktemp("local")
+    return analyze_stream(demo_corpus_path(), out, lexicons=lexicons, model=_model(), seed=3, jobs=2, chunk_size=CHUNK)
+
+
+def _comparisons(analysis):
+    """Every comparison the report writes, plus the variants a researcher may ask for."""
+    return {
+        "scores": analysis.scores(),
+        "scores_by_speaker_type": analysis.scores(by_speaker_type=True),
+        "scores_all_voices": analysis.scores(voice=False),
+        "category_scores": analysis.category_scores(),
+        "category_scores_all_voices": analysis.category_scores(voice=False),
+        "voice_gap": analysis.voice_gap(),
+        "adoption": analysis.adoption(),
+        "attribution": analysis.attribution(),
+        "naming": analysis.naming(),
+        "keyness": analysis.keyness({"voice": "quote"}, {"voice": "narration"}),
+        "keyness_by_outlet": analysis.keyness({"voice": "quote"}, by="outlet", min_count=1),
+        "over_time": analysis.over_time("M"),
+        "subset_scores": analysis.subset(outlet=sorted(set(analysis.documents["outlet"]))[:2]).scores(),
+    }
+
+
+def _sorted(frame):
+    keys = [c for c in ("doc_id", "field", "span_id", "unit_id", "start", "end", "entry_id") if c in frame.columns]
+    return frame.sort_values(keys, kind="mergesort").reset_index(drop=True)
+
+
+def _units(flagged):
+    """Flagged units as comparable JSON (NaN == NaN)."""
+    return json.dumps(flagged, default=lambda v: None if isinstance(v, float) and math.isnan(v) else str(v),
+                      sort_keys=True, ensure_ascii=False)
+
+
+def test_streamed_tables_equal_in_memory(in_memory, streamed):
+    assert isinstance(streamed, StreamedAnalysis)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(getattr(streamed, name), getattr(in_memory, name), check_dtype=False, obj=name)
+    pd.testing.assert_frame_equal(streamed.documents, in_memory.documents.drop(columns=["text", "title"]))
+    on_disk = read_table(streamed.partials.tables_dir, "documents")  # Parquet strings read back as str dtype
+    pd.testing.assert_frame_equal(on_disk, in_memory.documents, check_dtype=False)
+    assert len(list((streamed.partials.tables_dir / "spans").glob("part-*.parquet"))) == math.ceil(33 / CHUNK)
+    assert streamed.load_report.loaded == 33 and streamed.load_report.rows_in == 33
+
+
+def test_streamed_comparisons_equal_in_memory(in_memory, streamed):
+    expected, got = _comparisons(in_memory), _comparisons(streamed)
+    for name, frame in expected.items():
+        assert len(frame), name
+        pd.testing.assert_frame_equal(got[name], frame, obj=name)
+    assert _units(_flagged_units(streamed, "outlet", 5)) == _units(_flagged_units(in_memory, "outlet", 5))
+
+
+def test_dask_two_workers_equal_local(lexicons, streamed, tmp_path):
+    pytest.importorskip("distributed")
+    from rhetoric.engines.dask import analyze_dask
+
+    dask = analyze_dask(demo_corpus_path(), tmp_path / "dask", lexicons=lexicons, model=_model(), seed=3,
+                        workers=2, chunk_size=CHUNK)
+    for name in ("documents", *TABLES):
+        pd.testing.assert_frame_equal(_sorted(read_table(tmp_path / "dask", name)),
+                                      _sorted(read_table(streamed.partials.tables_dir, name)), obj=name)
+    expected, got = _comparisons(streamed), _comparisons(dask)
+    for name in ("scores", "voice_gap", "category_scores", "naming", "keyness", "attribution"):
+        pd.testing.assert_frame_equal(got[name], expected[name], obj=name)
+
+
+def test_dask_unreachable_scheduler_is_a_clear_error(tmp_path):
+    pytest.importorskip("distributed")
+    from rhetoric.engines.dask import analyze_dask
+
+    with pytest.raises(RhetoricError, match="cannot reach the Dask scheduler"):
+        analyze_dask(demo_corpus_path(), tmp_path, model=None, scheduler="tcp://127.0.0.1:9", timeout=2)
+
+
+def test_parquet_parts_are_a_corpus(lexicons, streamed, tmp_path):
+    """DIR/documents/ of a run reads back as a corpus (part by part) with the same results."""
+    again = analyze_stream(streamed.partials.tables_dir / "documents", tmp_path / "again", lexicons=lexicons,
+                           model=None, jobs=1, chunk_size=10)
+    pd.testing.assert_frame_equal(again.spans, streamed.spans)
+    pd.testing.assert_frame_equal(again.documents, streamed.documents)
+    assert again.partials.corpus_sha256 == streamed.partials.corpus_sha256
+
+
+def test_duplicate_ids_across_parquet_parts_raise(tmp_path):
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    frame = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["X", "X"], "text": ["قال الوزير إن الوضع مستقر.", "خبر آخر هنا."]})
+    frame.to_parquet(parts / "part-00000.parquet")
+    frame.iloc[1:].to_parquet(parts / "part-00001.parquet")
+    from rhetoric.corpus import LoadReport
+
+    with pytest.raises(RhetoricError, match="duplicate document id 'b'"):
+        list(iter_source(parts, chunk_size=10, report=LoadReport("parts")))
+    report = LoadReport("parts")
+    chunks = list(iter_source(parts, chunk_size=10, report=report, on_error="skip"))
+    assert sum(map(len, chunks)) == 2 and report.skipped["duplicate_id"] == 1
+    assert report.rows_in == report.loaded + sum(report.skipped.values())
+
+
+def test_at_most_max_in_flight_chunks_are_pending(tmp_path, in_memory):
+    """The driver never holds more than max_in_flight unfinished chunks, whatever the corpus size."""
+    from rhetoric.engines.local import chunk_partials
+
+    state = {"submitted": 0, "collected": 0, "peak": 0}
+
+    class Lazy:  # a future computed when its result is collected
+        def __init__(self, chunk):
+            self.chunk = chunk
+
+        def result(self):
+            state["collected"] += 1
+            sub = in_memory._subset(self.chunk["doc_id"])
+            return sub.spans, sub.matches, sub.predictions, chunk_partials(sub, "outlet", 5)
+
+    def submit(chunk):
+        state["submitted"] += 1
+        state["peak"] = max(state["peak"], state["submitted"] - state["collected"])
+        return Lazy(chunk)
+
+    documents = in_memory.documents
+    chunks = (documents.iloc[start:start + 3] for start in range(0, len(documents), 3))
+    docs, partials = stream_chunks(chunks, tmp_path, submit, max_in_flight=2, by="outlet", per_group=5)
+    assert state["submitted"] == math.ceil(len(documents) / 3) == state["collected"]
+    assert state["peak"] == 2
+    assert docs["doc_id"].tolist() == documents["doc_id"].tolist()
+    assert partials.n_tokens == int(in_memory.spans["n_tokens"].sum())
+
+
+def test_streamed_limits_are_clear_errors(streamed):
+    with pytest.raises(RhetoricError, match="cannot select on 'speaker_type'"):
+        streamed.keyness({"speaker_type": "government"})
+    with pytest.raises(RhetoricError, match="subset"):
+        streamed.subset(outlet=streamed.documents["outlet"].iloc[0]).keyness({"voice": "quote"})
+    with pytest.raises(RhetoricError, match="documents columns only"):
+        streamed.scores(by="speaker")
+
+
+def test_cli_local_engine_report_equals_in_memory(in_memory, tmp_path, capsys):
+    """``rhetoric analyze --engine local --jobs 2`` writes partitioned Parquet and the same CSVs and
+    report body as write_outputs on the in-memory analysis."""
+    from rhetoric.cli import main
+
+    out, mem = tmp_path / "out", tmp_path / "memory"
+    code = main(["analyze", str(demo_corpus_path()), "--out", str(out), "--model", str(_model() or "none"),
+                 "--seed", "3", "--jobs", "2", "--chunk-size", "20"])
+    assert code == 0
+    assert "33 rows in, 33 loaded" in capsys.readouterr().out
+    assert sorted(p.name for p in (out / "spans").iterdir()) == ["part-00000.parquet", "part-00001.parquet"]
+    assert not (out / "spans.parquet").exists()
+    write_outputs(in_memory, mem, load_report=load_corpus(demo_corpus_path()).report.as_dict(), settings={"seed": 3})
+    csvs = sorted(p.name for p in mem.glob("*.csv"))
+    assert csvs and csvs == sorted(p.name for p in out.glob("*.csv"))
+    for name in csvs:
+        assert (mem / name).read_bytes() == (out / name).read_bytes(), name
+    body = lambda p: p.read_text(encoding="utf-8").split("<h2>Manifest</h2>")[0]  # noqa: E731
+    assert body(out / "report.html") == body(mem / "report.html")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["corpus_sha256"] == json.loads((mem / "manifest.json").read_text(encoding="utf-8"))["corpus_sha256"]
+    assert "spans/part-00001.parquet" in manifest["outputs"]
