@@ -44,9 +44,19 @@ def _classifier(args) -> int:
         show(f"nested {args.cv}-fold cross-validation on {args.dataset} "
               f"{'' if args.dataset.startswith('labelled:') else SPLITS[args.dataset][0]} "
               f"(settings of {args.model or 'the default model'}, refitted per fold) ...")
-        groups = train["group"].to_numpy() if "group" in train.columns else None
-        results["cv"] = cross_validate(model, train[["text"] + [c for c in ("type",) if c in train] + [column]],
-                                       cv=args.cv, groups=groups)
+        groups = train["group"].to_numpy() if "group" in train.columns and not args.extra else None
+        keep = ["doc_id", "text"] + [c for c in ("type",) if c in train] + [column]
+        extra = None
+        if args.extra:
+            from ..classify import combine_training_data
+
+            heldout = [] if train is frame else [frame]
+            combined, stats = combine_training_data(train[keep], [load_labelled(n) for n in args.extra], exclude=heldout)
+            extra = combined.iloc[stats["train"]:].copy()
+            if "type" in extra.columns:
+                extra["type"] = extra["type"].fillna("paragraph")
+            show(f"  + {len(extra)} deduplicated rows of {', '.join(args.extra)} in every outer-training part")
+        results["cv"] = cross_validate(model, train[keep], cv=args.cv, groups=groups, extra=extra)
         show(format_report(results["cv"], f"{args.cv}-fold CV ({results['cv']['seconds']} s)"))
     if args.json:
         print(json.dumps(results, indent=2, sort_keys=True))
@@ -60,6 +70,8 @@ def _register_classifier(sub) -> None:
     parser.add_argument("--split", default="dev", help="split to evaluate on (default dev)")
     parser.add_argument("--cv", type=int, default=0,
                         help="also run K-fold nested cross-validation on the training split (e.g. --cv 5)")
+    parser.add_argument("--extra", action="append", default=[], metavar="DATASET",
+                        help="with --cv: extra training data added to every outer fold (as in `rhetoric train --extra`)")
     parser.add_argument("--json", action="store_true", help="print the full results as JSON")
     parser.set_defaults(func=_classifier)
 

@@ -93,10 +93,12 @@ def evaluate(model, frame: pd.DataFrame) -> dict[str, Any]:
     return techniques_report(y, model.predict_labels(frame), list(model.classes_), types)
 
 
-def cross_validate(model, frame: pd.DataFrame, cv: int = 5, groups=None, random_state: int = 0) -> dict[str, Any]:
+def cross_validate(model, frame: pd.DataFrame, cv: int = 5, groups=None, random_state: int = 0,
+                   extra: pd.DataFrame | None = None) -> dict[str, Any]:
     """Nested cross-validation on training data: each outer fold fits a fresh clone of ``model``
     (which picks its own threshold by inner CV on the outer-training part) and is scored on the
-    held-out fold. Reports the pooled out-of-fold figures and the mean/std over folds."""
+    held-out fold. ``extra`` rows (already deduplicated against ``frame``) join every outer-training
+    part and are never scored. Reports the pooled out-of-fold figures and the mean/std over folds."""
     if len(frame) < 2 * cv:
         raise RhetoricError(f"too few rows ({len(frame)}) for {cv}-fold cross-validation")
     y = _labels(frame, model.task)
@@ -109,8 +111,11 @@ def cross_validate(model, frame: pd.DataFrame, cv: int = 5, groups=None, random_
     fold_scores, pooled_prob, pooled_thr, pooled_pred = [], np.zeros(len(frame)), np.zeros(len(frame)), [None] * len(frame)
     started = time.perf_counter()
     for train_idx, test_idx in splits:
-        fitted = clone(model).fit(frame.iloc[train_idx], [y[i] for i in train_idx],
-                                  groups=None if groups is None else np.asarray(groups)[train_idx])
+        part, part_y = frame.iloc[train_idx], [y[i] for i in train_idx]
+        if extra is not None and len(extra):
+            part = pd.concat([part, extra[part.columns.intersection(extra.columns)]], ignore_index=True)
+            part_y = part_y + _labels(extra, model.task)
+        fitted = clone(model).fit(part, part_y, groups=None if groups is None else np.asarray(groups)[train_idx])
         held = frame.iloc[test_idx]
         fold_scores.append(evaluate(fitted, held))
         if model.task == "binary":
