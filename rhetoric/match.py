@@ -29,6 +29,9 @@ Rules a curator should know (tests/data/lexicon_cases.yaml shows each one):
 from __future__ import annotations
 
 import bisect
+import dataclasses
+import itertools
+import operator
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -143,6 +146,18 @@ class MatchText(NormalizedText):
             src = unit_to_char[src[~((codes >= 0xDC00) & (codes < 0xE000))]]
         return cls(text, s, np.append(src, n))
 
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """As :meth:`rhetoric.text.NormalizedText.span` (the tests check they agree), with plain
+        ints instead of numpy scalars: it runs once per hit."""
+        starts, original = self.starts, self.original
+        o_start = starts.item(start)
+        if end <= start:
+            return o_start, o_start
+        o_end = starts.item(end - 1) + 1
+        while o_end < len(original) and original[o_end] in _ATTACHED:
+            o_end += 1
+        return o_start, o_end
+
     @classmethod
     def _exact(cls, text: str) -> "MatchText":
         """The same result through the text layer's ``normalize_with_offsets`` (reference, slow)."""
@@ -159,6 +174,8 @@ class MatchText(NormalizedText):
 
 
 _SPACE_RUN = re.compile(" {2,}")
+#: Diacritics and tatweel that a highlight extends over (the same set as rhetoric.text's span).
+_ATTACHED = frozenset(chr(cp) for cp in [*range(0x064B, 0x0660), 0x0670, 0x0640])
 _SPACE_TABLE = {cp: " " for cp in range(0x10000) if chr(cp).isspace() and cp != 0x20}
 #: Frequent one-to-one replacements done with str.replace (kept only if the text layer agrees).
 _COMMON_CANDIDATES = {"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه", "\n": " "}
@@ -227,6 +244,7 @@ class KeyForm:
     verb: bool = False
     lam_initial: bool = False
     tanween: bool = False
+    phrase: bool = False  # a context/exclude phrase (``item`` is the phrase index), not an entry
 
 
 def entry_keys(term: str, allow_possessive: bool = False, item: int = 0) -> list[tuple[str, KeyForm]]:
@@ -388,6 +406,7 @@ class _Batch:
         return any(a <= x < b and a <= y < b for a, b in self._sentences[start])
 
 
+_FIRST = operator.itemgetter(0)
 _BREAK = re.compile("[.!?\u061f\u2026" + _LINE_BREAKS + "]")  # every sentence border follows one
 _OTHER_LINE_BREAK = re.compile("[" + _LINE_BREAKS.replace("\n", "") + "]")
 
@@ -426,16 +445,17 @@ class Matcher:
                     for key, kf in entry_keys(form, entry.allow_possessive, item):
                         if kf not in keys.setdefault(key, []):
                             keys[key].append(kf)
-        # Context/exclude phrases share the automaton (one scan finds both); their items come after
-        # the entries: item = n_entries + phrase index.
-        self._n_entries = len(self._items)
-        self._rank = [(it.lexicon, it.order) for it in self._items]  # sort key of an entry's hits
+        # Context/exclude phrases share the automaton (one scan finds both).
         for phrase, idx in aux_index.items():
-            for key, kf in entry_keys(phrase, False, self._n_entries + idx):
+            for key, kf in entry_keys(phrase, False, idx):
+                kf = dataclasses.replace(kf, phrase=True)
                 if kf not in keys.setdefault(key, []):
                     keys[key].append(kf)
         self.keys = {k: tuple(v) for k, v in keys.items()}
-        self.automaton = _build_automaton(self.keys)
+        ranks = [(it.lexicon << 80) + it.order for it in self._items]  # lexicon first, entry order last
+        self.automaton, self._key_len_list, self._key_rules = _build_automaton(
+            self.keys, lambda f: None if f.phrase else ranks[f.item])
+        self._key_len = np.array(self._key_len_list, dtype=np.int64)
         self._reach = max(map(len, aux_index), default=0) + _MAX_PREFIX + _MAX_SUFFIX  # longest phrase hit
 
     def __repr__(self) -> str:
@@ -448,16 +468,34 @@ class Matcher:
 
     # ------------------------------------------------------------------ scanning
 
-    def _candidates(self, mt: MatchText) -> list[tuple[int, int, int, KeyForm, tuple[str, ...], int]]:
-        """Valid hits ``(ws, we, key_start, form, proclitics, suffix_len)`` in normalised coordinates.
+    def _candidates(self, mt: MatchText) -> tuple[list[tuple], list[tuple[int, int, int]]]:
+        """Valid hits in normalised coordinates: entry hits ``(rank, ws, we, key_start, form,
+        proclitics, suffix_len)`` — ``rank`` is an int that sorts them for leftmost-longest
+        resolution — and context/exclude phrase hits ``(ws, we, phrase)``.
 
         Most automaton hits lie inside longer words; the cheapest tests (the letter before and after
         the key) reject those first.
         """
         s, original, starts = mt.text, mt.original, mt.starts
         n = len(s)
-        out = []
-        for end_idx, (klen, rules) in self.automaton.iter(s):
+        out, phrases = [], []
+        if not self.keys or not s:
+            return out, phrases
+        # All automaton hits (end, key) as one array, filtered in numpy by the letters around them
+        # (a word start or a proclitic letter before, a word end or an enclitic letter after).
+        flat = np.fromiter(itertools.chain.from_iterable(self.automaton.iter(s)), dtype=np.int64)
+        ends, keys = flat[0::2], flat[1::2]
+        codes = np.frombuffer(s.encode("utf-16-le"), dtype=np.uint16)
+        if len(codes) == n and len(ends):  # (astral characters: every hit goes to the loop below)
+            ks = ends - self._key_len[keys] + 1
+            before = codes[np.maximum(ks - 1, 0)]
+            after = codes[np.minimum(ends + 1, n - 1)]
+            word, first, last = _letter_tables()
+            keep = ((ks == 0) | ~word[before] | last[before]) & ((ends + 1 >= n) | ~word[after] | first[after])
+            ends, keys = ends[keep], keys[keep]
+        key_len, key_rules = self._key_len_list, self._key_rules
+        for end_idx, k in zip(ends.tolist(), keys.tolist()):
+            klen, rules = key_len[k], key_rules[k]
             ks = end_idx - klen + 1
             ke = end_idx + 1
             if ks and s[ks - 1].isalnum():
@@ -482,7 +520,7 @@ class Matcher:
                 suffix = s[ke:we]
             else:
                 we, suffix = ke, ""
-            for form, prefixes, suffixes, needs_suffix in rules:
+            for form, prefixes, suffixes, needs_suffix, rank in rules:
                 found = prefixes.get(prefix)
                 if found is None:
                     continue
@@ -494,19 +532,22 @@ class Matcher:
                         continue  # taa marbuta, not the pronoun: مقدسة is not مقدس + ه
                 elif needs_suffix:
                     continue
-                out.append((ws, we, ks, form, reading, len(suffix)))
-        return out
+                if rank is None:
+                    phrases.append((ws, we, form.item))
+                else:  # lexicon, then start, then longest first, then entry order
+                    out.append((rank + ((ws << 12 | (4095 - min(we - ws, 4095))) << 20), ws, we, ks, form, reading,
+                                len(suffix)))
+        return out, phrases
 
     def _conditions_hold(self, item: _Item, doc: int, ws: int, we: int, batch: _Batch,
                          phrase_starts: list[int], phrases: list[tuple[int, int, int]]) -> bool:
         """``exclude``: no exclude phrase overlaps the hit; ``requires_context``: a context phrase occurs
         in the hit's sentence. ``phrases`` are the batch's (start, end, phrase) hits, sorted by start."""
-        n = self._n_entries
         if item.exclude:
             i = bisect.bisect_left(phrase_starts, ws - self._reach)
             while i < len(phrases) and phrases[i][0] < we:
                 a, b, p = phrases[i]
-                if b > ws and p - n in item.exclude:
+                if b > ws and p in item.exclude:
                     return False
                 i += 1
         if not item.context:
@@ -519,7 +560,7 @@ class Matcher:
         for step in (-1, 1):
             j = i - 1 if step < 0 else i
             while 0 <= j < len(phrases) and lo <= phrases[j][0] < hi:
-                if phrases[j][2] - n in item.context:
+                if phrases[j][2] in item.context:
                     if batch.same_sentence(x, int(starts[phrases[j][0]]), doc):
                         return True
                     break
@@ -539,29 +580,25 @@ class Matcher:
             texts = [t.replace(_SEPARATOR, " ") for t in texts]  # same length, so offsets hold
         batch = _Batch(texts)
         results: list[list[Match]] = [[] for _ in texts]
-        found = self._candidates(batch.mt)
+        found, phrases = self._candidates(batch.mt)
         if not found:
             return results
-        items, n = self._items, self._n_entries
-        phrases = sorted((c[0], c[1], c[3].item) for c in found if c[3].item >= n)
+        items = self._items
+        phrases.sort()
         phrase_starts = [p[0] for p in phrases]
-        # Leftmost-longest per lexicon, in one pass over the batch: hits never cross the separator
-        # between texts, so they never overlap across texts either.
-        rank = self._rank
-        ranked = sorted((rank[c[3].item][0], c[0], c[0] - c[1], rank[c[3].item][1], i)
-                        for i, c in enumerate(found) if c[3].item < n)
+        found.sort(key=_FIRST)  # leftmost-longest per lexicon, in one pass over the batch: hits never cross the
+        # separator between texts, so they never overlap across texts either
         norm_bounds = batch.norm_bounds.tolist()
         taken_until: dict[int, int] = {}
-        for lex, ws, _, _, i in ranked:
-            if ws < taken_until.get(lex, -1):
-                continue
-            _, we, ks, form, procs, suffix_len = found[i]
+        for _, ws, we, ks, form, procs, suffix_len in found:
             item = items[form.item]
+            if ws < taken_until.get(item.lexicon, -1):
+                continue
             doc = bisect.bisect_right(norm_bounds, ws) - 1
             if (item.context or item.exclude) and not self._conditions_hold(
                     item, doc, ws, we, batch, phrase_starts, phrases):
                 continue
-            taken_until[lex] = we
+            taken_until[item.lexicon] = we
             offset = int(batch.bounds[doc])
             results[doc].append(self._make_match(batch.mt, item, ws, we, ks, form, procs, suffix_len, offset))
         for matches in results:
@@ -581,8 +618,8 @@ class Matcher:
                 stem += tail
             elif tail:
                 enclitic = tail
-        f_start, f_end = mt.span(ws, first_end)
-        clitics = _breakdown(mt.original[f_start:f_end], procs, stem, enclitic)
+        f_end = end if first_end == we else mt.span(ws, first_end)[1]
+        clitics = _breakdown(mt.original[start:f_end], procs, stem, enclitic)
         return Match(start - offset, end - offset, mt.original[start:end], entry.id, entry.term, entry.category,
                      entry.weight, lexicon.name, lexicon.version_hash, clitics, entry.stance)
 
@@ -646,16 +683,31 @@ def _breakdown(surface: str, procs: tuple[str, ...], stem: str, enclitic: str) -
     return clitic_breakdown(surface, CliticAnalysis(procs, stem, enclitic))
 
 
-def _build_automaton(keys: dict[str, tuple[KeyForm, ...]]):
-    """One automaton over all keys; a value holds the key length and, per form, the proclitic
-    sequences it accepts (written -> reading), the suffixes it accepts and whether it needs one."""
+def _build_automaton(keys: dict[str, tuple[KeyForm, ...]], rank) -> tuple:
+    """One automaton over all keys -> (automaton, key lengths, rules per key); the automaton's value
+    for a key is the key's index. The rules of a key hold, per form, the proclitic sequences it
+    accepts (written -> reading), the suffixes it accepts, whether it needs one, and ``rank(form)``:
+    the sort rank of the form's hits (lexicon and entry order), None for context/exclude phrases."""
     automaton = ahocorasick.Automaton()
-    for key, forms in keys.items():
-        rules = tuple((f, _accepted_prefixes(f), _accepted_suffixes(f), f.suffix == 2) for f in forms)
-        automaton.add_word(key, (len(key), rules))
+    lengths, all_rules = [], []
+    for index, (key, forms) in enumerate(keys.items()):
+        automaton.add_word(key, index)
+        lengths.append(len(key))
+        all_rules.append(tuple((f, _accepted_prefixes(f), _accepted_suffixes(f), f.suffix == 2, rank(f)) for f in forms))
     if len(automaton):
         automaton.make_automaton()
-    return automaton
+    return automaton, lengths, all_rules
+
+
+@lru_cache(maxsize=1)
+def _letter_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per BMP code point: is it a word character (str.isalnum), can it start an enclitic (or be the
+    tanween alef), can it end a proclitic sequence."""
+    word = np.array([chr(cp).isalnum() for cp in range(0x10000)], dtype=bool)
+    first, last = np.zeros(0x10000, dtype=bool), np.zeros(0x10000, dtype=bool)
+    first[[ord(c) for c in _SUFFIX_FIRST]] = True
+    last[[ord(c) for c in _PREFIX_LAST]] = True
+    return word, first, last
 
 
 # --------------------------------------------------------------------------- validation of keys
