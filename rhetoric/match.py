@@ -378,6 +378,20 @@ class _Batch:
         self.norm_bounds = np.searchsorted(self.mt.starts, self.bounds)  # normalised start of each text (+ end)
         self._sentences: dict[int, list[tuple[int, int]]] = {}
 
+    def line_of(self, x: int, doc: int) -> tuple[int, int]:
+        """Original [start, end) of the line (as str.splitlines cuts) holding offset ``x`` of text ``doc``."""
+        text = self.mt.original
+        d_lo, d_hi = int(self.bounds[doc]), int(self.bounds[doc + 1]) - 1
+        start, end = text.rfind("\n", d_lo, x) + 1 or d_lo, text.find("\n", x, d_hi)
+        start, end = max(start, d_lo), (d_hi if end < 0 else end)
+        for m in _OTHER_LINE_BREAK.finditer(text, start, end):  # rare: \r, \u2028 ...
+            if m.start() < x:
+                start = m.end()
+            else:
+                end = m.start()
+                break
+        return start, end
+
     def same_sentence(self, x: int, y: int, doc: int) -> bool:
         """Whether original offsets ``x`` and ``y`` (starts of words in text ``doc``) lie in the same
         sentence of :func:`rhetoric.text.split_sentences`.
@@ -390,15 +404,7 @@ class _Batch:
         lo, hi = min(x, y), max(x, y)
         if _BREAK.search(text, lo, hi) is None:
             return True
-        d_lo, d_hi = int(self.bounds[doc]), int(self.bounds[doc + 1]) - 1
-        start, end = text.rfind("\n", d_lo, x) + 1 or d_lo, text.find("\n", x, d_hi)
-        start, end = max(start, d_lo), (d_hi if end < 0 else end)
-        for m in _OTHER_LINE_BREAK.finditer(text, start, end):  # rare: \r, \u2028 ...
-            if m.start() < x:
-                start = m.end()
-            else:
-                end = m.start()
-                break
+        start, end = self.line_of(x, doc)
         if not start <= y < end:
             return False
         if start not in self._sentences:
@@ -409,6 +415,32 @@ class _Batch:
 _FIRST = operator.itemgetter(0)
 _BREAK = re.compile("[.!?\u061f\u2026" + _LINE_BREAKS + "]")  # every sentence border follows one
 _OTHER_LINE_BREAK = re.compile("[" + _LINE_BREAKS.replace("\n", "") + "]")
+
+
+class _Phrases:
+    """Context/exclude phrase hits of a batch. Hits of keys that only phrases use are checked on
+    demand, window by window: most documents never need them."""
+
+    __slots__ = ("matcher", "mt", "eager", "eager_starts", "lazy_ends", "lazy_keys", "_cache")
+
+    def __init__(self, matcher: "Matcher", mt: MatchText, eager: list, lazy_ends: np.ndarray, lazy_keys: np.ndarray):
+        self.matcher, self.mt = matcher, mt
+        self.eager = sorted(eager)
+        self.eager_starts = [h[0] for h in self.eager]
+        self.lazy_ends, self.lazy_keys = lazy_ends, lazy_keys  # in increasing end order
+        self._cache: dict[tuple[int, int], list] = {}
+
+    def between(self, lo: int, hi: int) -> list[tuple[int, int, int]]:
+        """Phrase hits ``(ws, we, phrase)`` starting in the normalised window [lo, hi), by start."""
+        if (lo, hi) not in self._cache:
+            hits = self.eager[bisect.bisect_left(self.eager_starts, lo) : bisect.bisect_left(self.eager_starts, hi)]
+            a, b = np.searchsorted(self.lazy_ends, [lo, hi + self.matcher._reach]).tolist()
+            if b > a:
+                found: list = []
+                self.matcher._verify(self.mt, self.lazy_ends[a:b], self.lazy_keys[a:b], [], found)
+                hits = sorted(hits + [h for h in found if lo <= h[0] < hi])
+            self._cache[(lo, hi)] = hits
+        return self._cache[(lo, hi)]
 
 
 class Matcher:
@@ -456,6 +488,7 @@ class Matcher:
         self.automaton, self._key_len_list, self._key_rules = _build_automaton(
             self.keys, lambda f: None if f.phrase else ranks[f.item])
         self._key_len = np.array(self._key_len_list, dtype=np.int64)
+        self._phrase_only = np.array([all(f.phrase for f in forms) for forms in self.keys.values()], dtype=bool)
         self._reach = max(map(len, aux_index), default=0) + _MAX_PREFIX + _MAX_SUFFIX  # longest phrase hit
 
     def __repr__(self) -> str:
@@ -468,31 +501,39 @@ class Matcher:
 
     # ------------------------------------------------------------------ scanning
 
-    def _candidates(self, mt: MatchText) -> tuple[list[tuple], list[tuple[int, int, int]]]:
-        """Valid hits in normalised coordinates: entry hits ``(rank, ws, we, key_start, form,
-        proclitics, suffix_len)`` — ``rank`` is an int that sorts them for leftmost-longest
-        resolution — and context/exclude phrase hits ``(ws, we, phrase)``.
+    def _candidates(self, mt: MatchText) -> tuple[list[tuple], "_Phrases"]:
+        """Valid entry hits in normalised coordinates ``(rank, ws, we, key_start, form, proclitics,
+        suffix_len)`` — ``rank`` is an int that sorts them for leftmost-longest resolution — and the
+        context/exclude phrase hits (:class:`_Phrases`, checked only where a conditioned hit asks).
 
-        Most automaton hits lie inside longer words; the cheapest tests (the letter before and after
-        the key) reject those first.
+        Most automaton hits lie inside longer words: the letters around them, checked in numpy for
+        all hits at once, reject those before any Python-level work.
         """
-        s, original, starts = mt.text, mt.original, mt.starts
+        s = mt.text
         n = len(s)
-        out, phrases = [], []
         if not self.keys or not s:
-            return out, phrases
-        # All automaton hits (end, key) as one array, filtered in numpy by the letters around them
-        # (a word start or a proclitic letter before, a word end or an enclitic letter after).
+            return [], _Phrases(self, mt, [], np.zeros(0, np.int64), np.zeros(0, np.int64))
         flat = np.fromiter(itertools.chain.from_iterable(self.automaton.iter(s)), dtype=np.int64)
         ends, keys = flat[0::2], flat[1::2]
         codes = np.frombuffer(s.encode("utf-16-le"), dtype=np.uint16)
-        if len(codes) == n and len(ends):  # (astral characters: every hit goes to the loop below)
+        if len(codes) == n and len(ends):  # (astral characters: every hit goes to the check below)
             ks = ends - self._key_len[keys] + 1
             before = codes[np.maximum(ks - 1, 0)]
             after = codes[np.minimum(ends + 1, n - 1)]
             word, first, last = _letter_tables()
             keep = ((ks == 0) | ~word[before] | last[before]) & ((ends + 1 >= n) | ~word[after] | first[after])
             ends, keys = ends[keep], keys[keep]
+        lazy = self._phrase_only[keys]  # keys of context/exclude phrases only: checked on demand
+        out: list[tuple] = []
+        eager: list[tuple[int, int, int]] = []
+        self._verify(mt, ends[~lazy], keys[~lazy], out, eager)
+        return out, _Phrases(self, mt, eager, ends[lazy], keys[lazy])
+
+    def _verify(self, mt: MatchText, ends: np.ndarray, keys: np.ndarray, out: list, phrases: list) -> None:
+        """Check the clitics around automaton hits ``(ends, keys)``: entry hits go to ``out``,
+        phrase hits ``(ws, we, phrase)`` to ``phrases``."""
+        s, original, starts = mt.text, mt.original, mt.starts
+        n = len(s)
         key_len, key_rules = self._key_len_list, self._key_rules
         for end_idx, k in zip(ends.tolist(), keys.tolist()):
             klen, rules = key_len[k], key_rules[k]
@@ -537,35 +578,23 @@ class Matcher:
                 else:  # lexicon, then start, then longest first, then entry order
                     out.append((rank + ((ws << 12 | (4095 - min(we - ws, 4095))) << 20), ws, we, ks, form, reading,
                                 len(suffix)))
-        return out, phrases
 
-    def _conditions_hold(self, item: _Item, doc: int, ws: int, we: int, batch: _Batch,
-                         phrase_starts: list[int], phrases: list[tuple[int, int, int]]) -> bool:
+    def _conditions_hold(self, item: _Item, doc: int, ws: int, we: int, batch: _Batch, phrases: "_Phrases") -> bool:
         """``exclude``: no exclude phrase overlaps the hit; ``requires_context``: a context phrase occurs
-        in the hit's sentence. ``phrases`` are the batch's (start, end, phrase) hits, sorted by start."""
+        in the hit's sentence (which lies within its line)."""
         if item.exclude:
-            i = bisect.bisect_left(phrase_starts, ws - self._reach)
-            while i < len(phrases) and phrases[i][0] < we:
-                a, b, p = phrases[i]
-                if b > ws and p in item.exclude:
-                    return False
-                i += 1
+            if any(b > ws and p in item.exclude for a, b, p in phrases.between(ws - self._reach, we)):
+                return False
         if not item.context:
             return True
-        # Sentences are intervals: only the nearest context phrase on each side can share the hit's.
-        lo, hi = int(batch.norm_bounds[doc]), int(batch.norm_bounds[doc + 1])
         starts = batch.mt.starts
-        x = int(starts[ws])
-        i = bisect.bisect_left(phrase_starts, ws)
-        for step in (-1, 1):
-            j = i - 1 if step < 0 else i
-            while 0 <= j < len(phrases) and lo <= phrases[j][0] < hi:
-                if phrases[j][2] in item.context:
-                    if batch.same_sentence(x, int(starts[phrases[j][0]]), doc):
-                        return True
-                    break
-                j += step
-        return False
+        x = starts.item(ws)
+        l_lo, l_hi = batch.line_of(x, doc)
+        n_lo, n_hi = np.searchsorted(starts, [l_lo, l_hi]).tolist()
+        present = [a for a, _, p in phrases.between(n_lo, n_hi) if p in item.context]
+        # Sentences are intervals: only the nearest context phrase on each side can share the hit's.
+        i = bisect.bisect_left(present, ws)
+        return any(batch.same_sentence(x, starts.item(a), doc) for a in present[max(0, i - 1) : i + 1])
 
     def match(self, text: str) -> list[Match]:
         """All hits in ``text``, ordered by start (then end)."""
@@ -584,8 +613,6 @@ class Matcher:
         if not found:
             return results
         items = self._items
-        phrases.sort()
-        phrase_starts = [p[0] for p in phrases]
         found.sort(key=_FIRST)  # leftmost-longest per lexicon, in one pass over the batch: hits never cross the
         # separator between texts, so they never overlap across texts either
         norm_bounds = batch.norm_bounds.tolist()
@@ -595,8 +622,7 @@ class Matcher:
             if ws < taken_until.get(item.lexicon, -1):
                 continue
             doc = bisect.bisect_right(norm_bounds, ws) - 1
-            if (item.context or item.exclude) and not self._conditions_hold(
-                    item, doc, ws, we, batch, phrase_starts, phrases):
+            if (item.context or item.exclude) and not self._conditions_hold(item, doc, ws, we, batch, phrases):
                 continue
             taken_until[item.lexicon] = we
             offset = int(batch.bounds[doc])
