@@ -303,7 +303,10 @@ def find_marked_spans(text: str) -> list[MarkedSpan]:
                         continue  # no quote before it in the paragraph: a stray mark, not a continuation
                     start = _continuation_start(text, max(prev_ends), ms)
                     s, e = _trim(text, start, ms)
-                    if e > s and WORD_RE.search(text, s, e):
+                    first_word = WORD_RE.search(text, s, e)
+                    if first_word and lookup_cue(norm_word(first_word.group())) is not None:
+                        continue  # "..."؛ حسب رأيها ...": narration about the quote, the mark is stray
+                    if e > s and first_word:
                         candidates.append((2, MarkedSpan(s, e, s, me, family, "continuation")))
     candidates.sort(key=lambda c: (c[0], c[1].mark_start))
     kept: list[MarkedSpan] = []
@@ -361,6 +364,8 @@ _COMPLEMENTIZERS = _norm_set("أن إن أنه إنه أنها إنها بأن �
 #: Cues whose object is the speaker's words (وصفه بـ"..."، أعرب عن "..."، تعهد بـ"...").
 _OBJECT_CUES = frozenset({"وصف", "اعتبر", "أعرب", "تعهد", "سمى", "دعا", "نفى", "حذر", "هتف"})
 
+#: First words of a hedge set in marks (not speech): «على حد قولهم»، «حسب زعمهم».
+_HEDGE_STARTS = _norm_set("على حسب بحسب وفق وفقا")
 #: Verbs of direct speech: what they introduce is the speaker's words, however short.
 _DIRECT_CUES = frozenset({"قال", "أضاف", "تابع", "كتب"})
 
@@ -454,6 +459,7 @@ def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Feat
         between = [ctx.norms[i] for i in ctx.word_range(cue_before.end, span.mark_start)]
         fragment_link = fragment_link or any(w in _COMPLEMENTIZERS for w in between)
         fragment_link = fragment_link or cue_before.lemma in _OBJECT_CUES or cue_before.lemma in _DIRECT_CUES
+        fragment_link = fragment_link or (cue_before.role == "source" and len(between) <= 8)
         fragment_link = fragment_link or (len(between) <= 1 and prev_words[-2:-1] in (["ما"], ["بما"]))
     return _Features(
         n_words=len(content_words),
@@ -505,11 +511,13 @@ def classify_marked(f: _Features, content: str) -> str:
     if prev and _in_nouns(prev, _NAME_NOUNS) and n <= 6:
         return "name"
     first = _words(content, 0, len(content))[:1]
-    if first and n <= 6 and not f.colon_before and not (f.governed and n >= 3):
-        if _in_nouns(first[0], _TITLE_NOUNS) and first[0] not in ("عرض",):
+    if first and not f.colon_before:
+        if n <= 6 and not (f.governed and n >= 3) and _in_nouns(first[0], _TITLE_NOUNS) and first[0] != "عرض":
             return "title"  # «جمعة الغضب»، «عملية الفجر»
-        if _in_nouns(first[0], _NAME_NOUNS) or f.is_alias:
+        if f.is_alias or (n <= 4 and _in_nouns(first[0], _NAME_NOUNS)):
             return "name"  # «حركة شباب 6 أبريل»، «جماعة الإخوان المسلمين»
+        if n <= 4 and first[0] in _HEDGE_STARTS:
+            return "other"  # «على حد قولهم»: a hedge set in marks
     if n <= 3 and prev and any(_in_nouns(w, _NAME_NOUNS) for w in f.prev_words[-3:]) and not f.governed:
         return "name"  # وكالة الأنباء السورية الرسمية «سانا»
     if f.attached in ("ل", "لل") and n <= 4:
