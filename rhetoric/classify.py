@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import re
 import warnings
+import weakref
 from typing import Any, Iterable, NamedTuple
 
 import numpy as np
@@ -47,6 +48,9 @@ from sklearn.preprocessing import normalize as l2_normalize
 from .errors import ModelError, RhetoricError
 from .tables import columns
 from .text import normalize, normalize_with_offsets
+
+#: fitted feature transformer -> its feature names (kept out of the model so it is never persisted)
+_FEATURE_NAMES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 __all__ = [
     "FramingClassifier",
@@ -129,8 +133,8 @@ class LexiconCounts(BaseEstimator, TransformerMixin):
         found = _cached_matcher()
         if found is None:
             raise ModelError("this model uses lexicon features, but the lexicons (rhetoric.lexicon) are missing")
-        matcher = found[0]
-        return [h for h in matcher.match(text) if h.category in set(self.categories_)]
+        known = set(self.categories_)
+        return [h for h in found[0].match(text) if h.category in known]
 
     def transform(self, X):
         texts = _as_text_list(X)
@@ -489,7 +493,11 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
     def feature_names(self) -> np.ndarray:
         """``"<kind>__<value>"`` names of the model's features, in column order."""
         self._check_fitted()
-        return self.pipeline_.named_steps["features"].get_feature_names_out()
+        features = self.pipeline_.named_steps["features"]
+        names = _FEATURE_NAMES.get(features)
+        if names is None:  # building the names costs ~0.5 s: once per fitted transformer, not per call
+            names = _FEATURE_NAMES[features] = features.get_feature_names_out()
+        return names
 
     def coefficients(self, technique: str | None = None) -> np.ndarray:
         """Linear weights over :meth:`feature_names` (binary, or the given technique's classifier)."""

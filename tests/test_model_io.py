@@ -197,3 +197,17 @@ def test_eval_classifier_reports_heldout_and_cv(cli_model, data, write_jsonl, ca
     assert result["heldout"]["n"] == 20 and set(result["heldout"]["per_class"]) == {"false", "true"}
     assert len(result["cv"]["fold_macro_f1"]) == 3
     assert sum(map(sum, result["heldout"]["confusion"]["matrix"])) == 20
+
+
+def test_classify_uses_the_content_type_threshold(data, write_jsonl, tmp_path):
+    typed = data.assign(type=np.where(np.arange(len(data)) % 2, "tweet", "paragraph"))
+    model = FramingClassifier(cv=3, lexicon=False).fit(typed, typed["label"])
+    model.type_thresholds_ = {"paragraph": 0.05, "tweet": 0.95}  # extreme, so the effect is visible
+    path = tmp_path / "typed.skops"
+    save_model(model, path)
+    corpus = write_jsonl([{"id": str(i), "text": t} for i, t in enumerate(data["text"][:6])])
+    for content_type, expected in (("paragraph", 0.05), ("tweet", 0.95)):
+        out = tmp_path / f"{content_type}.jsonl"
+        assert main(["classify", "--model", str(path), str(corpus), "--out", str(out), "--content-type", content_type]) == 0
+        for row in map(json.loads, out.read_text(encoding="utf-8").splitlines()):
+            assert row["label"] == (row["prob"] >= expected)

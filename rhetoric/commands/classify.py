@@ -42,6 +42,9 @@ def _run(args) -> int:
     if no_arabic:
         print(f"warning: {no_arabic} document(s) contain no Arabic text; their scores are not meaningful",
               file=sys.stderr)
+    if args.content_type:
+        current = documents["type"] if "type" in documents.columns else None
+        documents["type"] = args.content_type if current is None else current.fillna(args.content_type)
     prob = model.predict_proba(documents)
     thresholds = model.decision_thresholds(documents) if model.task == "binary" else None
     types = documents["type"] if "type" in documents.columns else [None] * len(documents)
@@ -82,4 +85,7 @@ def register(subparsers) -> None:
     parser.add_argument("--out", required=True, help="output JSONL, one object per input document, in order")
     parser.add_argument("--explain", action="store_true", help="add the top features with their offsets")
     parser.add_argument("--top", type=int, default=5, help="features per explanation (default 5)")
+    parser.add_argument("--content-type", default=None, metavar="TYPE",
+                        help="content type (e.g. paragraph, tweet) of documents without a 'type' column; "
+                        "models trained with types use its threshold")
     parser.set_defaults(func=_run)
