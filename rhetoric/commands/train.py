@@ -5,8 +5,11 @@
 """
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 import warnings
+from pathlib import Path
 
 import pandas as pd
 
@@ -73,6 +76,22 @@ def training_data(args) -> tuple[pd.DataFrame, pd.DataFrame | None, list[dict], 
     return combined, dev, described, stats
 
 
+def _committable(path: str) -> bool:
+    """True when ``path`` lies in the project's git checkout and git would not ignore it."""
+    from ..resources import PACKAGE_DIR
+
+    root = PACKAGE_DIR.parent
+    target = Path(path).resolve()
+    if not (root / ".git").exists() or root not in target.parents:
+        return False
+    try:
+        ignored = subprocess.run(["git", "-C", str(root), "check-ignore", "-q", str(target)],
+                                 capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return not ignored
+
+
 def _run(args) -> int:
     from ..classify import FramingClassifier
     from ..evaluation.classifier import evaluate, format_report
@@ -107,6 +126,9 @@ def _run(args) -> int:
 
         card["data_licences"] = {n: dataset_info(n).licence for n in names}
         card["redistribution"] = "trained on non-commercial research data: do not commit or publish this model"
+        if _committable(args.out):
+            print(f"warning: {args.out} is inside the project checkout and not git-ignored; a model trained on "
+                  f"non-commercial data must not be committed: write it to /tmp or a git-ignored folder", file=sys.stderr)
     card_file = save_model(model, args.out, card)
     print(f"wrote {args.out} and {card_file}")
     return 0
