@@ -419,28 +419,30 @@ _OTHER_LINE_BREAK = re.compile("[" + _LINE_BREAKS.replace("\n", "") + "]")
 
 class _Phrases:
     """Context/exclude phrase hits of a batch. Hits of keys that only phrases use are checked on
-    demand, window by window: most documents never need them."""
+    demand, one text at a time: most texts never need them."""
 
-    __slots__ = ("matcher", "mt", "eager", "eager_starts", "lazy_ends", "lazy_keys", "_cache")
+    __slots__ = ("matcher", "mt", "bounds", "eager", "lazy_ends", "lazy_keys", "_docs")
 
-    def __init__(self, matcher: "Matcher", mt: MatchText, eager: list, lazy_ends: np.ndarray, lazy_keys: np.ndarray):
-        self.matcher, self.mt = matcher, mt
+    def __init__(self, matcher: "Matcher", mt: MatchText, bounds: list[int], eager: list, lazy_ends: np.ndarray,
+                 lazy_keys: np.ndarray):
+        self.matcher, self.mt, self.bounds = matcher, mt, bounds  # bounds: normalised start of each text
         self.eager = sorted(eager)
-        self.eager_starts = [h[0] for h in self.eager]
         self.lazy_ends, self.lazy_keys = lazy_ends, lazy_keys  # in increasing end order
-        self._cache: dict[tuple[int, int], list] = {}
+        self._docs: dict[int, tuple[list[int], list[tuple[int, int, int]]]] = {}
 
-    def between(self, lo: int, hi: int) -> list[tuple[int, int, int]]:
-        """Phrase hits ``(ws, we, phrase)`` starting in the normalised window [lo, hi), by start."""
-        if (lo, hi) not in self._cache:
-            hits = self.eager[bisect.bisect_left(self.eager_starts, lo) : bisect.bisect_left(self.eager_starts, hi)]
-            a, b = np.searchsorted(self.lazy_ends, [lo, hi + self.matcher._reach]).tolist()
+    def between(self, doc: int, lo: int, hi: int) -> list[tuple[int, int, int]]:
+        """Phrase hits ``(ws, we, phrase)`` of text ``doc`` starting in the normalised window [lo, hi)."""
+        if doc not in self._docs:
+            d_lo, d_hi = self.bounds[doc], self.bounds[doc + 1]
+            starts = [h[0] for h in self.eager]
+            hits = self.eager[bisect.bisect_left(starts, d_lo) : bisect.bisect_left(starts, d_hi)]
+            a, b = np.searchsorted(self.lazy_ends, [d_lo, d_hi]).tolist()
             if b > a:
-                found: list = []
-                self.matcher._verify(self.mt, self.lazy_ends[a:b], self.lazy_keys[a:b], [], found)
-                hits = sorted(hits + [h for h in found if lo <= h[0] < hi])
-            self._cache[(lo, hi)] = hits
-        return self._cache[(lo, hi)]
+                self.matcher._verify(self.mt, self.lazy_ends[a:b], self.lazy_keys[a:b], [], hits)
+                hits.sort()
+            self._docs[doc] = ([h[0] for h in hits], hits)
+        starts, hits = self._docs[doc]
+        return hits[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
 
 
 class Matcher:
@@ -501,7 +503,7 @@ class Matcher:
 
     # ------------------------------------------------------------------ scanning
 
-    def _candidates(self, mt: MatchText) -> tuple[list[tuple], "_Phrases"]:
+    def _candidates(self, mt: MatchText, bounds: list[int]) -> tuple[list[tuple], "_Phrases"]:
         """Valid entry hits in normalised coordinates ``(rank, ws, we, key_start, form, proclitics,
         suffix_len)`` — ``rank`` is an int that sorts them for leftmost-longest resolution — and the
         context/exclude phrase hits (:class:`_Phrases`, checked only where a conditioned hit asks).
@@ -512,7 +514,7 @@ class Matcher:
         s = mt.text
         n = len(s)
         if not self.keys or not s:
-            return [], _Phrases(self, mt, [], np.zeros(0, np.int64), np.zeros(0, np.int64))
+            return [], _Phrases(self, mt, bounds, [], np.zeros(0, np.int64), np.zeros(0, np.int64))
         flat = np.fromiter(itertools.chain.from_iterable(self.automaton.iter(s)), dtype=np.int64)
         ends, keys = flat[0::2], flat[1::2]
         codes = np.frombuffer(s.encode("utf-16-le"), dtype=np.uint16)
@@ -527,7 +529,7 @@ class Matcher:
         out: list[tuple] = []
         eager: list[tuple[int, int, int]] = []
         self._verify(mt, ends[~lazy], keys[~lazy], out, eager)
-        return out, _Phrases(self, mt, eager, ends[lazy], keys[lazy])
+        return out, _Phrases(self, mt, bounds, eager, ends[lazy], keys[lazy])
 
     def _verify(self, mt: MatchText, ends: np.ndarray, keys: np.ndarray, out: list, phrases: list) -> None:
         """Check the clitics around automaton hits ``(ends, keys)``: entry hits go to ``out``,
@@ -583,7 +585,7 @@ class Matcher:
         """``exclude``: no exclude phrase overlaps the hit; ``requires_context``: a context phrase occurs
         in the hit's sentence (which lies within its line)."""
         if item.exclude:
-            if any(b > ws and p in item.exclude for a, b, p in phrases.between(ws - self._reach, we)):
+            if any(b > ws and p in item.exclude for a, b, p in phrases.between(doc, ws - self._reach, we)):
                 return False
         if not item.context:
             return True
@@ -591,7 +593,7 @@ class Matcher:
         x = starts.item(ws)
         l_lo, l_hi = batch.line_of(x, doc)
         n_lo, n_hi = np.searchsorted(starts, [l_lo, l_hi]).tolist()
-        present = [a for a, _, p in phrases.between(n_lo, n_hi) if p in item.context]
+        present = [a for a, _, p in phrases.between(doc, n_lo, n_hi) if p in item.context]
         # Sentences are intervals: only the nearest context phrase on each side can share the hit's.
         i = bisect.bisect_left(present, ws)
         return any(batch.same_sentence(x, starts.item(a), doc) for a in present[max(0, i - 1) : i + 1])
@@ -609,13 +611,13 @@ class Matcher:
             texts = [t.replace(_SEPARATOR, " ") for t in texts]  # same length, so offsets hold
         batch = _Batch(texts)
         results: list[list[Match]] = [[] for _ in texts]
-        found, phrases = self._candidates(batch.mt)
+        norm_bounds = batch.norm_bounds.tolist()
+        found, phrases = self._candidates(batch.mt, norm_bounds)
         if not found:
             return results
         items = self._items
         found.sort(key=_FIRST)  # leftmost-longest per lexicon, in one pass over the batch: hits never cross the
         # separator between texts, so they never overlap across texts either
-        norm_bounds = batch.norm_bounds.tolist()
         taken_until: dict[int, int] = {}
         for _, ws, we, ks, form, procs, suffix_len in found:
             item = items[form.item]
