@@ -203,6 +203,6 @@ def test_real_dev_gold_scores_do_not_regress():
 
     result = run(gold, data_dir=data)
     assert result["skipped"].get("text_mismatch", 0) == 0
-    assert result["exact"]["f1"] >= 0.88
-    assert result["overlap"]["f1"] >= 0.90
-    assert result["speaker"]["accuracy"] >= 0.65
+    assert result["exact"]["f1"] >= 0.90
+    assert result["overlap"]["f1"] >= 0.92
+    assert result["speaker"]["accuracy"] >= 0.68
