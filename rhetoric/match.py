@@ -1,12 +1,14 @@
 """Clitic-aware lexicon matching on normalised Arabic text, reported at ORIGINAL offsets.
 
-How it works (and why it is fast): every entry form is turned into a few *keys* — its normalised
-words with the article taken off the first word (``الإمبريالية`` -> ``امبرياليه``), plus the
-indefinite, possessive and taa-marbuta (``قضيت``) forms where they apply. One pyahocorasick automaton
-holds all keys of all lexicons. A document is normalised once (:class:`MatchText`), scanned once,
-and only the automaton's hits are checked: the letters in front of the key must be a valid
-proclitic sequence (و ف ب ك ل س ال and their combinations, ل + ال written لل) and the letters after
-it nothing or a valid enclitic (ه ها هم هما هن ك كم كن نا ني; tanween alef ا). The word boundaries
+How it works: every entry form is turned into a few *keys* — its normalised words with the article
+taken off the first word (``الإمبريالية`` -> ``امبرياليه``), plus the indefinite, possessive and
+taa-marbuta (``قضيت``) forms where they apply. One pyahocorasick automaton holds all keys of all
+lexicons. Texts are normalised (:class:`MatchText`) and scanned in batches of about a million
+characters, and only the automaton's hits are checked — first in numpy by the letter before and
+after each hit, which drops most hits inside longer words, then in Python: the letters in front of
+the key must be a valid proclitic sequence (و ف ب ك ل س ال and their combinations, ل + ال written
+لل) and the letters after it nothing or a valid enclitic (ه ها هم هما هن ك كم كن نا ني; tanween
+alef ا). The word boundaries
 come free with those checks, so ``المقدس`` never hits inside ``المقدسة`` and no key hits inside a
 longer unrelated word. Per lexicon, overlapping hits are resolved leftmost-longest.
 
