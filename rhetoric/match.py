@@ -37,6 +37,7 @@ import operator
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterable, NamedTuple, Sequence
 
 import ahocorasick
@@ -454,18 +455,19 @@ class Matcher:
     >>> m.match("تعهد بدعمه الكامل للنضال المقدس")  # doctest: +SKIP
     [Match(start=18, end=31, surface='للنضال المقدس', entry_id='smf.sacral.holy_struggle', ...)]
 
-    ``lexicons`` may be :class:`~rhetoric.lexicon.Lexicon` objects or paths. Each lexicon is matched
+    ``lexicons``: :class:`~rhetoric.lexicon.Lexicon` objects, lexicon files or folders (default: the
+    project's framing lexicons). Each lexicon is matched
     as its own dictionary: overlaps are resolved leftmost-longest within a lexicon, never across.
     """
 
-    def __init__(self, lexicons: Iterable[Lexicon | str] | Lexicon | None = None):
+    def __init__(self, lexicons: Iterable[Lexicon | str | Path] | Lexicon | str | Path | None = None):
         if lexicons is None:
             lexicons = load_lexicons()
-        elif isinstance(lexicons, Lexicon):
+        elif isinstance(lexicons, (Lexicon, str, Path)):
             lexicons = [lexicons]
-        self.lexicons: list[Lexicon] = [
-            lx if isinstance(lx, Lexicon) else Lexicon.from_path(lx) for lx in lexicons
-        ]
+        self.lexicons: list[Lexicon] = []
+        for lx in lexicons:  # Lexicon objects, or lexicon files / folders
+            self.lexicons += [lx] if isinstance(lx, Lexicon) else load_lexicons([lx])
         if not self.lexicons:
             raise LexiconError("the matcher needs at least one lexicon")
         self._items: list[_Item] = []

@@ -86,7 +86,8 @@ def test_version_hash_changes_with_content(tmp_path):
 
 
 def test_lexicons_are_resolved_separately():
-    m = Matcher([Lexicon.from_path(FIXTURE), Lexicon.from_path(OTHER)])
+    m = Matcher([FIXTURE, str(OTHER)])  # paths work as well as Lexicon objects
+    assert [lx.name for lx in m.lexicons] == ["lexicon_fixture", "lexicon_fixture_other"]
     hits = [(h.lexicon, h.entry_id, h.surface) for h in m.match("ضد الإمبريالية العالمية")]
     assert ("lexicon_fixture", "fx.global_imperialism", "الإمبريالية العالمية") in hits
     # the other lexicon's hits overlap the longer phrase but are not suppressed by it

@@ -266,7 +266,8 @@ def _stats(args) -> int:
         print(stats["categories"].to_string(index=False))
         entries = stats["entries"]
         print(f"\n== hits per entry (top {args.top})")
-        print(entries[entries["hits"] > 0].head(args.top).to_string(index=False))
+        hit = entries[entries["hits"] > 0]
+        print(hit.head(args.top).to_string(index=False) if len(hit) else "none")
         never = entries[entries["hits"] == 0]
         print(f"\n== entries never hit: {len(never)} of {len(entries)}")
         if len(never):
