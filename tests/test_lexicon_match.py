@@ -135,7 +135,7 @@ _ALPHABET = list("ابتثجحخدذرسشصضطظعغفقكلمنهويءآأإ
 ]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(st.lists(st.sampled_from(_ALPHABET), max_size=40).map("".join))
 def test_match_text_equals_the_text_layer(text):
     fast = MatchText.of(text)
@@ -155,7 +155,7 @@ _WORDS = ["الإمبريالية", "للإمبريالية", "إمبريالي�
 _MARKS = ["\u064e", "\u0651", "\u0640", "\u200f", "\u200e", "\u064b"]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True)
 @given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=12))
 def test_every_hit_slices_its_surface_and_holds_the_stem(matcher, words):
     text = " ".join(words)
@@ -167,7 +167,7 @@ def test_every_hit_slices_its_surface_and_holds_the_stem(matcher, words):
         assert any(s in norm for s in stems), (m, stems)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True)
 @given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=10), st.data())
 def test_marks_do_not_change_what_matches(matcher, words, data):
     text = " ".join(words)
