@@ -16,7 +16,7 @@ from .errors import RhetoricError
 from .quotes import Quote, extract_quotes
 from .speakers import Registry, load_registry
 from .tables import check_table, columns
-from .text import tokenize
+from .text import count_words
 
 __all__ = ["segment_documents", "segment_text", "quotes_table", "QUOTE_COLUMNS"]
 
@@ -27,7 +27,7 @@ QUOTE_COLUMNS = ["doc_id", "quote_id", "start", "end", "text", "speaker", "speak
 
 def _n_tokens(text: str) -> int:
     """Word tokens (with a letter or a digit) of ``text``."""
-    return sum(1 for t in tokenize(text) if any(ch.isalnum() for ch in t.text))
+    return count_words(text)
 
 
 def _row(doc_id, field, span_id, voice, start, end, n_tokens, quote: Quote | None = None) -> dict:

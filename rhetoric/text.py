@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from camel_tools.tokenizers.word import simple_word_tokenize
+import regex as _uregex
 from camel_tools.utils.charmap import CharMapper
 from camel_tools.utils.dediac import dediac_ar
 from camel_tools.utils.normalize import (
@@ -30,6 +30,7 @@ __all__ = [
     "normalize",
     "normalize_with_offsets",
     "tokenize",
+    "count_words",
     "split_sentences",
     "analyze_clitics",
     "clitic_breakdown",
@@ -178,20 +179,22 @@ class Token:
         return any(ch.isalpha() for ch in self.text)
 
 
-def tokenize(text: str) -> list[Token]:
-    """Word and punctuation tokens with original offsets.
+#: camel-tools' ``simple_word_tokenize`` boundaries as one compiled regex: a punctuation or symbol
+#: character alone, or a run of anything else that is not white space. camel-tools walks words
+#: character by character in Python (~0.3 MB/s); this gives the same tokens (a test compares them on
+#: real and generated text) at C speed. Only multi-codepoint emoji sequences differ (split here).
+_TOKEN_RE = _uregex.compile(r"[\p{P}\p{S}]|[^\s\p{P}\p{S}]+")
 
-    camel-tools' ``simple_word_tokenize`` decides the token boundaries; we align its tokens back onto
-    the original string. Bidi/zero-width controls at the edges of a token are left out of it (a token
-    of nothing else is dropped); inside a word they stay, as in the original.
+
+def tokenize(text: str) -> list[Token]:
+    """Word and punctuation tokens with original offsets (camel-tools' simple_word_tokenize boundaries).
+
+    Bidi/zero-width controls at the edges of a token are left out of it (a token of nothing else is
+    dropped); inside a word they stay, as in the original.
     """
     tokens: list[Token] = []
-    cursor = 0
-    for piece in simple_word_tokenize(text):
-        pos = text.find(piece, cursor)
-        if pos < 0:  # camel-tools never rewrites text, but stay safe: skip what we cannot align
-            continue
-        cursor = pos + len(piece)
+    for m in _TOKEN_RE.finditer(text):
+        piece, pos = m.group(), m.start()
         if piece[0] in BIDI_CONTROLS or piece[-1] in BIDI_CONTROLS:
             word = piece.strip(BIDI_CONTROLS)
             if not word:
@@ -200,6 +203,14 @@ def tokenize(text: str) -> list[Token]:
             piece = word
         tokens.append(Token(piece, pos, pos + len(piece)))
     return tokens
+
+
+def count_words(text: str) -> int:
+    """Number of word tokens (tokens with a letter or digit) — :func:`tokenize` without the objects."""
+    return sum(1 for m in _TOKEN_RE.finditer(text) if _HAS_ALNUM.search(m.group()))
+
+
+_HAS_ALNUM = re.compile(r"[^\W_]")
 
 
 # --------------------------------------------------------------------------- sentences

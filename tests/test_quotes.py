@@ -4,7 +4,6 @@ All Arabic examples here are written for these tests (no corpus text)."""
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -218,20 +217,13 @@ def test_article_that_is_one_long_quote():
     assert len(quotes) == 1 and quotes[0].start == 1 and quotes[0].end == len(text) - 2
 
 
-def test_one_thousand_marks_in_linear_time():
-    unit = 'وقال المسؤول "نعم" ثم أضاف "لا" و'
-    small = unit * 50
-    big = unit * 500  # 1,000 marks
-    t0 = time.perf_counter()
-    extract_quotes(small)
-    t_small = time.perf_counter() - t0
-    t0 = time.perf_counter()
+def test_one_thousand_marks():
+    """1,000 marks: every one paired, offsets valid. (Linear time is measured in bench/bench_quotes.py,
+    not here: timed unit tests are flaky on shared machines.)"""
+    big = 'وقال المسؤول "نعم" ثم أضاف "لا" و' * 500  # 1,000 marks
     quotes, others = extract_quotes(big)
-    t_big = time.perf_counter() - t0
     check_offsets(big, quotes, others)
     assert len(quotes) + len(others) == 1000
-    assert t_big < 10.0
-    assert t_big < 40 * max(t_small, 1e-3)  # 10x the input: far from quadratic (100x)
 
 
 @pytest.mark.realdata
