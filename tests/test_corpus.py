@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -375,7 +374,6 @@ def test_five_megabyte_article(tmp_path):
     assert peak < 20 * size, f"peak {peak / 1e6:.1f} MB for a {size / 1e6:.1f} MB article"
     assert norm.text == normalize(text) and norm.starts[-1] == len(text)
 
-    started = time.perf_counter()
     spans = split_sentences(text)
     assert spans[0][0] == 0 and spans[-1][1] == len(text)
     assert all(b == c for (_, b), (c, _) in zip(spans, spans[1:]))
@@ -384,4 +382,3 @@ def test_five_megabyte_article(tmp_path):
     assert len(tokens) == len(tokenize(paragraph)) * text.count(paragraph)
     for token in tokens[:: max(1, len(tokens) // 1000)]:
         assert text[token.start:token.end] == token.text
-    assert time.perf_counter() - started < 120

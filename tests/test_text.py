@@ -219,15 +219,12 @@ def test_empty_and_whitespace_text():
     assert split_sentences("   ") == [(0, 3)]
 
 
-def test_many_quotations_split_in_linear_time():
-    # Regression: checking every terminator against every quotation was quadratic.
-    import time
-
+def test_many_quotations_split():
+    # Regression input: checking every terminator against every quotation was quadratic (198 s for
+    # 5 MB); throughput is measured in bench/, not by a timed unit test.
     text = "قال المتحدث: «سنواصل العمل». وأضاف أن الخطة جاهزة. " * 20000
-    started = time.perf_counter()
     spans = split_sentences(text)
     assert len(spans) == 40000
-    assert time.perf_counter() - started < 10
 
 
 # --------------------------------------------------------------------------- clitics
