@@ -110,7 +110,9 @@ def voice_gap(gap: pd.DataFrame, *, by: str = "outlet", measure: str = "rate_per
     ax.scatter(data["quote"], y, color=VOICE_COLORS["quote"], label="quote", zorder=2)
     for yi, (_, row) in zip(y, data.iterrows()):
         if pd.notna(row.get("q_value")):
-            ax.annotate(f"gap {row['gap']:.2f} [{row['gap_ci_low']:.2f}, {row['gap_ci_high']:.2f}] q={row['q_value']:.3f}",
+            ci = (f"[{row['gap_ci_low']:.2f}, {row['gap_ci_high']:.2f}]" if pd.notna(row["gap_ci_low"])
+                  else "[CI n/a: 1 article]")
+            ax.annotate(f"gap {row['gap']:.2f} {ci} q={row['q_value']:.3f}",
                         (max(row["quote"], row["narration"]), yi), xytext=(6, -3), textcoords="offset points", fontsize=7)
     ax.set_yticks(y, data[by].tolist())
     ax.set_xlabel("framing hits per 1,000 tokens" if measure == "rate_per_1k" else "mean classifier probability")
@@ -178,8 +180,8 @@ def naming_preferences(naming: pd.DataFrame, *, by: str = "outlet", min_hits: in
         ax.set_xlim(-0.05, 1.05)
         first = sub["label_a"].dropna()
         second = sub["label_b"].dropna()
-        ax.set_title(f"{first.iloc[0] if len(first) else pair}\nvs {second.iloc[0] if len(second) else ''}", fontsize=9)
-        ax.set_xlabel("share of first name")
+        ax.set_title(f"A: {first.iloc[0] if len(first) else pair}\nB: {second.iloc[0] if len(second) else ''}", fontsize=9)
+        ax.set_xlabel("share of A")
     axes[0][0].set_yticks(np.arange(len(outlets)), outlets)
     fig.suptitle("Naming choices by outlet (95% CI)")
     fig.tight_layout()
