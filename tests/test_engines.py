@@ -197,3 +197,20 @@ def test_cli_local_engine_report_equals_in_memory(in_memory, tmp_path, capsys):
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["corpus_sha256"] == json.loads((mem / "manifest.json").read_text(encoding="utf-8"))["corpus_sha256"]
     assert "spans/part-00001.parquet" in manifest["outputs"]
+
+
+@pytest.mark.skipif(not default_model_path().exists(), reason="default model not trained yet")
+def test_batched_explanations_equal_explain_per_text(in_memory):
+    """The analysis explains flagged units in one batch; each equals model.explain on that unit alone."""
+    from rhetoric.analysis import _explanations
+
+    model = in_memory.model
+    flagged = in_memory.predictions[in_memory.predictions["label"]].head(40)
+    assert len(flagged)
+    texts = {(d, "text"): t for d, t in zip(in_memory.documents["doc_id"], in_memory.documents["text"])}
+    texts |= {(d, "title"): t for d, t in zip(in_memory.documents["doc_id"], in_memory.documents["title"])}
+    units = [texts[(r.doc_id, r.field)][r.start:r.end] for r in flagged.itertuples()]
+    one_by_one = [json.dumps([[n, round(float(w), 6)] for n, w, *_ in model.explain(u, top=5)], ensure_ascii=False)
+                  for u in units]
+    assert _explanations(model, units, 5) == one_by_one
+    assert flagged["top_features"].tolist() == one_by_one
