@@ -72,7 +72,7 @@ def _table_html(frame: pd.DataFrame, float_format: str = "{:.3f}") -> str:
     for column in shown.columns:
         if pd.api.types.is_float_dtype(shown[column]):
             shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else float_format.format(v))
-    return shown.to_html(index=False, escape=True, border=0, classes="tbl", na_rep="")
+    return "<div class='scroll'>" + shown.to_html(index=False, escape=True, border=0, classes="tbl", na_rep="") + "</div>"
 
 
 def _img(path: Path) -> str:
@@ -138,7 +138,7 @@ h1,h2,h3{font-weight:600} .tbl{border-collapse:collapse;font-size:13px;margin:.5
 .tbl td,.tbl th{border-bottom:1px solid #ddd;padding:3px 8px;text-align:right}
 .unit{direction:rtl;text-align:right;border-right:4px solid #c0392b;padding:.4em .8em;margin:.5em 0;background:#fafafa}
 .unit.narration{border-right-color:#2c3e50} .meta{direction:ltr;text-align:left;font-size:12px;color:#555}
-mark{background:#f9d6d5;padding:0 2px} img{max-width:100%} .note{color:#555;font-size:13px}
+mark{background:#f9d6d5;padding:0 2px} .scroll{overflow-x:auto} img{max-width:100%} .note{color:#555;font-size:13px}
 """
 
 
