@@ -561,6 +561,8 @@ def _colon_speaker(ctx: DocumentContext, lo: int, pos: int) -> Attribution:
     """Speaker of a colon introduction ``فلان: «...»``: the words between the last punctuation and
     the colon, when they look like a name (no preposition or time word first); else from context."""
     colon = max(ctx.text.rfind(":", lo, pos), ctx.text.rfind("：", lo, pos))
+    if colon >= 0:  # the name stands on the colon's own line, after any earlier colon (منها: فلان: "...")
+        lo = max(lo, *(ctx.text.rfind(c, lo, colon) + 1 for c in "\n:："))
     rng = ctx.word_range(lo, colon) if colon >= 0 else range(0)
     words = list(rng)
     while len(words) > 1 and any(c in ctx.gap(words[0]) for c in "،,.؛;"):
@@ -690,10 +692,13 @@ def _nearest_naming(ctx: DocumentContext, att: Attribution, pos: int) -> Attribu
     registry id, the same words, or the surname alone (the gold rule: the nearest mention that names them)."""
     if att.speaker_start is None or att.speaker_end is None or att.speaker_end >= pos:
         return att
-    rng = ctx.word_range(att.speaker_end, pos)
+    lo = ctx.sentence_end(att.speaker_end)  # a title set off in the same sentence is not a later mention
+    if lo >= pos:
+        return att
+    rng = ctx.word_range(lo, pos)
     best: tuple[int, int] | None = None
     if att.speaker_id:
-        for m in ctx.mentions_in(att.speaker_end, pos):
+        for m in ctx.mentions_in(lo, pos):
             if m.speaker_id == att.speaker_id:
                 best = (m.start, m.end)
     own = ctx.words_overlapping(att.speaker_start, att.speaker_end)

@@ -584,6 +584,17 @@ class DocumentContext:
             k -= 1
         return k
 
+    def sentence_end(self, pos: int) -> int:
+        """End of the sentence that contains ``pos``: after the next terminator outside marks, or at
+        the end of the paragraph."""
+        _, para_end = self.paragraph_bounds(pos)
+        k = pos
+        while k < para_end:
+            if self.text[k] in _TERMINATORS and not self.inside_marks(k, k + 1) and not self._is_number_dot(k):
+                return k + 1
+            k += 1
+        return para_end
+
     def _is_number_dot(self, i: int) -> bool:
         t = self.text
         return t[i] == "." and 0 < i < len(t) - 1 and t[i - 1].isdigit() and t[i + 1].isdigit()
@@ -878,12 +889,16 @@ class DocumentContext:
             return None
         if self.gap(b - 1).strip(_SPACE + "،," + _NAME_MARKS):
             return None
+        if self._generic_head(b) and not self.norms[b].startswith("ال"):
+            return None  # فلان، رئيس الحزب،: a title in construct form describes (السفير فلان names)
         j, e = b, b
         closed = False
-        while j < len(self.words) and self.words[j][1] <= hi and j - b < 5:
+        while j < len(self.words) and j - b < 5:
             w = self.norms[j]
             if self.inside_quote(*self.words[j]) or lookup_cue(w) is not None:
-                closed = e > b
+                closed = e > b  # a cue ends the name even past ``hi`` (فلان قوله، with hi at the cue)
+                break
+            if self.words[j][1] > hi:
                 break
             if w in _NP_STOP or self._starts_pp(j):
                 break
@@ -900,20 +915,20 @@ class DocumentContext:
 
     def _named_by_head(self, head: str, lo: int, pos: int) -> tuple[int, int] | None:
         """The last mention before ``pos`` that names what a description's head noun refers to:
-        for ``المنظمة`` the phrase ``منظمة هيومن رايتس ووتش`` (the head without article, naming),
-        for ``المتحدث`` the name set off after an earlier ``المتحدث باسم ...، فلان``."""
+        for ``المنظمة`` the phrase ``منظمة هيومن رايتس ووتش`` (the head followed by a name), for
+        ``الوزيرة`` the phrase ``الوزيرة الدكتورة فلانة``, for ``المتحدث`` the name set off after an earlier ``المتحدث باسم ...، فلان``."""
         for k in reversed(self.word_range(lo, pos)):
             if _bare(self.norms[k]) != head or self.inside_quote(*self.words[k]):
                 continue
             np = self._np_after(k - 1, pos) if k > 0 else None
             if np is None or np[0] != k:
                 continue
-            span = self._surface(*np)
-            if not self.norms[k].lstrip("وف").startswith("ال") and not self.is_descriptive(*span):
-                return span
             appo = self._apposition(np[1], pos)
             if appo is not None:
                 return appo
+            span = self._surface(*np)
+            if not self.is_descriptive(*span):
+                return span  # منظمة هيومن رايتس ووتش / الوزيرة الدكتورة فلانة
         return None
 
     def attribute(self, cue: Cue, lo: int, hi: int) -> Attribution:

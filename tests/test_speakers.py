@@ -129,3 +129,37 @@ def test_custom_registry():
     reg = Registry([RegistryEntry("x", "expert", "EG", "X", ("سامي النجار",))])
     quotes, _ = extract_quotes("وقال سامي النجار: «الأسعار سترتفع في الربع الأخير من العام».", reg)
     assert quotes[0].speaker_id == "x" and quotes[0].speaker_type == "expert"
+
+
+# ----------------------------------------------------------------------------- which mention names the speaker
+
+def test_title_set_off_after_a_name_does_not_replace_it():
+    # فلان، رئيس الحزب،: the construct title after the name describes him; the name stays the speaker.
+    q = only_quote("اعتبر الدكتور سامي النجار، رئيس حزب الأمل، القرار «خطوة إلى الوراء في مسار الإصلاح».")
+    assert q.speaker == "الدكتور سامي النجار"
+
+
+def test_registry_title_in_the_same_sentence_is_not_a_nearer_mention():
+    reg = Registry([RegistryEntry("amal", "party", "XX", "Amal", ("حزب الأمل", "سامي النجار"))])
+    quotes, _ = extract_quotes("اعتبر سامي النجار، رئيس حزب الأمل، القرار «خطوة إلى الوراء في مسار الإصلاح».", reg)
+    assert quotes[0].speaker == "سامي النجار" and quotes[0].speaker_id == "amal"
+
+
+def test_apposition_closed_by_the_cue_that_follows_it():
+    q = only_quote("ونقل التقرير على لسان المتحدث باسم الشرطة، خالد الحربي قوله: «تم القبض على المتهمين الثلاثة فجر اليوم».")
+    assert q.speaker == "خالد الحربي"
+
+
+def test_description_resolves_to_an_earlier_title_with_the_name():
+    text = ("ووصلت الوزيرة الدكتورة سلمى الخطيب إلى المدينة صباح اليوم.\n"
+            "وقالت الوزيرة: «الخطة تبدأ الشهر المقبل في كل المدارس».")
+    assert only_quote(text).speaker == "الوزيرة الدكتورة سلمى الخطيب"
+
+
+@pytest.mark.parametrize("text", [
+    "وانتشرت تعليقات ساخرة كثيرة.. منها:   سلمى حسن: «هذا قرار غريب جدا ولا أفهمه»",
+    "موقع الأخبار – متابعات\nسلمى حسن: «لن نقبل بهذا القرار أبدا»",
+])
+def test_colon_speaker_is_the_name_on_the_colons_own_line(text):
+    q = only_quote(text)
+    assert q.speaker == "سلمى حسن" and q.cue == ":"
