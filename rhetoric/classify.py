@@ -230,10 +230,17 @@ def _fold_block(kind: str, matrix, min_df: int, train_idx, test_idx):
 
 
 def _threshold_for(y: np.ndarray, prob: np.ndarray, average: str) -> float:
-    """Threshold on a 0.01 grid that maximises F1 (``average='macro'`` over both classes, or the
-    positive class's F1 with ``'binary'``); ties go to the threshold nearest 0.5."""
+    """Threshold on a 0.01 grid that maximises F1 (``average='macro'``: the mean F1 of both classes;
+    ``'binary'``: the positive class's F1); ties go to the threshold nearest 0.5."""
     grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
-    scores = np.array([f1_score(y, prob >= t, average=average, zero_division=0) for t in grid])
+    y = np.asarray(y).astype(bool)
+    pred = np.asarray(prob)[None, :] >= grid[:, None]
+    tp, fp = (pred & y).sum(1), (pred & ~y).sum(1)
+    fn, tn = (~pred & y).sum(1), (~pred & ~y).sum(1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f1_pos = np.nan_to_num(2 * tp / (2 * tp + fp + fn))
+        f1_neg = np.nan_to_num(2 * tn / (2 * tn + fn + fp))
+    scores = (f1_pos + f1_neg) / 2 if average == "macro" else f1_pos
     best = np.flatnonzero(scores >= scores.max() - 1e-12)
     return float(grid[best[np.argmin(np.abs(grid[best] - 0.5))]])
 
