@@ -34,9 +34,25 @@ def group_seed(seed: int, *keys) -> int:
     return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "little")
 
 
-def _resample_counts(n: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    """``n_boot x n`` multiplicities of a with-replacement resample of ``n`` articles."""
-    return rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(np.float64)
+#: Replicates drawn at a time: memory is O(block x articles), not O(n_boot x articles) (the random
+#: stream, hence every result, is the same as drawing all replicates at once).
+_BLOCK = 250
+
+
+def _blocks(n_rep: int) -> list[int]:
+    return [min(_BLOCK, n_rep - lo) for lo in range(0, n_rep, _BLOCK)]
+
+
+def _resampled_sums(vectors: list[np.ndarray], n_boot: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Each vector's sum over each of ``n_boot`` with-replacement resamples of its ``n`` articles
+    (multinomial multiplicities)."""
+    n = vectors[0].size
+    p = np.full(n, 1.0 / n)
+    parts = []
+    for size in _blocks(n_boot):
+        counts = rng.multinomial(n, p, size=size).astype(np.float64)
+        parts.append([counts @ v for v in vectors])
+    return [np.concatenate(column) for column in zip(*parts)]
 
 
 def _ratio(num: np.ndarray, den: np.ndarray, scale: float) -> np.ndarray:
@@ -56,8 +72,8 @@ def bootstrap_ratio(
     estimate = float(scale * num.sum() / den.sum())
     if num.size == 1:
         return estimate, float("nan"), float("nan")
-    counts = _resample_counts(num.size, n_boot, np.random.default_rng(seed))
-    stats = _ratio(counts @ num, counts @ den, scale)
+    sum_num, sum_den = _resampled_sums([num, den], n_boot, np.random.default_rng(seed))
+    stats = _ratio(sum_num, sum_den, scale)
     stats = stats[~np.isnan(stats)]
     if stats.size == 0:
         return estimate, float("nan"), float("nan")
@@ -78,8 +94,8 @@ def bootstrap_ratio_difference(
     estimate = float(scale * (na.sum() / da.sum() - nb.sum() / db.sum()))
     if na.size == 1:
         return estimate, float("nan"), float("nan")
-    counts = _resample_counts(na.size, n_boot, np.random.default_rng(seed))
-    diff = _ratio(counts @ na, counts @ da, scale) - _ratio(counts @ nb, counts @ db, scale)
+    sna, sda, snb, sdb = _resampled_sums([na, da, nb, db], n_boot, np.random.default_rng(seed))
+    diff = _ratio(sna, sda, scale) - _ratio(snb, sdb, scale)
     diff = diff[~np.isnan(diff)]
     if diff.size == 0:
         return estimate, float("nan"), float("nan")
@@ -103,7 +119,8 @@ def within_article_permutation_pvalue(hits_a, tokens_a, hits_b, tokens_b, *, n_p
     total_tokens = ta + tb
     total_hits = np.minimum(ha + hb, total_tokens)
     rng = np.random.default_rng(seed)
-    perm_a = rng.hypergeometric(total_hits, total_tokens - total_hits, ta, size=(n_perm, ha.size)).sum(axis=1)
+    perm_a = np.concatenate([rng.hypergeometric(total_hits, total_tokens - total_hits, ta, size=(size, ha.size)).sum(axis=1)
+                             for size in _blocks(n_perm)])
     perm = perm_a / ta.sum() - (total_hits.sum() - perm_a) / tb.sum()
     extreme = np.sum(np.abs(perm) >= abs(observed) - 1e-12)
     return float((1 + extreme) / (1 + n_perm))
@@ -117,8 +134,8 @@ def signflip_pvalue(differences, *, n_perm: int = N_PERM, seed: int = 0) -> floa
     if d.size == 0:
         return float("nan")
     observed = d.mean()
-    signs = np.random.default_rng(seed).choice([-1.0, 1.0], size=(n_perm, d.size))
-    perm = (signs * d).mean(axis=1)
+    rng = np.random.default_rng(seed)
+    perm = np.concatenate([(rng.choice([-1.0, 1.0], size=(size, d.size)) * d).mean(axis=1) for size in _blocks(n_perm)])
     extreme = np.sum(np.abs(perm) >= abs(observed) - 1e-12)
     return float((1 + extreme) / (1 + n_perm))
 
