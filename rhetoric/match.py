@@ -33,7 +33,6 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import itertools
-import operator
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -50,7 +49,6 @@ from .tables import columns
 from .text import (
     ENCLITICS,
     CliticAnalysis,
-    NormalizedText,
     clitic_breakdown,
     normalize,
     normalize_with_offsets,
@@ -75,91 +73,104 @@ _MIN_ARTICLE_STEM = 3  # الله, الغاء ... keep their ال
 # --------------------------------------------------------------------------- normalisation for matching
 
 
-class MatchText(NormalizedText):
+class MatchText:
     """Text the matcher scans: exactly :func:`rhetoric.text.normalize`, plus every white-space run
     turned into one space (so ``النضال  المقدس`` and a phrase broken by a newline still match).
 
-    :meth:`of` is a vectorised equivalent of the text layer's ``normalize_with_offsets`` (the tests
-    check they agree): the frequent one-to-one replacements (أ إ آ -> ا, ى -> ي, ة -> ه, newline ->
-    space) are ``str.replace`` calls; one numpy table look-up over the UTF-16 code units finds the
-    other characters that change (diacritics, tatweel, bidi marks, presentation forms, Latin capitals,
-    other spaces), which are replaced or dropped in bulk. Normalisation, not the automaton, would
-    otherwise dominate matching time. ``starts`` maps back to the original as in the text layer.
+    It offers what :class:`rhetoric.text.NormalizedText` offers (``original``, ``text``, ``starts``,
+    :meth:`span`), but keeps the map back to the original compactly: normalised index ``i`` comes from
+    original index ``i + shift``, and ``shift`` only changes where characters were dropped (diacritics,
+    tatweel, bidi marks, doubled spaces: a few per thousand) or inserted (ligatures such as ﻻ -> لا).
+    :meth:`origin` maps any normalised indices at once; the full ``starts`` array is only built when
+    asked for. :meth:`of` normalises with one numpy table look-up over the code points; the tests
+    check it against the text layer's ``normalize_with_offsets`` (:meth:`_exact`).
     """
 
-    __slots__ = ()
+    __slots__ = ("original", "text", "source", "wide", "_at", "_shift", "_codes", "_starts")
+
+    def __init__(self, original: str, text: str, source: np.ndarray, wide: bool, at: np.ndarray, shift: np.ndarray,
+                 codes: np.ndarray | None = None):
+        self.original, self.text = original, text
+        self.source, self.wide = source, wide  # code points of the original; UTF-32 when it has astral characters
+        self._at, self._shift = at, shift  # origin(i) = i + shift[number of entries of ``at`` <= i]
+        self._codes, self._starts = codes, None
 
     @classmethod
     def of(cls, text: str) -> "MatchText":
-        common, kinds, one_to_one, expansions = _match_tables()
-        s = text
-        for a, b in common:
-            s = s.replace(a, b)
-        codes = np.frombuffer(s.encode("utf-16-le"), dtype=np.uint16)  # one unit per BMP character
-        units = len(codes)
-        rare = np.flatnonzero(_rare_mask().take(codes))
-        src = None  # source unit of every output unit, once some were dropped or inserted
-        dropped = grown = None
-        changed = False
-        if rare.size:
-            kind = kinds[codes[rare]]
-            codes = codes.copy()
-            one = rare[kind == _REPLACE]
-            codes[one] = one_to_one[codes[one]]
-            grown = rare[kind == _EXPAND]  # ligatures such as ﻻ -> لا: first letter now, the rest below
-            tails = [expansions[c][1:] for c in codes[grown].tolist()]
-            codes[grown] = [ord(expansions[c][0]) for c in codes[grown].tolist()]
-            dropped = rare[kind == _DELETE] if (kind == _DELETE).any() else None
-            changed = bool(one.size or grown.size)
-        look = codes
-        if dropped is not None:
-            # A deleted character looks like the one before it, so that " <bidi mark> " is seen as
-            # a double space and collapsed in the same pass that drops the deleted characters.
-            look = codes.copy()
-            before = np.maximum(dropped - 1, 0)
-            while not np.array_equal(look[dropped], look[before]):
-                look[dropped] = look[before]
+        source, wide = _code_points(text)
+        table, expansions = _match_tables(wide)
+        out = table.take(source)
+        deleted = np.flatnonzero(out == 0)
+        grown = np.flatnonzero(out == _GROWN)
+        look = out
+        if deleted.size:
+            # A deleted character looks like the one before it, so that " <bidi mark> " is seen as a
+            # double space and collapsed with the others.
+            look = out.copy()
+            before = np.maximum(deleted - 1, 0)
+            while not np.array_equal(look[deleted], look[before]):
+                look[deleted] = look[before]
         space = look == 32
-        drop = np.zeros(len(codes), dtype=bool)
-        drop[1:] = space[1:] & space[:-1]
-        if dropped is not None:
-            drop[dropped] = True
-        if dropped is not None or drop.any():
-            keep = ~drop
-            codes = codes[keep]
-            src = np.flatnonzero(keep) if src is None else src[keep]
-            changed = True
-        if grown is not None and grown.size:
-            at = grown if src is None else np.searchsorted(src, grown)
-            sizes = [len(t) for t in tails]
-            where = np.repeat(at + 1, sizes)
-            codes = np.insert(codes, where, [ord(c) for t in tails for c in t])
-            src = np.insert(np.arange(units, dtype=np.int64) if src is None else src, where, np.repeat(grown, sizes))
-        if changed:
-            s = codes.tobytes().decode("utf-16-le")
-        n = len(text)
-        if src is None:
-            if units == n:
-                return cls(text, s, np.arange(n + 1, dtype=np.int64))
-            src = np.arange(units, dtype=np.int64)
-        if units != n:  # surrogate pairs: map code units back to characters, one entry per character
-            original = np.frombuffer(text.encode("utf-16-le"), dtype=np.uint16)
-            src_low = (original >= 0xDC00) & (original < 0xE000)
-            unit_to_char = np.arange(units, dtype=np.int64) - np.cumsum(src_low) + src_low
-            src = unit_to_char[src[~((codes >= 0xDC00) & (codes < 0xE000))]]
-        return cls(text, s, np.append(src, n))
+        doubled = np.flatnonzero(space[1:] & space[:-1]) + 1
+        dropped = np.sort(np.concatenate((deleted, doubled)))
+        if deleted.size and doubled.size:  # " <mark> " drops the mark twice over
+            dropped = dropped[np.concatenate(([True], dropped[1:] != dropped[:-1]))]
+        tails: list[str] = []
+        if grown.size:  # ligatures: their first letter in place now, the rest inserted after them below
+            outputs = [expansions[cp] for cp in source[grown].tolist()]
+            out[grown] = [ord(o[0]) for o in outputs]
+            tails = [o[1:] for o in outputs]
+        if dropped.size:
+            keep = np.ones(len(out), dtype=bool)
+            keep[dropped] = False
+            out = out[keep]
+        s = out.tobytes().decode("utf-32-le" if wide else "utf-16-le")
+        if tails:
+            cuts = (grown - np.searchsorted(dropped, grown) + 1).tolist()
+            s = "".join(itertools.chain.from_iterable(zip((s[a:b] for a, b in zip([0] + cuts, cuts)), tails))) + s[cuts[-1]:]
+        at, step = _offset_events(dropped, grown, [len(t) for t in tails])
+        return cls(text, s, source, wide, at, np.concatenate(([0], np.cumsum(step))), None if tails else out)
+
+    def origin(self, positions):
+        """Original index of each normalised index in ``positions`` (an int or an int array);
+        ``len(text)`` maps to ``len(original)``."""
+        return positions + self._shift[np.searchsorted(self._at, positions, side="right")]
+
+    def ends(self, stops: np.ndarray) -> np.ndarray:
+        """Original end of normalised spans ending at ``stops`` (> their starts): one past the last
+        letter, extended over the diacritics and tatweel written after it, as :meth:`span` does."""
+        end = self.origin(stops - 1) + 1
+        attached = _attached_table(self.wide)
+        n = len(self.original)
+        while True:
+            more = np.zeros(len(end), dtype=bool)
+            inside = np.flatnonzero(end < n)
+            more[inside] = attached[self.source[end[inside]]]
+            if not more.any():
+                return end
+            end = end + more
+
+    @property
+    def codes(self) -> np.ndarray:
+        """Code points of the normalised text (UTF-32 when ``wide``, as ``source``)."""
+        if self._codes is None:
+            self._codes = np.frombuffer(self.text.encode("utf-32-le"), np.uint32) if self.wide else np.frombuffer(
+                self.text.encode("utf-16-le"), np.uint16)
+        return self._codes
+
+    @property
+    def starts(self) -> np.ndarray:
+        """``starts[i]``: original index of normalised character ``i``; ``starts[len(text)] == len(original)``."""
+        if self._starts is None:
+            self._starts = self.origin(np.arange(len(self.text) + 1, dtype=np.int64))
+        return self._starts
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        """As :meth:`rhetoric.text.NormalizedText.span` (the tests check they agree), with plain
-        ints instead of numpy scalars: it runs once per hit."""
-        starts, original = self.starts, self.original
-        o_start = starts.item(start)
+        """As :meth:`rhetoric.text.NormalizedText.span` (the tests check they agree)."""
+        o_start = int(self.origin(start))
         if end <= start:
             return o_start, o_start
-        o_end = starts.item(end - 1) + 1
-        while o_end < len(original) and original[o_end] in _ATTACHED:
-            o_end += 1
-        return o_start, o_end
+        return o_start, int(self.ends(np.array([end]))[0])
 
     @classmethod
     def _exact(cls, text: str) -> "MatchText":
@@ -173,28 +184,66 @@ class MatchText(NormalizedText):
                 keep[m.start() + 1 : m.end()] = False
             starts = starts[keep]
             s = _SPACE_RUN.sub(" ", s)
-        return cls(text, s, starts)
+        positions = np.arange(len(s) + 1)
+        return cls(text, s, *_code_points(text), positions, np.concatenate(([0], starts - positions)))
+
+
+def _code_points(text: str) -> tuple[np.ndarray, bool]:
+    """(code points of ``text``, whether it needs UTF-32): UTF-16 units are code points unless an
+    astral character (two units) occurs."""
+    encoded = text.encode("utf-16-le")
+    if len(encoded) == 2 * len(text):
+        return np.frombuffer(encoded, np.uint16), False
+    return np.frombuffer(text.encode("utf-32-le"), np.uint32), True
+
+
+def _offset_events(dropped: np.ndarray, grown: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Where the shift between normalised and original indices changes (sorted normalised indices)
+    and by how much: +1 at the character after each dropped one, -1 at each inserted character.
+
+    ``dropped``: original indices of dropped characters; ``grown``: original indices of characters
+    that became ``1 + sizes[i]`` characters."""
+    if not grown.size:
+        return dropped - np.arange(len(dropped)), np.ones(len(dropped), dtype=np.int64)
+    sizes_ = np.array(sizes, dtype=np.int64)
+    inserted_before = np.concatenate(([0], np.cumsum(sizes_)))
+
+    def position(x):  # normalised index of the output of original index x
+        return x - np.searchsorted(dropped, x) + inserted_before[np.searchsorted(grown, x)]
+
+    within = np.arange(int(sizes_.sum())) - np.repeat(inserted_before[:-1], sizes_)
+    inserted = np.repeat(position(grown), sizes_) + within + 1
+    at = np.concatenate((position(dropped), inserted))
+    step = np.concatenate((np.ones(len(dropped), dtype=np.int64), -np.ones(len(inserted), dtype=np.int64)))
+    order = np.argsort(at, kind="stable")
+    return at[order], step[order]
 
 
 _SPACE_RUN = re.compile(" {2,}")
 #: Diacritics and tatweel that a highlight extends over (the same set as rhetoric.text's span).
 _ATTACHED = frozenset(chr(cp) for cp in [*range(0x064B, 0x0660), 0x0670, 0x0640])
 _SPACE_TABLE = {cp: " " for cp in range(0x10000) if chr(cp).isspace() and cp != 0x20}
-#: Frequent one-to-one replacements done with str.replace (kept only if the text layer agrees).
-_COMMON_CANDIDATES = {"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه", "\n": " "}
-_REPLACE, _DELETE, _EXPAND = 1, 2, 3
+#: What the normalisation table gives a character that becomes several (a ligature). U+FFFF itself
+#: (a non-character) takes the same way and comes out unchanged.
+_GROWN = 0xFFFF
 
 
-@lru_cache(maxsize=1)
-def _match_tables() -> tuple[tuple[tuple[str, str], ...], np.ndarray, np.ndarray, dict[int, str]]:
-    """(common replacements, kind per BMP code point after them, one-to-one table, expansions).
+@lru_cache(maxsize=2)
+def _match_tables(wide: bool) -> tuple[np.ndarray, dict[int, str]]:
+    """(one-to-one table over code points, expansions) for :meth:`MatchText.of`.
 
     Derived from :func:`rhetoric.text.normalize` itself (the source of truth), plus white space -> " ".
-    Kinds: 0 unchanged, 1 replaced by one character, 2 deleted, 3 replaced by several (``expansions``).
+    The table gives each code point its one replacement, 0 when it is deleted (NUL is deleted too)
+    and ``_GROWN`` when it becomes several characters (``expansions``). ``wide``: a table over all
+    of Unicode (UTF-32 code points) instead of the BMP; normalize changes no astral character.
     """
-    kinds = np.zeros(0x10000, dtype=np.uint8)
-    one_to_one = np.arange(0x10000, dtype=np.uint16)
-    expansions: dict[int, str] = {}
+    if wide:
+        narrow, expansions = _match_tables(False)
+        table = np.arange(0x110000, dtype=np.uint32)
+        table[: len(narrow)] = narrow
+        return table, expansions
+    table = np.arange(0x10000, dtype=np.uint16)
+    expansions: dict[int, str] = {_GROWN: chr(_GROWN)}
     for cp in range(0x10000):
         if 0xD800 <= cp < 0xE000:
             continue
@@ -203,23 +252,22 @@ def _match_tables() -> tuple[tuple[tuple[str, str], ...], np.ndarray, np.ndarray
         if out == ch:
             continue
         if len(out) == 1:
-            kinds[cp], one_to_one[cp] = _REPLACE, ord(out)
+            assert ord(out) not in (0, _GROWN)  # they mark deleted and expanding characters
+            table[cp] = ord(out)
         elif not out:
-            kinds[cp] = _DELETE
+            table[cp] = 0
         else:
-            kinds[cp], expansions[cp] = _EXPAND, out
-    common = tuple((a, b) for a, b in _COMMON_CANDIDATES.items() if kinds[ord(a)] == _REPLACE and one_to_one[ord(a)] == ord(b))
-    for a, _ in common:
-        kinds[ord(a)] = 0
-    # MatchText.of inserts the tail of an expansion after collapsing spaces: it must not touch spaces.
+            table[cp], expansions[cp] = _GROWN, out
+    # MatchText.of collapses spaces before it inserts the rest of an expansion: it must not touch spaces.
     assert all(not out[0].isspace() and not out[-1].isspace() and "  " not in out for out in expansions.values())
-    return common, kinds, one_to_one, expansions
+    return table, expansions
 
 
-@lru_cache(maxsize=1)
-def _rare_mask() -> np.ndarray:
-    """True for the BMP code points that still change after the common replacements."""
-    return _match_tables()[1] != 0
+@lru_cache(maxsize=2)
+def _attached_table(wide: bool) -> np.ndarray:
+    table = np.zeros(0x110000 if wide else 0x10000, dtype=bool)
+    table[[ord(c) for c in _ATTACHED]] = True
+    return table
 
 
 def match_normalize(text: str) -> str:
@@ -301,8 +349,6 @@ def _prefix_readings() -> dict[str, tuple[str, ...]]:
 
 
 _PREFIXES = _prefix_readings()
-_PREFIX_LAST = frozenset(p[-1] for p in _PREFIXES if p)
-_SUFFIX_FIRST = frozenset(e[0] for e in ENCLITICS) | {"ا"}
 
 
 @lru_cache(maxsize=None)
@@ -330,6 +376,164 @@ def _accepted_suffixes(form: KeyForm) -> frozenset[str]:
     return WORD_ENCLITICS | ({_TANWEEN_ALEF} if form.tanween and form.suffix == 1 else set())
 
 
+# --------------------------------------------------------------------------- clitic tables
+
+#: Letters of proclitic sequences and of enclitics. Clitics around a key are read as base-8 numbers
+#: of these letters' ids (1..7; 0 = any other letter), so one table look-up checks a whole sequence.
+_PROCLITIC_LETTERS = "".join(sorted(set("".join(_PREFIXES))))
+_ENCLITIC_LETTERS = "".join(sorted(set("".join(ENCLITICS)) | {_TANWEEN_ALEF}))
+assert len(_PROCLITIC_LETTERS) < 8 and len(_ENCLITIC_LETTERS) < 8
+_NO_PREFIX = 8**_MAX_PREFIX  # the code of letters that are no proclitic sequence
+_NO_SUFFIX = 8**_MAX_SUFFIX
+_HEH, _TAA_MARBUTA = ord("ه"), ord("ة")
+
+
+def _clitic_code(letters: str, alphabet: str) -> int:
+    """``letters`` (read outwards from the key) as a base-8 number of their ids in ``alphabet``."""
+    return sum((alphabet.index(ch) + 1) * 8**j for j, ch in enumerate(letters))
+
+
+@lru_cache(maxsize=2)
+def _letter_tables(wide: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per code point (BMP, or all of Unicode when ``wide``): is it a word character (str.isalnum),
+    its id among the proclitic letters, its id among the enclitic letters."""
+    size = 0x110000 if wide else 0x10000
+    word = np.fromiter((chr(cp).isalnum() for cp in range(size)), dtype=bool, count=size)
+    ids = []
+    for alphabet in (_PROCLITIC_LETTERS, _ENCLITIC_LETTERS):
+        table = np.zeros(size, dtype=np.int64)
+        table[[ord(ch) for ch in alphabet]] = np.arange(1, len(alphabet) + 1)
+        ids.append(table)
+    return word, ids[0], ids[1]
+
+
+def _read_clitics(codes: np.ndarray, starts: np.ndarray, step: int, word: np.ndarray, ids: np.ndarray,
+                  longest: int) -> tuple[np.ndarray, np.ndarray]:
+    """Read the letters from each of ``starts`` outwards (``step`` -1: backwards, +1: forwards): how
+    many word characters follow each other there (at most ``longest + 1``), and their clitic code
+    (``8**longest`` when they are no clitics: too many, or a letter that is in no clitic)."""
+    n = len(codes)
+    run = np.zeros(len(starts), dtype=np.int64)
+    code = np.zeros(len(starts), dtype=np.int64)
+    alive = np.ones(len(starts), dtype=bool)
+    bad = np.zeros(len(starts), dtype=bool)
+    for j in range(longest + 1):
+        at = starts + step * j
+        letter = codes.take(np.clip(at, 0, n - 1))
+        alive &= word.take(letter) & (at >= 0) & (at < n)
+        run += alive
+        if j < longest:
+            digit = ids.take(letter)
+            bad |= alive & (digit == 0)
+            code += digit * alive * 8**j
+    return run, np.where(bad | (run > longest), 8**longest, code)
+
+
+class _Hits(NamedTuple):
+    """Accepted (automaton hit, key form) rows of a batch, as arrays in automaton order: the whole
+    written word(s) ``[ws, we)``, the key's start, the form, the proclitics read (an index into
+    ``_KeyTable.readings``) and the length of the enclitic (or tanween alef) after the key."""
+
+    ws: np.ndarray
+    we: np.ndarray
+    ks: np.ndarray
+    form: np.ndarray
+    reading: np.ndarray
+    suffix_len: np.ndarray
+
+    def take(self, rows: np.ndarray) -> "_Hits":
+        return _Hits(*(a[rows] for a in self))
+
+
+class _KeyTable:
+    """All keys of a matcher in one pyahocorasick automaton (its value for a key is the key's
+    index), and the key forms and clitic rules as arrays, so that all automaton hits of a batch are
+    checked at once in numpy instead of one by one in Python.
+
+    Clitic rules are tables: the letters before a key (at most ``_MAX_PREFIX``) and after it (at
+    most ``_MAX_SUFFIX``) are read as codes (:func:`_read_clitics`); each form has a proclitic class
+    and an enclitic class that say which codes it accepts (from :func:`_accepted_prefixes` and
+    :func:`_accepted_suffixes`, the readable statement of the rules).
+    """
+
+    def __init__(self, keys: dict[str, tuple[KeyForm, ...]]):
+        self.automaton = ahocorasick.Automaton()
+        self.forms: list[KeyForm] = []
+        key_len, first_form, n_forms = [], [], []
+        for index, (key, forms) in enumerate(keys.items()):
+            self.automaton.add_word(key, index)
+            key_len.append(len(key))
+            first_form.append(len(self.forms))
+            n_forms.append(len(forms))
+            self.forms += [(f, " " not in key) for f in forms]
+        if len(self.automaton):
+            self.automaton.make_automaton()
+        self.key_len, self.first_form, self.n_forms = (np.array(a, dtype=np.int64) for a in (key_len, first_form, n_forms))
+        self.readings: list[tuple[str, ...]] = []
+        prefix_class, suffix_class = {}, {}
+        prefix_ok, definite, reading, suffix_ok = [], [], [], []
+        f_prefix, f_suffix = [], []
+        for form, _ in self.forms:
+            accepted = _accepted_prefixes(form)
+            signature = tuple(sorted(accepted.items()))
+            if signature not in prefix_class:
+                prefix_class[signature] = len(prefix_class)
+                ok, art, read = np.zeros(_NO_PREFIX + 1, bool), np.zeros(_NO_PREFIX + 1, bool), np.zeros(_NO_PREFIX + 1, np.int64)
+                for written, (procs, has_article) in accepted.items():
+                    code = _clitic_code(written[::-1], _PROCLITIC_LETTERS)
+                    if procs not in self.readings:
+                        self.readings.append(procs)
+                    ok[code], art[code], read[code] = True, has_article, self.readings.index(procs)
+                prefix_ok.append(ok), definite.append(art), reading.append(read)
+            suffixes = _accepted_suffixes(form)
+            if suffixes not in suffix_class:
+                suffix_class[suffixes] = len(suffix_class)
+                ok = np.zeros(_NO_SUFFIX + 1, bool)
+                ok[[_clitic_code(e, _ENCLITIC_LETTERS) for e in suffixes]] = True
+                suffix_ok.append(ok)
+            f_prefix.append(prefix_class[signature])
+            f_suffix.append(suffix_class[suffixes])
+        self.prefix_ok, self.definite, self.reading, self.suffix_ok = (
+            np.array(t).reshape(-1, n) for t, n in ((prefix_ok, _NO_PREFIX + 1), (definite, _NO_PREFIX + 1),
+                                                    (reading, _NO_PREFIX + 1), (suffix_ok, _NO_SUFFIX + 1)))
+        self.f_prefix, self.f_suffix = np.array(f_prefix, np.int64), np.array(f_suffix, np.int64)
+        self.f_needs_suffix = np.array([f.suffix == 2 for f, _ in self.forms], bool)
+        self.f_item = np.array([f.item for f, _ in self.forms], np.int64)
+        self.f_phrase = np.array([f.phrase for f, _ in self.forms], bool)
+        self.f_single = np.array([single for _, single in self.forms], bool)
+        self.f_first_len = np.array([len(f.stem) + len(f.enclitic) for f, _ in self.forms], np.int64)
+
+    def hits(self, mt: MatchText) -> _Hits:
+        """Scan ``mt.text`` and keep the (hit, form) rows whose letters around the key are clitics the
+        form accepts: the word boundaries come with that, so no key hits inside a longer word."""
+        flat = np.fromiter(itertools.chain.from_iterable(self.automaton.iter(mt.text)), dtype=np.int64)
+        ends, keys = flat[0::2], flat[1::2]
+        codes = mt.codes
+        word, proclitic_ids, enclitic_ids = _letter_tables(mt.wide)
+        ks = ends - self.key_len[keys] + 1
+        ke = ends + 1
+        prefix_run, prefix = _read_clitics(codes, ks - 1, -1, word, proclitic_ids, _MAX_PREFIX)
+        suffix_run, suffix = _read_clitics(codes, ke, 1, word, enclitic_ids, _MAX_SUFFIX)
+        # one row per (hit, form of its key)
+        counts = self.n_forms[keys]
+        row = np.repeat(np.arange(len(keys)), counts)
+        form = self.first_form[keys][row] + np.arange(len(row)) - np.repeat(np.cumsum(counts) - counts, counts)
+        fp, pc, sc = self.f_prefix[form], prefix[row], suffix[row]
+        suffixed = suffix_run[row] > 0
+        ok = self.prefix_ok[fp, pc] & np.where(suffixed, ~self.definite[fp, pc] & self.suffix_ok[self.f_suffix[form], sc],
+                                               ~self.f_needs_suffix[form])
+        # ه after a key is the pronoun only where the original has ه, not ة: مقدسة is not مقدس + ه
+        heh = np.flatnonzero(ok & suffixed)
+        heh = heh[codes.take(ke[row[heh]]) == _HEH]
+        if heh.size:
+            ok[heh[mt.source.take(mt.origin(ke[row[heh]])) == _TAA_MARBUTA]] = False
+        keep = np.flatnonzero(ok)
+        row, fp, pc = row[keep], fp[keep], pc[keep]
+        suffix_len = np.minimum(suffix_run[row], _MAX_SUFFIX)
+        return _Hits(ks[row] - np.minimum(prefix_run[row], _MAX_PREFIX), ke[row] + suffix_len, ks[row], form[keep],
+                     self.reading[fp, pc], suffix_len)
+
+
 # --------------------------------------------------------------------------- matches
 
 
@@ -353,13 +557,14 @@ class Match(NamedTuple):
 
 @dataclass(frozen=True)
 class _Item:
-    """An entry as the matcher sees it (``aux`` items are context/exclude phrases)."""
+    """An entry as the matcher sees it: its lexicon, its order there, and its context / exclude
+    phrases (indices of the matcher's phrase list)."""
 
-    entry: Entry | None
+    entry: Entry
     lexicon: int
     order: int
-    context: tuple[int, ...] = ()
-    exclude: tuple[int, ...] = ()
+    context: frozenset[int] = frozenset()
+    exclude: frozenset[int] = frozenset()
 
 
 #: Joins the texts of a batch: not a letter, not white space, kept by normalisation, in no key.
@@ -371,29 +576,26 @@ class _Batch:
     """Several texts normalised and scanned as one string (the per-call overhead is paid once).
     Sentences, which only context checks need, are split lazily, one line at a time."""
 
-    __slots__ = ("mt", "bounds", "norm_bounds", "_sentences")
+    __slots__ = ("mt", "bounds", "norm_bounds", "_breaks", "_sentences")
 
     def __init__(self, texts: Sequence[str]):
-        joined = _SEPARATOR.join(texts)
-        self.mt = MatchText.of(joined)
+        self.mt = MatchText.of(_SEPARATOR.join(texts))
         lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
         self.bounds = np.concatenate(([0], np.cumsum(lengths)))  # original start of each text (+ end)
-        self.norm_bounds = np.searchsorted(self.mt.starts, self.bounds)  # normalised start of each text (+ end)
+        # normalised start of each text (+ end): normalisation never drops a separator
+        separators = np.flatnonzero(self.mt.codes == ord(_SEPARATOR))
+        self.norm_bounds = np.concatenate(([0], separators + 1, [len(self.mt.text) + 1]))
+        self._breaks: dict[int, list[int]] = {}
         self._sentences: dict[int, list[tuple[int, int]]] = {}
 
     def line_of(self, x: int, doc: int) -> tuple[int, int]:
         """Original [start, end) of the line (as str.splitlines cuts) holding offset ``x`` of text ``doc``."""
-        text = self.mt.original
         d_lo, d_hi = int(self.bounds[doc]), int(self.bounds[doc + 1]) - 1
-        start, end = text.rfind("\n", d_lo, x) + 1 or d_lo, text.find("\n", x, d_hi)
-        start, end = max(start, d_lo), (d_hi if end < 0 else end)
-        for m in _OTHER_LINE_BREAK.finditer(text, start, end):  # rare: \r, \u2028 ...
-            if m.start() < x:
-                start = m.end()
-            else:
-                end = m.start()
-                break
-        return start, end
+        breaks = self._breaks.get(doc)
+        if breaks is None:  # the line breaks of the text, found once
+            breaks = self._breaks[doc] = [m.start() for m in _LINE_BREAK.finditer(self.mt.original, d_lo, d_hi)]
+        i = bisect.bisect_left(breaks, x)
+        return (breaks[i - 1] + 1 if i else d_lo), (breaks[i] if i < len(breaks) else d_hi)
 
     def same_sentence(self, x: int, y: int, doc: int) -> bool:
         """Whether original offsets ``x`` and ``y`` (starts of words in text ``doc``) lie in the same
@@ -415,37 +617,20 @@ class _Batch:
         return any(a <= x < b and a <= y < b for a, b in self._sentences[start])
 
 
-_FIRST = operator.itemgetter(0)
 _BREAK = re.compile("[.!?\u061f\u2026" + _LINE_BREAKS + "]")  # every sentence border follows one
-_OTHER_LINE_BREAK = re.compile("[" + _LINE_BREAKS.replace("\n", "") + "]")
+_LINE_BREAK = re.compile("[" + _LINE_BREAKS + "]")
 
 
 class _Phrases:
-    """Context/exclude phrase hits of a batch. Hits of keys that only phrases use are checked on
-    demand, one text at a time: most texts never need them."""
+    """Context/exclude phrase hits of a batch, sorted: normalised starts and ends, original starts,
+    phrase indices (plain lists: they are searched one hit at a time)."""
 
-    __slots__ = ("matcher", "mt", "bounds", "eager", "lazy_ends", "lazy_keys", "_docs")
+    __slots__ = ("starts", "ends", "origins", "phrase")
 
-    def __init__(self, matcher: "Matcher", mt: MatchText, bounds: list[int], eager: list, lazy_ends: np.ndarray,
-                 lazy_keys: np.ndarray):
-        self.matcher, self.mt, self.bounds = matcher, mt, bounds  # bounds: normalised start of each text
-        self.eager = sorted(eager)
-        self.lazy_ends, self.lazy_keys = lazy_ends, lazy_keys  # in increasing end order
-        self._docs: dict[int, tuple[list[int], list[tuple[int, int, int]]]] = {}
-
-    def between(self, doc: int, lo: int, hi: int) -> list[tuple[int, int, int]]:
-        """Phrase hits ``(ws, we, phrase)`` of text ``doc`` starting in the normalised window [lo, hi)."""
-        if doc not in self._docs:
-            d_lo, d_hi = self.bounds[doc], self.bounds[doc + 1]
-            starts = [h[0] for h in self.eager]
-            hits = self.eager[bisect.bisect_left(starts, d_lo) : bisect.bisect_left(starts, d_hi)]
-            a, b = np.searchsorted(self.lazy_ends, [d_lo, d_hi]).tolist()
-            if b > a:
-                self.matcher._verify(self.mt, self.lazy_ends[a:b], self.lazy_keys[a:b], [], hits)
-                hits.sort()
-            self._docs[doc] = ([h[0] for h in hits], hits)
-        starts, hits = self._docs[doc]
-        return hits[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
+    def __init__(self, mt: MatchText, ws: np.ndarray, we: np.ndarray, phrase: np.ndarray):
+        order = np.lexsort((phrase, we, ws))
+        self.starts, self.ends, self.phrase = ws[order].tolist(), we[order].tolist(), phrase[order].tolist()
+        self.origins = mt.origin(ws[order]).tolist()
 
 
 class Matcher:
@@ -475,8 +660,8 @@ class Matcher:
         keys: dict[str, list[KeyForm]] = {}
         for li, lexicon in enumerate(self.lexicons):
             for order, entry in enumerate(lexicon.entries):
-                ctx = tuple(aux_index.setdefault(normalize(p), len(aux_index)) for p in entry.requires_context)
-                exc = tuple(aux_index.setdefault(normalize(p), len(aux_index)) for p in entry.exclude)
+                ctx = frozenset(aux_index.setdefault(normalize(p), len(aux_index)) for p in entry.requires_context)
+                exc = frozenset(aux_index.setdefault(normalize(p), len(aux_index)) for p in entry.exclude)
                 item = len(self._items)
                 self._items.append(_Item(entry, li, order, ctx, exc))
                 for form in entry.forms:
@@ -490,11 +675,14 @@ class Matcher:
                 if kf not in keys.setdefault(key, []):
                     keys[key].append(kf)
         self.keys = {k: tuple(v) for k, v in keys.items()}
-        ranks = [(it.lexicon << 80) + it.order for it in self._items]  # lexicon first, entry order last
-        self.automaton, self._key_len_list, self._key_rules = _build_automaton(
-            self.keys, lambda f: None if f.phrase else ranks[f.item])
-        self._key_len = np.array(self._key_len_list, dtype=np.int64)
-        self._phrase_only = np.array([all(f.phrase for f in forms) for forms in self.keys.values()], dtype=bool)
+        self._table = _KeyTable(self.keys)
+        self.automaton = self._table.automaton
+        self._lexicon_of = np.array([it.lexicon for it in self._items], dtype=np.int64)
+        self._conditioned = [bool(it.context or it.exclude) for it in self._items]
+        # what every Match of an item carries
+        self._fields = [(it.entry.id, it.entry.term, it.entry.category, it.entry.weight, self.lexicons[it.lexicon].name,
+                         self.lexicons[it.lexicon].version_hash) for it in self._items]
+        self._stances = [it.entry.stance for it in self._items]
         self._reach = max(map(len, aux_index), default=0) + _MAX_PREFIX + _MAX_SUFFIX  # longest phrase hit
 
     def __repr__(self) -> str:
@@ -507,100 +695,37 @@ class Matcher:
 
     # ------------------------------------------------------------------ scanning
 
-    def _candidates(self, mt: MatchText, bounds: list[int]) -> tuple[list[tuple], "_Phrases"]:
-        """Valid entry hits in normalised coordinates ``(rank, ws, we, key_start, form, proclitics,
-        suffix_len)`` — ``rank`` is an int that sorts them for leftmost-longest resolution — and the
-        context/exclude phrase hits (:class:`_Phrases`, checked only where a conditioned hit asks).
+    def _resolve(self, batch: _Batch) -> tuple[_Hits, np.ndarray]:
+        """The entry hits that become matches, and the index of the text each lies in.
 
-        Most automaton hits lie inside longer words: the letters around them, checked in numpy for
-        all hits at once, reject those before any Python-level work.
-        """
-        s = mt.text
-        n = len(s)
-        if not self.keys or not s:
-            return [], _Phrases(self, mt, bounds, [], np.zeros(0, np.int64), np.zeros(0, np.int64))
-        flat = np.fromiter(itertools.chain.from_iterable(self.automaton.iter(s)), dtype=np.int64)
-        ends, keys = flat[0::2], flat[1::2]
-        codes = np.frombuffer(s.encode("utf-16-le"), dtype=np.uint16)
-        if len(codes) == n and len(ends):  # (astral characters: every hit goes to the check below)
-            ks = ends - self._key_len[keys] + 1
-            before = codes[np.maximum(ks - 1, 0)]
-            after = codes[np.minimum(ends + 1, n - 1)]
-            word, first, last = _letter_tables()
-            keep = ((ks == 0) | ~word[before] | last[before]) & ((ends + 1 >= n) | ~word[after] | first[after])
-            ends, keys = ends[keep], keys[keep]
-        lazy = self._phrase_only[keys]  # keys of context/exclude phrases only: checked on demand
-        out: list[tuple] = []
-        eager: list[tuple[int, int, int]] = []
-        self._verify(mt, ends[~lazy], keys[~lazy], out, eager)
-        return out, _Phrases(self, mt, bounds, eager, ends[lazy], keys[lazy])
-
-    def _verify(self, mt: MatchText, ends: np.ndarray, keys: np.ndarray, out: list, phrases: list) -> None:
-        """Check the clitics around automaton hits ``(ends, keys)``: entry hits go to ``out``,
-        phrase hits ``(ws, we, phrase)`` to ``phrases``."""
-        s, original, starts = mt.text, mt.original, mt.starts
-        n = len(s)
-        key_len, key_rules = self._key_len_list, self._key_rules
-        for end_idx, k in zip(ends.tolist(), keys.tolist()):
-            klen, rules = key_len[k], key_rules[k]
-            ks = end_idx - klen + 1
-            ke = end_idx + 1
-            if ks and s[ks - 1].isalnum():
-                if s[ks - 1] not in _PREFIX_LAST:
-                    continue
-                ws = ks - 1
-                while ws and s[ws - 1].isalnum():
-                    ws -= 1
-                    if ks - ws > _MAX_PREFIX:
-                        break
-                prefix = s[ws:ks]
-            else:
-                ws, prefix = ks, ""
-            if ke < n and s[ke].isalnum():
-                if s[ke] not in _SUFFIX_FIRST:
-                    continue
-                we = ke + 1
-                while we < n and s[we].isalnum():
-                    we += 1
-                    if we - ke > _MAX_SUFFIX:
-                        break
-                suffix = s[ke:we]
-            else:
-                we, suffix = ke, ""
-            for form, prefixes, suffixes, needs_suffix, rank in rules:
-                found = prefixes.get(prefix)
-                if found is None:
-                    continue
-                reading, definite = found
-                if suffix:
-                    if definite or suffix not in suffixes:
-                        continue
-                    if suffix[0] == "ه" and original[starts.item(ke)] == "ة":
-                        continue  # taa marbuta, not the pronoun: مقدسة is not مقدس + ه
-                elif needs_suffix:
-                    continue
-                if rank is None:
-                    phrases.append((ws, we, form.item))
-                else:  # lexicon, then start, then longest first, then entry order
-                    out.append((rank + ((ws << 12 | (4095 - min(we - ws, 4095))) << 20), ws, we, ks, form, reading,
-                                len(suffix)))
-
-    def _conditions_hold(self, item: _Item, doc: int, ws: int, we: int, batch: _Batch, phrases: "_Phrases") -> bool:
-        """``exclude``: no exclude phrase overlaps the hit; ``requires_context``: a context phrase occurs
-        in the hit's sentence (which lies within its line)."""
-        if item.exclude:
-            if any(b > ws and p in item.exclude for a, b, p in phrases.between(doc, ws - self._reach, we)):
-                return False
-        if not item.context:
-            return True
-        starts = batch.mt.starts
-        x = starts.item(ws)
-        l_lo, l_hi = batch.line_of(x, doc)
-        n_lo, n_hi = np.searchsorted(starts, [l_lo, l_hi]).tolist()
-        present = [a for a, _, p in phrases.between(doc, n_lo, n_hi) if p in item.context]
-        # Sentences are intervals: only the nearest context phrase on each side can share the hit's.
-        i = bisect.bisect_left(present, ws)
-        return any(batch.same_sentence(x, starts.item(a), doc) for a in present[max(0, i - 1) : i + 1])
+        Per lexicon, hits are taken leftmost-longest (then in entry order); a hit whose entry has
+        context/exclude phrases is only taken when they allow it (checked only for hits not already
+        covered by a longer one)."""
+        mt = batch.mt
+        found = self._table.hits(mt)
+        phrase = self._table.f_phrase[found.form]
+        entry_rows = np.flatnonzero(~phrase)
+        p = np.flatnonzero(phrase)
+        phrases = _Phrases(mt, found.ws[p], found.we[p], self._table.f_item[found.form[p]])
+        found = found.take(entry_rows)
+        ws, we, item = found.ws, found.we, self._table.f_item[found.form]
+        lexicon = self._lexicon_of[item]
+        order = np.lexsort((item, ws - we, ws, lexicon))  # stable: equal hits keep the automaton's order
+        doc = np.searchsorted(batch.norm_bounds, ws, side="right") - 1
+        x = mt.origin(ws)
+        conditioned, items, reach = self._conditioned, self._items, self._reach
+        until = [-1] * len(self.lexicons)
+        taken = []
+        for row, a, b, lx, it in zip(order.tolist(), ws[order].tolist(), we[order].tolist(), lexicon[order].tolist(),
+                                     item[order].tolist()):
+            if a < until[lx]:
+                continue
+            if conditioned[it] and not _conditions_hold(items[it], a, b, int(x[row]), int(doc[row]), batch, phrases, reach):
+                continue
+            until[lx] = b
+            taken.append(row)
+        taken = np.array(taken, dtype=np.int64)
+        return found.take(taken), doc[taken]
 
     def match(self, text: str) -> list[Match]:
         """All hits in ``text``, ordered by start (then end)."""
@@ -613,47 +738,34 @@ class Matcher:
             return []
         if any(_SEPARATOR in t for t in texts):
             texts = [t.replace(_SEPARATOR, " ") for t in texts]  # same length, so offsets hold
-        batch = _Batch(texts)
         results: list[list[Match]] = [[] for _ in texts]
-        norm_bounds = batch.norm_bounds.tolist()
-        found, phrases = self._candidates(batch.mt, norm_bounds)
-        if not found:
+        batch = _Batch(texts)
+        if not self.keys or not batch.mt.text:
             return results
-        items = self._items
-        found.sort(key=_FIRST)  # leftmost-longest per lexicon, in one pass over the batch: hits never cross the
-        # separator between texts, so they never overlap across texts either
-        taken_until: dict[int, int] = {}
-        for _, ws, we, ks, form, procs, suffix_len in found:
-            item = items[form.item]
-            if ws < taken_until.get(item.lexicon, -1):
-                continue
-            doc = bisect.bisect_right(norm_bounds, ws) - 1
-            if (item.context or item.exclude) and not self._conditions_hold(item, doc, ws, we, batch, phrases):
-                continue
-            taken_until[item.lexicon] = we
-            offset = int(batch.bounds[doc])
-            results[doc].append(self._make_match(batch.mt, item, ws, we, ks, form, procs, suffix_len, offset))
-        for matches in results:
-            matches.sort(key=lambda m: (m.start, m.end))
+        found, doc = self._resolve(batch)
+        if not len(doc):
+            return results
+        mt, table = batch.mt, self._table
+        start, end = mt.origin(found.ws), mt.ends(found.we)
+        # end of the first word (the clitic breakdown shows it): the key's first word and its clitics
+        first_end = mt.ends(np.where(table.f_single[found.form], found.we, found.ks + table.f_first_len[found.form]))
+        order = np.lexsort((end, start))  # by start, then end; equal spans keep the lexicon order
+        columns_ = (start, end, first_end, found.we, found.suffix_len, found.form, found.reading, doc,
+                    batch.bounds[doc], table.f_item[found.form])
+        s, original, forms, readings = mt.text, mt.original, table.forms, table.readings
+        fields, stances = self._fields, self._stances
+        for a, b, fe, w, sl, f, r, d, off, it in zip(*(c[order].tolist() for c in columns_)):
+            form = forms[f][0]
+            stem, enclitic = form.stem, form.enclitic
+            if sl:  # a single word: what follows the key is the enclitic, or the tanween alef
+                tail = s[w - sl : w]
+                if tail == _TANWEEN_ALEF:
+                    stem += tail
+                else:
+                    enclitic = tail
+            results[d].append(Match(a - off, b - off, original[a:b], *fields[it],
+                                    _breakdown(original[a:fe], readings[r], stem, enclitic), stances[it]))
         return results
-
-    def _make_match(self, mt: MatchText, item: _Item, ws: int, we: int, ks: int, form: KeyForm,
-                    procs: tuple[str, ...], suffix_len: int, offset: int) -> Match:
-        start, end = mt.span(ws, we)
-        entry, lexicon = item.entry, self.lexicons[item.lexicon]
-        stem, enclitic = form.stem, form.enclitic
-        first_end = ks + len(stem) + len(enclitic)
-        if " " not in mt.text[ks:we]:  # single word: what follows the key is the enclitic (or tanween)
-            first_end = we
-            tail = mt.text[we - suffix_len : we] if suffix_len else ""
-            if tail == _TANWEEN_ALEF:
-                stem += tail
-            elif tail:
-                enclitic = tail
-        f_end = end if first_end == we else mt.span(ws, first_end)[1]
-        clitics = _breakdown(mt.original[start:f_end], procs, stem, enclitic)
-        return Match(start - offset, end - offset, mt.original[start:end], entry.id, entry.term, entry.category,
-                     entry.weight, lexicon.name, lexicon.version_hash, clitics, entry.stance)
 
     def iter_document_matches(self, documents: pd.DataFrame, fields: Sequence[str] = ("title", "text"),
                               progress: bool | None = None, batch_chars: int = 1_000_000):
@@ -704,6 +816,27 @@ class Matcher:
         return frame
 
 
+def _conditions_hold(item: _Item, ws: int, we: int, x: int, doc: int, batch: _Batch, phrases: _Phrases,
+                     reach: int) -> bool:
+    """``exclude``: no exclude phrase overlaps the hit ``[ws, we)``; ``requires_context``: a context
+    phrase occurs in the hit's sentence (which lies within its line). ``x``: the original offset of
+    ``ws``; ``doc``: the text it lies in."""
+    if item.exclude:
+        starts, ends, phrase = phrases.starts, phrases.ends, phrases.phrase
+        lo = bisect.bisect_left(starts, ws - reach)
+        if any(ends[j] > ws and phrase[j] in item.exclude for j in range(lo, bisect.bisect_left(starts, we, lo))):
+            return False
+    if not item.context:
+        return True
+    l_lo, l_hi = batch.line_of(x, doc)
+    origins, phrase = phrases.origins, phrases.phrase
+    lo = bisect.bisect_left(origins, l_lo)
+    present = [origins[j] for j in range(lo, bisect.bisect_left(origins, l_hi, lo)) if phrase[j] in item.context]
+    # Sentences are intervals: only the nearest context phrase on each side can share the hit's.
+    i = bisect.bisect_left(present, x)
+    return any(batch.same_sentence(x, y, doc) for y in present[max(0, i - 1) : i + 1])
+
+
 def _no_progress(progress: bool | None) -> bool:
     import sys
 
@@ -713,33 +846,6 @@ def _no_progress(progress: bool | None) -> bool:
 @lru_cache(maxsize=100_000)
 def _breakdown(surface: str, procs: tuple[str, ...], stem: str, enclitic: str) -> str:
     return clitic_breakdown(surface, CliticAnalysis(procs, stem, enclitic))
-
-
-def _build_automaton(keys: dict[str, tuple[KeyForm, ...]], rank) -> tuple:
-    """One automaton over all keys -> (automaton, key lengths, rules per key); the automaton's value
-    for a key is the key's index. The rules of a key hold, per form, the proclitic sequences it
-    accepts (written -> reading), the suffixes it accepts, whether it needs one, and ``rank(form)``:
-    the sort rank of the form's hits (lexicon and entry order), None for context/exclude phrases."""
-    automaton = ahocorasick.Automaton()
-    lengths, all_rules = [], []
-    for index, (key, forms) in enumerate(keys.items()):
-        automaton.add_word(key, index)
-        lengths.append(len(key))
-        all_rules.append(tuple((f, _accepted_prefixes(f), _accepted_suffixes(f), f.suffix == 2, rank(f)) for f in forms))
-    if len(automaton):
-        automaton.make_automaton()
-    return automaton, lengths, all_rules
-
-
-@lru_cache(maxsize=1)
-def _letter_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per BMP code point: is it a word character (str.isalnum), can it start an enclitic (or be the
-    tanween alef), can it end a proclitic sequence."""
-    word = np.array([chr(cp).isalnum() for cp in range(0x10000)], dtype=bool)
-    first, last = np.zeros(0x10000, dtype=bool), np.zeros(0x10000, dtype=bool)
-    first[[ord(c) for c in _SUFFIX_FIRST]] = True
-    last[[ord(c) for c in _PREFIX_LAST]] = True
-    return word, first, last
 
 
 # --------------------------------------------------------------------------- validation of keys
