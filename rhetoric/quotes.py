@@ -605,7 +605,7 @@ def extract_quotes(text: str, registry: Registry | None = None) -> tuple[list[Qu
     for index, span in enumerate(top):
         para_lo, para_hi = ctx.paragraph_bounds(span.mark_start)
         last_end = top[last_quote].mark_end if last_quote is not None else 0
-        lo = max(_window_start(ctx, para_lo), last_end)
+        lo = max(ctx.window_start(para_lo), last_end)
         hi = min(para_hi, top[index + 1].mark_start if index + 1 < len(top) else len(text))
         f = _features(ctx, span, lo, hi)
         f.repeated = contents[" ".join(_words(text, span.start, span.end))] >= 2
@@ -637,14 +637,17 @@ def extract_quotes(text: str, registry: Registry | None = None) -> tuple[list[Qu
         if att is not None and att.speaker:
             ctx.last = att
     # --- quotes without a cue share the speaker of the quote they continue
+    last_spoken = None
     for pos, i in enumerate(quote_idx):
-        if atts[i] is not None:
-            continue
-        inherit = _neighbour_attribution(ctx, top, quote_idx, pos, atts)
-        if inherit is None:
-            inherit = ctx.resolve(top[i].mark_start, feats[i].window_lo)
-            inherit.cue = inherit.stance = None
-        atts[i] = inherit
+        if atts[i] is None:
+            inherit = _neighbour_attribution(ctx, top, quote_idx, pos, atts)
+            if inherit is None:
+                ctx.last = last_spoken  # the last speaker before this quote, not the article's last
+                inherit = ctx.resolve(top[i].mark_start, feats[i].window_lo)
+                inherit.cue = inherit.stance = None
+            atts[i] = inherit
+        if atts[i].speaker:
+            last_spoken = atts[i]
     for i in quote_idx:
         if atts[i] is not None:
             atts[i] = _nearest_naming(ctx, atts[i], top[i].mark_start)
@@ -668,23 +671,6 @@ def extract_quotes(text: str, registry: Registry | None = None) -> tuple[list[Qu
                             span.mark_start, span.mark_end, span.how))
     others.sort(key=lambda m: (m.start, -m.end))
     return quotes, others
-
-
-def _window_start(ctx: DocumentContext, para_lo: int) -> int:
-    """Start of the text a cue may come from: the paragraph, extended over up to three short
-    previous lines that do not end a sentence (some outlets break lines inside a sentence, around
-    linked names: ``وقال ¶ فلان، ¶ رئيس ...: "..."``)."""
-    start = para_lo
-    for _ in range(3):
-        if start == 0:
-            break
-        prev_lo, _ = ctx.paragraph_bounds(start - 1)
-        line = ctx.text[prev_lo:start - 1].strip(" \u00a0\t" + BIDI_CONTROLS)
-        continued = ctx.text[start:start + 8].lstrip(" \u00a0\t" + BIDI_CONTROLS)[:1] in ("،", ",")
-        if not line or len(line) > 80 or (line[-1] in ".!?؟:\"»”'″" and not continued):
-            break
-        start = prev_lo
-    return start
 
 
 def _nearest_naming(ctx: DocumentContext, att: Attribution, pos: int) -> Attribution:

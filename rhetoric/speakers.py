@@ -29,6 +29,7 @@ import yaml
 
 from .errors import LexiconError
 from .resources import lexicons_dir
+from .text import BIDI_CONTROLS as _BIDI
 from .text import normalize, normalize_with_offsets
 
 __all__ = [
@@ -474,10 +475,43 @@ _PREPOSITIONS = frozenset(normalize(w) for w in (
     "في فى من على علي عن إلى الى خلال بعد قبل مع عبر أمام حول منذ عقب وفي ومن وعلى وعن وخلال وبعد ومع وعبر "
     "وفى وأمام بدوره وبدوره بدورها وبدورها بالمقابل وبالمقابل كذلك وكذلك أيضا وأيضا هذا وهذا ذلك ولذلك لذلك "
     "إلا والا وإلا ولم لم ولا لا ما وما إنه انه إن ان أن".split()))
+#: Nationality and regional adjectives (masculine singular): ``المسؤول البريطاني`` describes someone
+#: without naming them, while another nisba after a title is usually a family name (الرئيس الوردي).
+_NATIONALITIES = frozenset(normalize(w) for w in (
+    "مصري سعودي أمريكي أميركي روسي بريطاني فرنسي ألماني إيراني تركي سوري عراقي لبناني أردني فلسطيني "
+    "إسرائيلي قطري إماراتي كويتي بحريني عماني يمني ليبي تونسي جزائري مغربي سوداني صيني ياباني كوري هندي "
+    "باكستاني أفغاني إيطالي إسباني أوروبي غربي عربي خليجي أممي أفريقي آسيوي أوكراني كندي أسترالي "
+    "برازيلي نيجيري إثيوبي صومالي موريتاني يوناني هولندي بلجيكي سويسري سويدي نرويجي بولندي نمساوي "
+    "أرمني إندونيسي ماليزي أجنبي محلي إقليمي حكومي شمالي جنوبي").split())
+#: Broken plurals of people: a description headed by one names a group, not an earlier speaker.
+_GROUP_NOUNS = frozenset(normalize(w) for w in "مصادر شهود أهالي سكان ناس جماهير طلاب عمال نشطاء".split())
+#: Feminine circumstantials of manner that follow a speech verb (وأضافت ضاحكة).
+_FEM_ADVERBIALS = frozenset(normalize(w) for w in (
+    "ضاحكة مبتسمة مازحة ساخرة غاضبة باكية متأثرة مستنكرة متعجبة مستغربة متحسرة منفعلة محتجة متهكمة "
+    "متألمة متفائلة مبتهجة").split())
+#: Free relatives before a verb (بما سمته، مما وصفه): the verb's subject is its own pronoun.
+_FREE_RELATIVES = frozenset(normalize(w) for w in "ما بما مما عما لما".split())
+#: Kinship nouns (stems before a possessive pronoun, normalised: زوجت for زوجته).
+_KIN_NOUNS = frozenset(normalize(w) for w in (
+    "زوج زوجت ابن ابنت نجل نجلت والد والدت شقيق شقيقت أخ أخت أخو أب أبو أم جد جدت عم عمت خال خالت").split())
+#: Complementizers: what follows them is the reported content, not the attribution.
+_COMPLEMENTIZER_WORDS = frozenset(normalize(w) for w in "أن إن أنه إنه أنها إنها بأن بأنه بأنها".split())
+#: Quantifiers that head a partitive subject (عدد من المشجعين، بعض السكان، أحد المسؤولين).
+_PARTITIVES = frozenset(normalize(w) for w in "عدد بعض أحد إحدى عشرات مئات آلاف مجموعة".split())
+#: Negation particles that may stand before a sentence's first verb (ولم تشر ...).
+_NEGATIONS = frozenset(normalize(w) for w in "لم ولم فلم لن ولن لا ولا ما وما".split())
+#: Titles written before a name (الرئيس فلان، اللواء فلان، الوزيرة الدكتورة فلانة): a definite title
+#: may be followed by an indefinite name inside one noun phrase.
+_TITLE_WORDS = frozenset(normalize(w) for w in (
+    "رئيس رئيسة وزير وزيرة ملك أمير أميرة شيخ دكتور دكتورة مهندس مهندسة أستاذ أستاذة سيد سيدة حاج "
+    "لواء عميد عقيد مقدم رائد نقيب فريق مشير جنرال مستشار مستشارة سفير سفيرة نائب نائبة محافظ قاضي "
+    "مفتي إمام داعية ناشط ناشطة فنان فنانة لاعب لاعبة مدرب كاتب كاتبة شاعر صحفي إعلامي إعلامية").split())
+#: Nouns that start with و of their own (وزير، وكالة): :func:`_bare` keeps their و.
+_KNOWN_NOUNS = frozenset(w for w in _GENERIC_HEADS | _TITLE_WORDS if w.startswith("و"))
 #: Pronoun phrases that point back to the last speaker (من جانبه ...): no subject in them.
 _PRONOUN_HEADS = frozenset(normalize(w) for w in "جانبه جانبها جهته جهتها ناحيته ناحيتها بدوره بدورها".split())
 _MEDIA_NOUNS = frozenset(normalize(w) for w in (
-    "وكالة صحيفة جريدة قناة موقع شبكة برنامج مجلة تلفزيون إذاعة الصحفيين للصحفيين مراسل".split()))
+    "وكالة صحيفة جريدة قناة موقع شبكة برنامج مجلة تلفزيون إذاعة الصحفيين للصحفيين مراسل إعلام".split()))
 _TERMINATORS = ".!?؟"
 _SPACE = " \u200f\u200e\xa0\t\n\r"
 #: How far back (characters) a description or pronoun looks for the mention that names its speaker.
@@ -495,18 +529,44 @@ def _is_generic_phrase(words: list[str]) -> bool:
         core = _bare(w)
         if core in _GENERIC_ADJ or core in _GENERIC_HEADS:
             continue
-        if head in _PERSON_HEADS and w.endswith(("ي", "يه", "يين", "يون")) and (
-                w.startswith("ال") == words[0].startswith("ال")):
-            continue  # a nisba adjective agreeing with a person head: المسؤول البريطاني
+        if head in _PERSON_HEADS and _is_nationality(core) and w.startswith("ال") == words[0].startswith("ال"):
+            continue  # a nationality agreeing with a person head: المسؤول البريطاني (but الرئيس الوردي names)
         return False
     return True
 
 
+def _is_nationality(core: str) -> bool:
+    """``core`` (without article) is a nationality or regional adjective in any gender or number."""
+    for suffix, base in (("يين", "ي"), ("يون", "ي"), ("يه", "ي"), ("ي", "ي")):
+        if core.endswith(suffix) and core[: -len(suffix)] + base in _NATIONALITIES:
+            return True
+    return False
+
+
+def _is_title(word: str) -> bool:
+    """A title or singular person noun, which a name may follow inside one noun phrase (الخبير فلان);
+    a plural group noun is followed by its verb's object instead (ورفع المتظاهرون لافتات)."""
+    core = _bare(word)
+    return core in _TITLE_WORDS or (core in _PERSON_HEADS and not core.endswith(("ون", "ين")) and
+                                    core not in _GROUP_NOUNS)
+
+
+def _is_kin(word: str) -> bool:
+    """A kinship noun with a possessive pronoun (زوجها، نجله، شقيقته): it names a person."""
+    for pron in ("هما", "هم", "ها", "ه"):
+        if word.endswith(pron) and word[: -len(pron)] in _KIN_NOUNS:
+            return True
+    return False
+
+
 def _bare(word: str) -> str:
-    """A normalised word without conjunction, preposition and article (والمنظمة -> منظمه)."""
-    for prefix in ("وال", "بال", "فال", "لل", "ال", "و"):
+    """A normalised word without conjunction, preposition and article (والمنظمة -> منظمه). A bare
+    و is only taken for a conjunction when the word is not itself a known noun (وزير، وكالة)."""
+    for prefix in ("وال", "بال", "فال", "لل", "ال"):
         if word.startswith(prefix) and len(word) - len(prefix) >= 3:
             return word[len(prefix):]
+    if word.startswith("و") and len(word) >= 4 and word not in _KNOWN_NOUNS:
+        return word[1:]
     return word
 #: Quote marks that may stand inside a speaker noun phrase around a marked name (موقع "KCNA Watch").
 _NAME_MARKS = "\"'«»“”„″‘’"
@@ -583,6 +643,22 @@ class DocumentContext:
                 break
             k -= 1
         return k
+
+    def window_start(self, para_lo: int) -> int:
+        """Start of the text a cue may come from: the paragraph, extended over up to three short
+        previous lines that do not end a sentence (some outlets break lines inside a sentence, around
+        linked names: ``وقال ¶ فلان، ¶ رئيس ...: "..."``)."""
+        start = para_lo
+        for _ in range(3):
+            if start == 0:
+                break
+            prev_lo, _ = self.paragraph_bounds(start - 1)
+            line = self.text[prev_lo:start - 1].strip(" \u00a0\t" + _BIDI)
+            continued = self.text[start:start + 8].lstrip(" \u00a0\t" + _BIDI)[:1] in ("،", ",")
+            if not line or len(line) > 80 or ":" in line or (line[-1] in ".!?؟\"»”'″" and not continued):
+                break  # (a line with a colon is a headline or an introduction, not a broken sentence)
+            start = prev_lo
+        return start
 
     def sentence_end(self, pos: int) -> int:
         """End of the sentence that contains ``pos``: after the next terminator outside marks, or at
@@ -686,20 +762,30 @@ class DocumentContext:
                 continue
             if self.inside_quote(*self.words[j]):
                 break
-            if w in _NP_STOP and not self._name_ali(j, i + 1):
+            partitive = (j == first and w in _PARTITIVES) or (
+                w == "من" and j == first + 1 and self.norms[first] in _PARTITIVES)  # بعض السكان، عدد من المشجعين
+            if w in _NP_STOP and not partitive and not self._name_ali(j, i + 1):
                 break
             if self._starts_pp(j) or lookup_cue(w) is not None:
                 break
-            if j == first and _is_adverbial(w) and not self.mentions_in(self.words[j][0], self.words[j][0] + 40):
-                break  # قال ساخرا: an adverbial, no subject
             raw = self.text[self.words[j][0]:self.words[j][1]]
-            if j == first and len(w) >= 4 and raw.endswith(("ه", "ها", "هم")) and not w.endswith("الله"):
-                break  # نفى تلقيه أي اتصال: a verbal noun with a pronoun, the object
+            if j == first and (_is_adverbial(w) or self._feminine_adverbial(j)) and not self.mentions_in(
+                    self.words[j][0], self.words[j][0] + 40):
+                break  # قال ساخرا / قالت ضاحكة: an adverbial, no subject
+            if j == first and len(w) >= 4 and raw.endswith(("ه", "ها", "هم")) and not w.endswith("الله") \
+                    and not _is_kin(w):
+                break  # نفى تلقيه أي اتصال: a verbal noun with a pronoun, the object (but زوجها names someone)
             b = j + 1
             if self.gap(j).strip(_SPACE + "-–" + _NAME_MARKS):
                 break
             j += 1
         return (first, b) if b > first else None
+
+    def _feminine_adverbial(self, j: int) -> bool:
+        """Word ``j`` is a feminine circumstantial (وأضافت ضاحكة: "...") rather than a subject. Unlike
+        the masculine ساخرا it carries no visible accusative, and many names share its pattern
+        (زاهدة، نادية), so only a closed list counts."""
+        return self.norms[j] in _FEM_ADVERBIALS
 
     def _name_ali(self, j: int, np_start: int) -> bool:
         """``علي`` spelled with ya inside a name (المتحدث علي الشمري), not the preposition على."""
@@ -744,8 +830,12 @@ class DocumentContext:
             return None
         if self.norms[a] in _RELATIVES:
             return self._antecedent(a, start)
+        if self.norms[b - 1] in _FREE_RELATIVES:
+            return None  # وأشادت بما سمته: the subject is the verb's pronoun
         i = b
-        if self.norms[a] in _PREPOSITIONS or any(self.norms[k] in _PRONOUN_HEADS for k in range(a, i)):
+        first = self.norms[a]
+        if first in _PREPOSITIONS or (first[:1] in "وف" and first[1:] in _PREPOSITIONS) or any(
+                self.norms[k] in _PRONOUN_HEADS for k in range(a, i)):
             return None
         if any(lookup_cue(self.norms[k]) is not None for k in range(a, i)):
             return None
@@ -827,6 +917,10 @@ class DocumentContext:
             np = self._np_after(k, hi)
             return self._surface(*np) if np else None
         if i > 0 and self.norms[i - 1] in _RELATIVES:
+            if self._relative_is_object(i - 1, i):
+                np = self._np_after(i, hi)  # الذين أشار بيان الوزارة إلى أنهم: the subject follows the verb
+                if np:
+                    return self._surface(*np)
             return self.subject_before(i, lo)  # التي أعلنت: the relative clause's subject is its noun
         if cue.lemma == "كتب" and i + 1 < len(self.words) and self.norms[i + 1] in ("عليها", "عليه"):
             return None  # لافتة كتب عليها: passive, the bearers speak
@@ -848,9 +942,40 @@ class DocumentContext:
                 np = (np[0], np[1] - 1) if np[1] - 1 > np[0] else None  # وصفت الإطلاق بأنه: an object
         if np:
             return self._surface(*np)
-        np = self._np_before(i, lo)
+        np = self._topic_before(i, lo) or self._np_before(i, lo)
         if np:
             return self._surface(*np)
+        return None
+
+    def _relative_is_object(self, rel: int, i: int) -> bool:
+        """The relative pronoun before verb ``i`` is not its subject: the verb carries an object
+        pronoun that refers back to it (الذي وصفه الوزير) or does not agree with it in gender or number
+        (الذين أشار بيان ...، التي قال الوزير إنها)."""
+        w = self.norms[i]
+        core = w[1:] if w[:1] in "وف" and lookup_cue(w[1:]) is not None else w
+        if cue_lexicon().get(core) is None:
+            return True  # the cue was found only after taking off an object pronoun
+        raw = self.text[self.words[i][0]:self.words[i][1]]
+        plural = raw.endswith(("وا", "ون"))
+        feminine = raw.endswith("ت") or (core[:1] == "ت" and not plural)
+        r = self.norms[rel].lstrip("و")
+        if r == "الذين":
+            return not plural
+        if r == "التي":
+            return not feminine and not plural
+        if r == "الذي":
+            return feminine or plural
+        return False
+
+    def _topic_before(self, i: int, lo: int) -> tuple[int, int] | None:
+        """The topic of ``أما فلان، ...، فقال``: a verb written with ف takes its subject from the noun
+        phrase after an earlier أما in the sentence."""
+        if not self.norms[i].startswith("ف") or lookup_cue(self.norms[i][1:]) is None:
+            return None
+        start = self.clause_start(lo, self.words[i][0])
+        for k in reversed(self.word_range(start, self.words[i][0])):
+            if self.norms[k] in ("اما", "واما"):
+                return self._np_after(k, self.words[i][0])
         return None
 
     def is_descriptive(self, start: int, end: int) -> bool:
@@ -879,6 +1004,13 @@ class DocumentContext:
             return self._apposition(words[-1] + 1, hi) or span
         return span
 
+    def _has_name(self, a: int, b: int) -> bool:
+        """Words [a, b) hold a name after a definite title: an indefinite word right after a definite
+        one can be neither its adjective nor its genitive (الوزيرة الدكتورة فلانة، الرئيس محمد ...).
+        Words that start like a conjunction or preposition (وأسماء، بمنطقة، لكرة) do not count."""
+        return any(self.norms[k - 1].startswith("ال") and not self.norms[k].startswith("ال")
+                   and self.norms[k][:1] not in "وفبلك" and self.norms[k] not in _NP_STOP for k in range(a + 1, b))
+
     def _generic_head(self, a: int) -> bool:
         return _bare(self.norms[a]) in _GENERIC_HEADS or self.norms[a] in _GENERIC_HEADS
 
@@ -889,8 +1021,12 @@ class DocumentContext:
             return None
         if self.gap(b - 1).strip(_SPACE + "،," + _NAME_MARKS):
             return None
-        if self._generic_head(b) and not self.norms[b].startswith("ال"):
-            return None  # فلان، رئيس الحزب،: a title in construct form describes (السفير فلان names)
+        if self.norms[b].startswith("ال"):
+            if _bare(self.norms[b]) not in _TITLE_WORDS | _PERSON_HEADS or not self._has_name(
+                    b, min(b + 2, len(self.words))):
+                return None  # فلان، المستشار الإعلامي للوزير،: a title (but وكيل الوزارة، الأمير فلان، names)
+        elif self._generic_head(b):
+            return None  # فلان، رئيس الحزب،: a title in construct form describes
         j, e = b, b
         closed = False
         while j < len(self.words) and j - b < 5:
@@ -913,12 +1049,19 @@ class DocumentContext:
         span = self._surface(b, e)
         return None if self.is_descriptive(*span) else span
 
+    def _in_marked_title(self, k: int) -> bool:
+        """Word ``k`` lies inside marked text longer than a name (a headline or title in marks)."""
+        i = bisect.bisect_right(self._marked_starts, self.words[k][0]) - 1
+        if i < 0 or not self.marked_spans[i][0] <= self.words[k][0] < self.marked_spans[i][1]:
+            return False
+        return len(self.word_range(*self.marked_spans[i])) > 4
+
     def _named_by_head(self, head: str, lo: int, pos: int) -> tuple[int, int] | None:
         """The last mention before ``pos`` that names what a description's head noun refers to:
         for ``المنظمة`` the phrase ``منظمة هيومن رايتس ووتش`` (the head followed by a name), for
         ``الوزيرة`` the phrase ``الوزيرة الدكتورة فلانة``, for ``المتحدث`` the name set off after an earlier ``المتحدث باسم ...، فلان``."""
         for k in reversed(self.word_range(lo, pos)):
-            if _bare(self.norms[k]) != head or self.inside_quote(*self.words[k]):
+            if _bare(self.norms[k]) != head or self.inside_quote(*self.words[k]) or self._in_marked_title(k):
                 continue
             np = self._np_after(k - 1, pos) if k > 0 else None
             if np is None or np[0] != k:
@@ -927,76 +1070,114 @@ class DocumentContext:
             if appo is not None:
                 return appo
             span = self._surface(*np)
-            if not self.is_descriptive(*span):
-                return span  # منظمة هيومن رايتس ووتش / الوزيرة الدكتورة فلانة
+            if not self.is_descriptive(*span) and (
+                    not self.norms[k].lstrip("وف").startswith("ال") or self._has_name(*np) or self.mentions_in(*span)
+                    or (k > 0 and self.cue_at(k - 1) is not None)):
+                return span  # منظمة هيومن رايتس ووتش / الوزيرة الدكتورة فلانة / قال القائد العظيم
         return None
 
     def attribute(self, cue: Cue, lo: int, hi: int) -> Attribution:
         """Speaker of ``cue``: its explicit subject when that names the speaker; for a description
-        (المتحدث) the name set off after it or the last mention that names it; else from context."""
+        (المتحدث) the name set off after it or the last mention that names it, else the speaker before
+        the sentence, else the description itself; with no subject, from context (:meth:`resolve`)."""
         span = self.subject_of(cue, lo, hi)
-        described = None
-        if span is not None:
-            span = self._with_apposition(span, hi)
-        if span is not None and self.is_descriptive(*span):
-            described = self._speaker(span[0], span[1], cue)
-            first = self.words_overlapping(*span)
-            appo = self._apposition(first[-1] + 1, hi) if first else None
-            head = _bare(self.norms[first[0]]) if first else ""
-            span = appo or self._named_by_head(head, max(0, cue.start - _LOOKBACK), span[0])
-        if span is not None:
-            return self._speaker(span[0], span[1], cue)
-        att = self.resolve(cue.start, lo, prefer_subjects=cue.role == "participle")
-        if not att.speaker and described is not None:
-            att = described
+        if span is None:
+            att = self.resolve(cue.start, lo, prefer_subjects=cue.role == "participle")
+        else:
+            named = self._naming_span(span, cue, hi)
+            if named is not None:
+                return self._speaker(named[0], named[1], cue)
+            sentence_start = self._sentence_start(cue.start)
+            mentions = self.mentions_in(sentence_start, span[0])
+            if mentions:  # وفي بيان لوزارة الخارجية، قال المتحدث
+                m = mentions[-1]
+                return self._speaker(m.start, m.end, cue)
+            att = self._speaker_before(cue.start, sentence_start, self._speaker(span[0], span[1], cue))
         att.cue, att.stance = cue.surface, cue.stance
         return att
 
+    def _sentence_start(self, pos: int) -> int:
+        return self.clause_start(self.window_start(self.paragraph_bounds(pos)[0]), pos)
+
     def resolve(self, pos: int, lo: int, prefer_subjects: bool = False) -> Attribution:
-        """Speaker of a pronoun / verb-only cue at ``pos``: the nearest naming subject of a speech
-        verb or registry speaker in the same sentence; else the nearest naming subject of a speech verb
-        before; else the last speaker; else the nearest registry speaker before."""
-        para_start, _ = self.paragraph_bounds(pos)
-        sentence_start = self.clause_start(para_start, pos)
-        best = self._nearest_candidate(sentence_start, pos, prefer_subjects, allow_mentions=True)
-        if best is None:
-            best = self._nearest_candidate(max(0, pos - _LOOKBACK), sentence_start, True, allow_mentions=False)
+        """Speaker of a pronoun / verb-only cue at ``pos``: the nearest naming subject of a speech verb
+        or source, the subject of the sentence's first verb, or a registry speaker, in the same
+        sentence; else the speaker before the sentence (:meth:`_speaker_before`)."""
+        sentence_start = self._sentence_start(pos)
+        best, described = self._nearest_candidate(sentence_start, pos, prefer_subjects, allow_mentions=True)
         if best is not None:
             return best
-        if self.last is not None and self.last.speaker:
-            return Attribution(self.last.speaker, self.last.speaker_start, self.last.speaker_end,
-                               self.last.speaker_id, self.last.speaker_type)
-        before = self.mentions_in(max(0, pos - _LOOKBACK), sentence_start)
-        if before:
-            m = before[-1]
+        return self._speaker_before(pos, sentence_start, described)
+
+    def _speaker_before(self, pos: int, sentence_start: int, described: Attribution | None = None) -> Attribution:
+        """The more recent of the nearest naming subject of a speech verb before ``sentence_start`` and
+        the last speaker; else ``described`` (an unnamed subject of the sentence); else the nearest
+        registry speaker before."""
+        before, _ = self._nearest_candidate(max(0, pos - _LOOKBACK), sentence_start, True, allow_mentions=False)
+        last = self.last if self.last is not None and self.last.speaker and (self.last.speaker_start or 0) < pos else None
+        if last is not None and (before is None or (last.speaker_start or 0) > (before.speaker_start or 0)):
+            return Attribution(last.speaker, last.speaker_start, last.speaker_end, last.speaker_id,
+                               last.speaker_type)
+        if before is not None:
+            return before
+        if described is not None:
+            return described
+        mentions = self.mentions_in(max(0, pos - _LOOKBACK), sentence_start)
+        if mentions:
+            m = mentions[-1]
             entry = self.registry.get(m.speaker_id)
             return Attribution(self.text[m.start:m.end], m.start, m.end, m.speaker_id,
                                entry.type if entry else "unknown")
         return Attribution()
 
-    def _nearest_candidate(self, lo: int, hi: int, prefer_subjects: bool, allow_mentions: bool) -> Attribution | None:
-        subject = None
+    def _nearest_candidate(self, lo: int, hi: int, prefer_subjects: bool,
+                           allow_mentions: bool) -> tuple[Attribution | None, Attribution | None]:
+        """(speaker named in ``[lo, hi)``, unnamed description that is the subject there). With
+        ``allow_mentions`` (the cue's own sentence), source phrases (بحسب فلان) and the subject of the
+        sentence's first verb count too, and registry mentions before a speech verb without a
+        subject (mentions after it are its objects). A speech verb whose subject is an unnamed
+        description (وقال المصدر) ends the search: nothing earlier in the sentence is the speaker."""
+        subject = described = None
+        anchor = hi
         for i in reversed(self.word_range(lo, hi)):
             if self.inside_quote(*self.words[i]):
                 continue
             cue = self.cue_at(i)
-            if cue is None or cue.role in ("participle", "source"):
+            if cue is None or cue.role == "participle":
                 continue
+            if cue.role == "source" and (not allow_mentions or any(
+                    self.norms[k] in _COMPLEMENTIZER_WORDS for k in self.word_range(lo, cue.start))):
+                continue  # أوضح أن ... حسب فتوى المفتي: a source inside the reported words
             span = self.subject_of(cue, self.clause_start(lo, cue.start), hi)
+            if span is None and cue.role == "verb":
+                anchor = cue.start  # وتساءل ... مخاطبا أعضاء جماعة X بقوله: X is spoken to
             if span is None or self.inside_quote(*span):
                 continue
-            span = self._with_apposition(span, hi)
-            if self.is_descriptive(*span):
-                first = self.words_overlapping(*span)
-                span = self._apposition(first[-1] + 1, hi) if first else None
-                if span is None:
-                    continue
-            subject = self._speaker(span[0], span[1], cue)
+            named = self._naming_span(span, cue, hi)
+            if named is None:
+                if allow_mentions:
+                    described = self._speaker(span[0], span[1], cue)
+                    described.cue = described.stance = None
+                    anchor = cue.start
+                    break
+                continue
+            subject = self._speaker(named[0], named[1], cue)
             subject.cue = subject.stance = None
             break
+        if subject is None and described is None and allow_mentions:
+            span = self._clause_subject(lo, anchor)
+            if span is not None:
+                verb = Cue(span[0], span[0], "", "", "verb", "neutral", 0)
+                named = self._naming_span(span, verb, hi)
+                if named is not None:
+                    subject = self._speaker(named[0], named[1], verb)
+                    subject.cue = subject.stance = None
+                else:
+                    described = self._speaker(span[0], span[1], verb)
+                    described.cue = described.stance = None
         mention = None
         if allow_mentions:
-            found = self.mentions_in(lo, hi)
+            found = [m for m in self.mentions_in(lo, anchor) if not self._adjective_mention(m)]
             if found:
                 m = found[-1]
                 entry = self.registry.get(m.speaker_id)
@@ -1004,8 +1185,105 @@ class DocumentContext:
                                       entry.type if entry else "unknown")
         if subject and mention:
             if prefer_subjects or mention.speaker_start < subject.speaker_start:
-                return subject
+                return subject, described
             k = bisect.bisect_left(self.word_starts, mention.speaker_start)
             after_that = k > 0 and self.norms[k - 1] in ("ان", "انه", "بان", "لان")
-            return mention if after_that else subject
-        return subject or mention
+            return (mention if after_that else subject), described
+        return subject or mention, described
+
+    def _naming_span(self, span: tuple[int, int], cue: Cue, hi: int) -> tuple[int, int] | None:
+        """``span`` (a subject) or the mention that names it: the name set off after a title, or for a
+        description (قالت الوزيرة) the last earlier mention that names it; None when nothing does."""
+        span = self._with_apposition(span, hi)
+        if not self.is_descriptive(*span):
+            return span
+        first = self.words_overlapping(*span)
+        if not first:
+            return None
+        named = self._apposition(first[-1] + 1, hi) or self._named_by_head(
+            _bare(self.norms[first[0]]), max(0, cue.start - _LOOKBACK), span[0])
+        if named is None and self._new_referent(first[0]):
+            return span  # مصدر أمني، شهود عيان، المتظاهرون: no earlier mention names them
+        return named
+
+    def _new_referent(self, a: int) -> bool:
+        """A description headed by word ``a`` introduces its own referent instead of pointing back
+        to a named one: an indefinite head (مصدر مسؤول) or a plural group (المتظاهرون، الأهالي)."""
+        w = self.norms[a]
+        core = _bare(w)
+        return not w.lstrip("وف").startswith(("ال", "لل")) or core.endswith(("ون", "ين")) or core in _GROUP_NOUNS
+
+    def _adjective_mention(self, m: Mention) -> bool:
+        """A registry alias used as an adjective: a definite alias right after a definite noun
+        (الفتاة السعودية), not a name."""
+        k = bisect.bisect_left(self.word_starts, m.start)
+        return (0 < k < len(self.words) and self.norms[k].startswith("ال") and self.norms[k - 1].startswith("ال")
+                and not self.gap(k - 1).strip(_SPACE))
+
+    def _clause_subject(self, lo: int, hi: int) -> tuple[int, int] | None:
+        """Subject of the first verb of the sentence ``[lo, hi)`` (``وجدد فلان انتقاده ...، متهما``),
+        which a participle or a pronoun cue later in the sentence refers to, when it can be a speaker.
+        The first word counts as a verb when nothing marks it as a noun or a particle; the subject ends
+        where an indefinite word follows a definite one that is not a title (``ورفع المتظاهرون لافتات``:
+        the object)."""
+        rng = self.word_range(lo, hi)
+        a = rng.start
+        if a < rng.stop and (self.norms[a] in _PREPOSITIONS or self.norms[a] in ("من", "ومن")):
+            for k in range(a, min(a + 6, rng.stop - 1)):  # من جانبه، / وفي العاصمة، هاجم فلان ...
+                if any(c in self.gap(k) for c in "،,"):
+                    a = k + 1
+                    break
+        while a < rng.stop and (self.norms[a] in _PRE_SKIP or self.norms[a] in _NEGATIONS):
+            a += 1
+        if a >= rng.stop or not self._looks_like_verb(a):
+            return None
+        np = self._np_after(a, hi)
+        if np is None or self.norms[np[0]].startswith(("بال", "لل", "كال")):
+            return None  # وأشاد بالجهود: a prepositional phrase, no subject
+        first, b = np
+        for k in range(first + 1, b):
+            prev = self.norms[k - 1]
+            raw = self.text[self.words[k][0]:self.words[k][1]]
+            w = self.norms[k]
+            if prev.startswith("ال") and (raw.endswith(("ه", "ها", "هم")) or not w.startswith("ال") and
+                                          not _is_title(prev) and
+                                          not self.mentions_in(self.words[k - 1][0], self.words[k][1])):
+                b = k  # ورفع المتظاهرون لافتات / ويقدم الكاتب مقترحه: the object starts here
+                break
+            if not w.startswith("ال") and len(w) >= 4 and (raw.endswith(("ا", "اً", "ًا")) or (
+                    w[0] in "بل" and raw.endswith(("ة", "ات")))):
+                b = k  # وضع الرئيس فلان إكليلا / بقادة: an indefinite object or a prepositional phrase
+                break
+        span = self._surface(first, b)
+        return span if self._speaker_like(first, b) else None
+
+    def _speaker_like(self, a: int, b: int) -> bool:
+        """Words [a, b) can name someone who speaks: a registry name, a person or organisation head, a
+        title, a media noun, a human plural (المتظاهرون), or a name of two or more words."""
+        if self.mentions_in(self.words[a][0], self.words[b - 1][1]):
+            return True
+        head = _bare(self.norms[a])
+        if head in _GENERIC_HEADS or head in _TITLE_WORDS or head in _MEDIA_NOUNS or head in _PARTITIVES:
+            return True
+        if self.norms[a].startswith("ال"):
+            return head.endswith(("ون", "يين"))
+        raws = [self.text[self.words[k][0]:self.words[k][1]] for k in range(a, b)]
+        return b - a >= 2 and not raws[0].endswith("ة") and not any(r.endswith(("ه", "ها", "هم")) for r in raws)
+
+    def _looks_like_verb(self, a: int) -> bool:
+        """Word ``a`` may be a finite verb: not a particle, preposition, pronoun, title or other noun
+        that shows itself (article, ta marbuta, digits, a مـ noun such as موقع), and no registry name
+        starts with it."""
+        w = self.norms[a]
+        raw = self.text[self.words[a][0]:self.words[a][1]]
+        core = w[1:] if len(w) >= 4 and w[0] in "وف" else w
+        if core.startswith("ال") or raw.endswith("ة") or any(ch.isdigit() for ch in w) or not 3 <= len(core) <= 7:
+            return False
+        if core.startswith("م") and len(core) >= 4 and not core.endswith(("ت", "وا")):
+            return False
+        if any(x in _NP_STOP or x in _PREPOSITIONS or x in _PRONOUN_HEADS for x in (w, core)) or \
+                _bare(core) in _GENERIC_HEADS:
+            return False
+        m = bisect.bisect_left(self._mention_starts, self.words[a][0])
+        return not (m < len(self.mentions) and self.mentions[m].start < self.words[a][1])
+

@@ -163,3 +163,123 @@ def test_description_resolves_to_an_earlier_title_with_the_name():
 def test_colon_speaker_is_the_name_on_the_colons_own_line(text):
     q = only_quote(text)
     assert q.speaker == "سلمى حسن" and q.cue == ":"
+
+
+# ----------------------------------------------------------------------------- pronoun and participle cues
+
+def test_participle_refers_to_the_subject_of_the_sentences_first_verb():
+    # جدد is no speech verb, but its subject is who speaks in the participle clause; the object
+    # (الحكومة) is not.
+    q = only_quote("وجدد النائب سامي النجار انتقاده للحكومة، متهما إياها بـ«إهدار المال العام في مشاريع فاشلة».")
+    assert "سامي النجار" in q.speaker
+
+
+def test_participle_after_an_object_verb_of_a_named_group():
+    reg = Registry([RegistryEntry("amal", "party", "XX", "Amal", ("حزب الأمل",))])
+    text = ("انتقد الكاتب سامي النجار، في مقال، أداء حزب الأمل في البرلمان.\n"
+            "وتساءل، في حسابه على تويتر، عن «مصير الوعود الانتخابية كلها»، مخاطبا أعضاء حزب الأمل بقوله: "
+            "«لقد خذلتم ناخبيكم جميعا».")
+    quotes, _ = extract_quotes(text, reg)
+    assert [q.speaker for q in quotes] == ["الكاتب سامي النجار"] * 2
+
+
+def test_the_more_recent_of_last_speaker_and_earlier_subject():
+    # The last quote's speaker was named after the earlier speech verb: a bare cue refers to him.
+    text = ("ذكر تقرير للجنة أن الأسعار ارتفعت.\n"
+            "وجدد الخبير خالد الحربي تحذيره، مؤكدا أن «الأزمة ستطول».\n"
+            "وأضاف: «على الحكومة أن تتحرك الآن».")
+    quotes, _ = extract_quotes(text)
+    assert [q.speaker for q in quotes] == ["الخبير خالد الحربي"] * 2
+
+
+def test_source_phrase_in_the_sentence_names_the_speaker_of_an_uncued_quote():
+    text = ("وقال الوزير خالد الحربي إن «الاجتماع مهم للغاية».\n"
+            "وسيبحث الوزيران بحسب سامي النجار «التعاون الاقتصادي» في الجلسة، ومناقشة التوصل إلى "
+            "«حل سريع للأزمة».")
+    quotes, _ = extract_quotes(text)
+    assert [q.speaker for q in quotes][1:] == ["سامي النجار", "سامي النجار"]
+
+
+def test_source_inside_the_reported_words_is_not_the_speaker():
+    text = ("وأوضح المدير خالد الحربي للصحيفة أن إنارة المقابر ممنوعة حسب فتوى المفتي، "
+            "مشيرا إلى أن «الشوارع المحيطة بها مضاءة بالكامل».")
+    assert only_quote(text).speaker == "المدير خالد الحربي"
+
+
+def test_unnamed_plural_or_indefinite_description_is_its_own_speaker():
+    text = ("وقال الوزير خالد الحربي إن «الوضع تحت السيطرة».\n"
+            "لكن شهود عيان قالوا إن «الاشتباكات استمرت حتى الصباح».\n"
+            "ورفع المتظاهرون لافتات كتب عليها «لا للغلاء».")
+    quotes, _ = extract_quotes(text)
+    assert [q.speaker for q in quotes] == ["الوزير خالد الحربي", "شهود عيان", "المتظاهرون"]
+
+
+def test_feminine_circumstantial_is_not_the_speaker():
+    text = ("وقالت الطالبة سلمى حسن إنها تريد السفر.\n"
+            "وأضافت ضاحكة: «لكن أولا علينا الحصول على التأشيرات».")
+    quotes, _ = extract_quotes(text)
+    assert quotes[0].speaker == "الطالبة سلمى حسن"
+
+
+def test_topic_before_a_verb_with_fa():
+    # أما فلان ... فقال: the topic is the subject of the verb.
+    text = ("وقال الوزير خالد الحربي إن «الموازنة الجديدة جاهزة».\n"
+            "أما سلمى حسن، مديرة إحدى الجمعيات الخيرية، فقالت «هذه الخطة لا تكفي أحدا».")
+    quotes, _ = extract_quotes(text)
+    assert quotes[1].speaker == "سلمى حسن"
+
+
+def test_kinship_noun_with_a_pronoun_can_be_the_subject():
+    text = ("تقول سلمى، وهي موظفة: «راتبي لا يكفي».\n"
+            "ويقول زوجها كمال، الذي يعمل سائقا: «لم نعد نشتري اللحم».")
+    quotes, _ = extract_quotes(text)
+    assert quotes[1].speaker == "زوجها كمال"
+
+
+def test_partitive_subject_of_an_object_verb():
+    q = only_quote("ويصف بعض السكان الوجود العسكري بأنه «احتلال» لأراضيهم.")
+    assert q.speaker.startswith("بعض السكان")
+
+
+def test_family_name_nisba_names_but_a_nationality_describes():
+    text = ("وقال الوزير خالد الحربي إن «الموازنة الجديدة جاهزة».\n"
+            "وقال الرئيس الوردي: «نحن ندعم الخطة بالكامل».\n"
+            "وقال المسؤول البريطاني: «نتابع الوضع عن قرب».")
+    quotes, _ = extract_quotes(text)
+    assert quotes[1].speaker == "الرئيس الوردي"
+    assert quotes[2].speaker == "الرئيس الوردي"  # an unnamed description points back to the last speaker
+
+
+def test_registry_alias_used_as_an_adjective_is_no_speaker():
+    text = ("وقالت الفنانة ليلى سلمان إن المسرح تغير.\n"
+            "وحول قدرات الفتاة السعودية على التمثيل قالت: «الفتيات أثبتن جدارتهن».")
+    quotes, _ = extract_quotes(text)
+    assert quotes[0].speaker == "الفنانة ليلى سلمان"
+
+
+def test_definite_title_after_a_name_is_not_the_speaker():
+    q = only_quote("وأكد الدكتور رفعت البدري، المستشار الإعلامي للجامعة، أن «الطلاب ينتظرون القرار منذ شهور».")
+    assert q.speaker == "الدكتور رفعت البدري"
+
+
+def test_uncued_quote_uses_the_speaker_before_it_not_the_articles_last():
+    text = ('وقال المدير خالد الحربي: "نعمل على الخطة". وأضاف: "حيث أن "المشروع" و"البرنامج" '
+            'يمثلان الجيل الجديد من خدماتنا".\n'
+            'من جهتها أبدت الفنانة سلمى حسن إعجابها وقالت: "هذا رائع".')
+    quotes, _ = extract_quotes(text)
+    assert [q.speaker for q in quotes if "يمثلان" in q.text] == ["المدير خالد الحربي"]
+
+
+def test_title_inside_a_marked_headline_is_not_a_naming_mention():
+    text = ('وحمل البيان عنوان "وزيرة الصحة: الخطة تبدأ غدا في كل المحافظات" على مواقع التواصل.\n'
+            "وكانت الوزيرة الدكتورة سلمى حسن قد زارت المستشفى.\n"
+            "وقالت الوزيرة: «سنفتتح مستشفيات جديدة».")
+    quotes, _ = extract_quotes(text)
+    assert quotes[-1].speaker == "الوزيرة الدكتورة سلمى حسن"
+
+
+def test_headline_lines_with_a_colon_do_not_join_the_sentence_below():
+    text = ("فلان: «الحكومة فشلت في كل شيء»\n"
+            "جدد الفريق خالد الحربي، قائد الشرطة، انتقاده الحكومة، متهما إياها بـ«التقصير الكبير».")
+    quotes, _ = extract_quotes(text)
+    assert "خالد الحربي" in quotes[-1].speaker
