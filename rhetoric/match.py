@@ -140,7 +140,7 @@ class MatchText:
         """Original end of normalised spans ending at ``stops`` (> their starts): one past the last
         letter, extended over the diacritics and tatweel written after it, as :meth:`span` does."""
         end = self.origin(stops - 1) + 1
-        attached = _attached_table(self.wide)
+        attached = _char_table(_ATTACHED, self.wide)
         n = len(self.original)
         while True:
             more = np.zeros(len(end), dtype=bool)
@@ -221,7 +221,7 @@ def _offset_events(dropped: np.ndarray, grown: np.ndarray, sizes: list[int]) -> 
 
 _SPACE_RUN = re.compile(" {2,}")
 #: Diacritics and tatweel that a highlight extends over (the same set as rhetoric.text's span).
-_ATTACHED = frozenset(chr(cp) for cp in [*range(0x064B, 0x0660), 0x0670, 0x0640])
+_ATTACHED = "".join(chr(cp) for cp in [*range(0x064B, 0x0660), 0x0670, 0x0640])
 _SPACE_TABLE = {cp: " " for cp in range(0x10000) if chr(cp).isspace() and cp != 0x20}
 #: What the normalisation table gives a character that becomes several (a ligature). U+FFFF itself
 #: (a non-character) takes the same way and comes out unchanged.
@@ -263,10 +263,11 @@ def _match_tables(wide: bool) -> tuple[np.ndarray, dict[int, str]]:
     return table, expansions
 
 
-@lru_cache(maxsize=2)
-def _attached_table(wide: bool) -> np.ndarray:
+@lru_cache(maxsize=None)
+def _char_table(chars: str, wide: bool) -> np.ndarray:
+    """True for the code points of ``chars`` (a table over the BMP, or all of Unicode when ``wide``)."""
     table = np.zeros(0x110000 if wide else 0x10000, dtype=bool)
-    table[[ord(c) for c in _ATTACHED]] = True
+    table[[ord(c) for c in chars]] = True
     return table
 
 
@@ -432,7 +433,8 @@ def _read_clitics(codes: np.ndarray, starts: np.ndarray, step: int, word: np.nda
 class _Hits(NamedTuple):
     """Accepted (automaton hit, key form) rows of a batch, as arrays in automaton order: the whole
     written word(s) ``[ws, we)``, the key's start, the form, the proclitics read (an index into
-    ``_KeyTable.readings``) and the length of the enclitic (or tanween alef) after the key."""
+    ``_KeyTable.readings``), and the enclitic (or tanween alef) after the key: its length and its
+    clitic code."""
 
     ws: np.ndarray
     we: np.ndarray
@@ -440,6 +442,7 @@ class _Hits(NamedTuple):
     form: np.ndarray
     reading: np.ndarray
     suffix_len: np.ndarray
+    suffix: np.ndarray
 
     def take(self, rows: np.ndarray) -> "_Hits":
         return _Hits(*(a[rows] for a in self))
@@ -459,13 +462,14 @@ class _KeyTable:
     def __init__(self, keys: dict[str, tuple[KeyForm, ...]]):
         self.automaton = ahocorasick.Automaton()
         self.forms: list[KeyForm] = []
-        key_len, first_form, n_forms = [], [], []
+        key_len, first_form, n_forms, single = [], [], [], []
         for index, (key, forms) in enumerate(keys.items()):
             self.automaton.add_word(key, index)
             key_len.append(len(key))
             first_form.append(len(self.forms))
             n_forms.append(len(forms))
-            self.forms += [(f, " " not in key) for f in forms]
+            self.forms += forms
+            single += [" " not in key] * len(forms)
         if len(self.automaton):
             self.automaton.make_automaton()
         self.key_len, self.first_form, self.n_forms = (np.array(a, dtype=np.int64) for a in (key_len, first_form, n_forms))
@@ -473,7 +477,7 @@ class _KeyTable:
         prefix_class, suffix_class = {}, {}
         prefix_ok, definite, reading, suffix_ok = [], [], [], []
         f_prefix, f_suffix = [], []
-        for form, _ in self.forms:
+        for form in self.forms:
             accepted = _accepted_prefixes(form)
             signature = tuple(sorted(accepted.items()))
             if signature not in prefix_class:
@@ -497,11 +501,11 @@ class _KeyTable:
             np.array(t).reshape(-1, n) for t, n in ((prefix_ok, _NO_PREFIX + 1), (definite, _NO_PREFIX + 1),
                                                     (reading, _NO_PREFIX + 1), (suffix_ok, _NO_SUFFIX + 1)))
         self.f_prefix, self.f_suffix = np.array(f_prefix, np.int64), np.array(f_suffix, np.int64)
-        self.f_needs_suffix = np.array([f.suffix == 2 for f, _ in self.forms], bool)
-        self.f_item = np.array([f.item for f, _ in self.forms], np.int64)
-        self.f_phrase = np.array([f.phrase for f, _ in self.forms], bool)
-        self.f_single = np.array([single for _, single in self.forms], bool)
-        self.f_first_len = np.array([len(f.stem) + len(f.enclitic) for f, _ in self.forms], np.int64)
+        self.f_needs_suffix = np.array([f.suffix == 2 for f in self.forms], bool)
+        self.f_item = np.array([f.item for f in self.forms], np.int64)
+        self.f_phrase = np.array([f.phrase for f in self.forms], bool)
+        self.f_single = np.array(single, bool)  # the key is one word
+        self.f_first_len = np.array([len(f.stem) + len(f.enclitic) for f in self.forms], np.int64)
 
     def hits(self, mt: MatchText) -> _Hits:
         """Scan ``mt.text`` and keep the (hit, form) rows whose letters around the key are clitics the
@@ -531,7 +535,7 @@ class _KeyTable:
         row, fp, pc = row[keep], fp[keep], pc[keep]
         suffix_len = np.minimum(suffix_run[row], _MAX_SUFFIX)
         return _Hits(ks[row] - np.minimum(prefix_run[row], _MAX_PREFIX), ke[row] + suffix_len, ks[row], form[keep],
-                     self.reading[fp, pc], suffix_len)
+                     self.reading[fp, pc], suffix_len, sc[keep])
 
 
 # --------------------------------------------------------------------------- matches
@@ -593,7 +597,9 @@ class _Batch:
         d_lo, d_hi = int(self.bounds[doc]), int(self.bounds[doc + 1]) - 1
         breaks = self._breaks.get(doc)
         if breaks is None:  # the line breaks of the text, found once
-            breaks = self._breaks[doc] = [m.start() for m in _LINE_BREAK.finditer(self.mt.original, d_lo, d_hi)]
+            mt = self.mt
+            found = np.flatnonzero(_char_table(_LINE_BREAKS, mt.wide).take(mt.source[d_lo:d_hi])) + d_lo
+            breaks = self._breaks[doc] = found.tolist()
         i = bisect.bisect_left(breaks, x)
         return (breaks[i - 1] + 1 if i else d_lo), (breaks[i] if i < len(breaks) else d_hi)
 
@@ -618,7 +624,6 @@ class _Batch:
 
 
 _BREAK = re.compile("[.!?\u061f\u2026" + _LINE_BREAKS + "]")  # every sentence border follows one
-_LINE_BREAK = re.compile("[" + _LINE_BREAKS + "]")
 
 
 class _Phrases:
@@ -683,6 +688,7 @@ class Matcher:
         self._fields = [(it.entry.id, it.entry.term, it.entry.category, it.entry.weight, self.lexicons[it.lexicon].name,
                          self.lexicons[it.lexicon].version_hash) for it in self._items]
         self._stances = [it.entry.stance for it in self._items]
+        self._clitic_cache: dict[tuple[str, int, int, int], str] = {}
         self._reach = max(map(len, aux_index), default=0) + _MAX_PREFIX + _MAX_SUFFIX  # longest phrase hit
 
     def __repr__(self) -> str:
@@ -746,26 +752,43 @@ class Matcher:
         if not len(doc):
             return results
         mt, table = batch.mt, self._table
+        order = np.lexsort((found.we, found.ws))  # by start (so by text), then end; equal spans in lexicon order
+        found, doc = found.take(order), doc[order]
         start, end = mt.origin(found.ws), mt.ends(found.we)
         # end of the first word (the clitic breakdown shows it): the key's first word and its clitics
         first_end = mt.ends(np.where(table.f_single[found.form], found.we, found.ks + table.f_first_len[found.form]))
-        order = np.lexsort((end, start))  # by start, then end; equal spans keep the lexicon order
-        columns_ = (start, end, first_end, found.we, found.suffix_len, found.form, found.reading, doc,
-                    batch.bounds[doc], table.f_item[found.form])
-        s, original, forms, readings = mt.text, mt.original, table.forms, table.readings
-        fields, stances = self._fields, self._stances
-        for a, b, fe, w, sl, f, r, d, off, it in zip(*(c[order].tolist() for c in columns_)):
-            form = forms[f][0]
+        original = mt.original
+        clitics = self._clitics(mt, found, start.tolist(), first_end.tolist())
+        offset = batch.bounds[doc]
+        fields, stances, new = self._fields, self._stances, tuple.__new__
+        flat = [new(Match, (a, b, original[a + off : b + off], *fields[it], cl, stances[it]))
+                for a, b, off, it, cl in zip((start - offset).tolist(), (end - offset).tolist(), offset.tolist(),
+                                             table.f_item[found.form].tolist(), clitics)]
+        cuts = np.searchsorted(doc, np.arange(len(texts) + 1)).tolist()
+        return [flat[lo:hi] for lo, hi in zip(cuts, cuts[1:])]
+
+    def _clitics(self, mt: MatchText, found: _Hits, start: list[int], first_end: list[int]) -> list[str]:
+        """The clitic breakdown of each hit's first word (``و+ب+ال+إمبريالية``), cached by its surface
+        and reading."""
+        original, cache = mt.original, self._clitic_cache
+        keys = [(original[a:fe], r, f, c) for a, fe, r, f, c in zip(start, first_end, found.reading.tolist(),
+                                                                     found.form.tolist(), found.suffix.tolist())]
+        out = [cache.get(k) for k in keys]
+        if len(cache) > 100_000:
+            cache.clear()
+        for i in [i for i, v in enumerate(out) if v is None]:
+            surface, r, f, _ = keys[i]
+            form = self._table.forms[f]
             stem, enclitic = form.stem, form.enclitic
+            sl, we = int(found.suffix_len[i]), int(found.we[i])
             if sl:  # a single word: what follows the key is the enclitic, or the tanween alef
-                tail = s[w - sl : w]
+                tail = mt.text[we - sl : we]
                 if tail == _TANWEEN_ALEF:
                     stem += tail
                 else:
                     enclitic = tail
-            results[d].append(Match(a - off, b - off, original[a:b], *fields[it],
-                                    _breakdown(original[a:fe], readings[r], stem, enclitic), stances[it]))
-        return results
+            out[i] = cache[keys[i]] = clitic_breakdown(surface, CliticAnalysis(self._table.readings[r], stem, enclitic))
+        return out
 
     def iter_document_matches(self, documents: pd.DataFrame, fields: Sequence[str] = ("title", "text"),
                               progress: bool | None = None, batch_chars: int = 1_000_000):
@@ -841,11 +864,6 @@ def _no_progress(progress: bool | None) -> bool:
     import sys
 
     return not sys.stderr.isatty() if progress is None else not progress
-
-
-@lru_cache(maxsize=100_000)
-def _breakdown(surface: str, procs: tuple[str, ...], stem: str, enclitic: str) -> str:
-    return clitic_breakdown(surface, CliticAnalysis(procs, stem, enclitic))
 
 
 # --------------------------------------------------------------------------- validation of keys
