@@ -28,6 +28,8 @@ __all__ = ["analyze", "run_stages", "load_lexicon_set", "resolve_model", "Analys
 #: Lexicon kinds whose hits count as framing in the scores (reporting signals do not).
 FRAMING_KINDS = ("framing", "counter_framing")
 VOICES = ("quote", "narration")
+#: Content type given to classification units when a model was trained with types (tweet / paragraph).
+UNIT_CONTENT_TYPE = "paragraph"
 
 
 def _progress(iterable, total: int | None, desc: str, enabled: bool):
@@ -100,8 +102,17 @@ def _predict(model, units: pd.DataFrame, explain_top: int) -> pd.DataFrame:
         out["label"] = False
         out["top_features"] = "[]"
         return out
-    probs = np.asarray(model.predict_proba(units["unit_text"].tolist()))[:, 1]
-    threshold = float(getattr(model, "threshold_", 0.5))
+    texts = units["unit_text"].tolist()
+    if getattr(model, "use_type_", False):
+        # a model that knows content types: news units are closest to the paragraphs it saw
+        inputs = pd.DataFrame({"text": texts, "type": [UNIT_CONTENT_TYPE] * len(texts)})
+    else:
+        inputs = texts
+    probs = np.asarray(model.predict_proba(inputs))[:, 1]
+    if hasattr(model, "decision_thresholds"):
+        threshold = np.asarray(model.decision_thresholds(inputs), dtype=float)
+    else:
+        threshold = float(getattr(model, "threshold_", 0.5))
     out["prob"] = probs
     out["label"] = probs >= threshold
     features = np.full(len(out), "[]", dtype=object)
@@ -122,7 +133,7 @@ def _explanations(model, texts: list[str], top: int) -> list[str]:
                            ensure_ascii=False) for text in texts]
     from scipy import sparse
 
-    frame = model._frame(pd.DataFrame({"text": texts, "type": ["unknown"] * len(texts)}), model.use_type_)
+    frame = model._frame(pd.DataFrame({"text": texts, "type": [UNIT_CONTENT_TYPE] * len(texts)}), model.use_type_)
     contrib = sparse.csr_matrix(step.transform(frame)).multiply(model.coefficients()).tocsr()
     names = model.feature_names()
     out = []
