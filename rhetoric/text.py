@@ -356,7 +356,7 @@ def _proclitic_splits(word: str) -> list[tuple[tuple[str, ...], str]]:
         for p in _PREP:
             if rest.startswith(p):
                 out.append((conj + (p,), rest[1:]))
-                if rest[1:].startswith("ال"):
+                if p != "ل" and rest[1:].startswith("ال"):  # ل + ال is always written لل (above)
                     out.append((conj + (p, "ال"), rest[3:]))
         if rest.startswith("س"):
             out.append((conj + ("س",), rest[1:]))

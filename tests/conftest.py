@@ -2,11 +2,19 @@
 data directory ($RHETORIC_DATA) or the dataset is absent; they must never copy corpus text into files."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from rhetoric import datasets
+
+# Property tests explore the same examples on every run (CI must not pass or fail by chance);
+# HYPOTHESIS_PROFILE=explore searches afresh when you hunt for new counter-examples locally.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("explore", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")
