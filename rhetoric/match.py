@@ -30,7 +30,6 @@ Rules a curator should know (tests/data/lexicon_cases.yaml shows each one):
 """
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import itertools
 import re
@@ -578,9 +577,9 @@ _LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines
 
 class _Batch:
     """Several texts normalised and scanned as one string (the per-call overhead is paid once).
-    Sentences, which only context checks need, are split lazily, one line at a time."""
+    Lines and sentences, which only context checks need, are found on demand."""
 
-    __slots__ = ("mt", "bounds", "norm_bounds", "_breaks", "_sentences")
+    __slots__ = ("mt", "bounds", "norm_bounds", "_sentences")
 
     def __init__(self, texts: Sequence[str]):
         self.mt = MatchText.of(_SEPARATOR.join(texts))
@@ -589,35 +588,29 @@ class _Batch:
         # normalised start of each text (+ end): normalisation never drops a separator
         separators = np.flatnonzero(self.mt.codes == ord(_SEPARATOR))
         self.norm_bounds = np.concatenate(([0], separators + 1, [len(self.mt.text) + 1]))
-        self._breaks: dict[int, list[int]] = {}
         self._sentences: dict[int, list[tuple[int, int]]] = {}
 
-    def line_of(self, x: int, doc: int) -> tuple[int, int]:
-        """Original [start, end) of the line (as str.splitlines cuts) holding offset ``x`` of text ``doc``."""
-        d_lo, d_hi = int(self.bounds[doc]), int(self.bounds[doc + 1]) - 1
-        breaks = self._breaks.get(doc)
-        if breaks is None:  # the line breaks of the text, found once
-            mt = self.mt
-            found = np.flatnonzero(_char_table(_LINE_BREAKS, mt.wide).take(mt.source[d_lo:d_hi])) + d_lo
-            breaks = self._breaks[doc] = found.tolist()
-        i = bisect.bisect_left(breaks, x)
-        return (breaks[i - 1] + 1 if i else d_lo), (breaks[i] if i < len(breaks) else d_hi)
+    def lines(self, x: np.ndarray, doc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Original [start, end) of the line (as str.splitlines cuts) holding each offset ``x`` (a
+        word start) of text ``doc``."""
+        source = self.mt.source
+        # line breaks are control characters, U+0085, U+2028 and U+2029: check only those
+        maybe = np.flatnonzero((source < 0x20) | (source == 0x85) | ((source | 1) == 0x2029))
+        breaks = np.concatenate(([-1], maybe[_char_table(_LINE_BREAKS, self.mt.wide)[source[maybe]]], [len(source)]))
+        i = np.searchsorted(breaks, x)
+        return np.maximum(breaks[i - 1] + 1, self.bounds[doc]), np.minimum(breaks[i], self.bounds[doc + 1] - 1)
 
-    def same_sentence(self, x: int, y: int, doc: int) -> bool:
-        """Whether original offsets ``x`` and ``y`` (starts of words in text ``doc``) lie in the same
-        sentence of :func:`rhetoric.text.split_sentences`.
+    def same_sentence(self, x: int, y: int, start: int, end: int) -> bool:
+        """Whether original offsets ``x`` and ``y`` (starts of words in the line ``[start, end)``) lie
+        in the same sentence of :func:`rhetoric.text.split_sentences`.
 
         Every sentence border follows a terminator or a line break, so with none between them the
-        answer is yes. Otherwise only the line holding ``x`` is split (sentences never cross a line
-        break, so this gives the same sentences as splitting the document), once per line.
+        answer is yes. Otherwise only the line is split (sentences never cross a line break, so this
+        gives the same sentences as splitting the document), once per line.
         """
         text = self.mt.original
-        lo, hi = min(x, y), max(x, y)
-        if _BREAK.search(text, lo, hi) is None:
+        if _BREAK.search(text, min(x, y), max(x, y)) is None:
             return True
-        start, end = self.line_of(x, doc)
-        if not start <= y < end:
-            return False
         if start not in self._sentences:
             self._sentences[start] = [(start + a, start + b) for a, b in split_sentences(text[start:end])]
         return any(a <= x < b and a <= y < b for a, b in self._sentences[start])
@@ -628,14 +621,38 @@ _BREAK = re.compile("[.!?\u061f\u2026" + _LINE_BREAKS + "]")  # every sentence b
 
 class _Phrases:
     """Context/exclude phrase hits of a batch, sorted: normalised starts and ends, original starts,
-    phrase indices (plain lists: they are searched one hit at a time)."""
+    phrase indices."""
 
     __slots__ = ("starts", "ends", "origins", "phrase")
 
     def __init__(self, mt: MatchText, ws: np.ndarray, we: np.ndarray, phrase: np.ndarray):
         order = np.lexsort((phrase, we, ws))
-        self.starts, self.ends, self.phrase = ws[order].tolist(), we[order].tolist(), phrase[order].tolist()
-        self.origins = mt.origin(ws[order]).tolist()
+        self.starts, self.ends, self.phrase = ws[order], we[order], phrase[order]
+        self.origins = mt.origin(self.starts)
+
+
+def _pairs(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every ``(i, j)`` with ``lo[i] <= j < hi[i]``, by ``i`` then ``j``."""
+    counts = np.maximum(hi - lo, 0)
+    i = np.repeat(np.arange(len(lo)), counts)
+    return i, np.arange(len(i)) + np.repeat(lo - (np.cumsum(counts) - counts), counts)
+
+
+def _run_edges(values: np.ndarray, last: bool) -> np.ndarray:
+    """True at the last (or first) element of each run of equal ``values``."""
+    edge = np.ones(len(values), dtype=bool)
+    if last:
+        edge[:-1] = values[1:] != values[:-1]
+    else:
+        edge[1:] = values[1:] != values[:-1]
+    return edge
+
+
+def _member(codes: np.ndarray, sorted_codes: np.ndarray) -> np.ndarray:
+    """Whether each of ``codes`` is in ``sorted_codes``."""
+    if not len(sorted_codes):
+        return np.zeros(len(codes), dtype=bool)
+    return sorted_codes[np.minimum(np.searchsorted(sorted_codes, codes), len(sorted_codes) - 1)] == codes
 
 
 class Matcher:
@@ -683,7 +700,14 @@ class Matcher:
         self._table = _KeyTable(self.keys)
         self.automaton = self._table.automaton
         self._lexicon_of = np.array([it.lexicon for it in self._items], dtype=np.int64)
-        self._conditioned = [bool(it.context or it.exclude) for it in self._items]
+        # (item, phrase) pairs of every requires_context / exclude, as sorted codes item * n + phrase
+        self._n_phrases = max(len(aux_index), 1)
+        self._context = np.array(sorted(i * self._n_phrases + p for i, it in enumerate(self._items) for p in it.context),
+                                 dtype=np.int64)
+        self._exclude = np.array(sorted(i * self._n_phrases + p for i, it in enumerate(self._items) for p in it.exclude),
+                                 dtype=np.int64)
+        self._has_context = np.array([bool(it.context) for it in self._items], dtype=bool)
+        self._has_exclude = np.array([bool(it.exclude) for it in self._items], dtype=bool)
         # what every Match of an item carries
         self._fields = [(it.entry.id, it.entry.term, it.entry.category, it.entry.weight, self.lexicons[it.lexicon].name,
                          self.lexicons[it.lexicon].version_hash) for it in self._items]
@@ -702,36 +726,67 @@ class Matcher:
     # ------------------------------------------------------------------ scanning
 
     def _resolve(self, batch: _Batch) -> tuple[_Hits, np.ndarray]:
-        """The entry hits that become matches, and the index of the text each lies in.
+        """The entry hits that become matches (in lexicon order), and the index of the text each lies in.
 
-        Per lexicon, hits are taken leftmost-longest (then in entry order); a hit whose entry has
-        context/exclude phrases is only taken when they allow it (checked only for hits not already
-        covered by a longer one)."""
+        Hits whose context/exclude phrases do not allow them are dropped; then, per lexicon, hits are
+        taken leftmost-longest (then in entry order). Most hits overlap no other hit of their lexicon
+        and are taken at once; only the others are resolved one by one.
+        """
         mt = batch.mt
         found = self._table.hits(mt)
         phrase = self._table.f_phrase[found.form]
-        entry_rows = np.flatnonzero(~phrase)
         p = np.flatnonzero(phrase)
         phrases = _Phrases(mt, found.ws[p], found.we[p], self._table.f_item[found.form[p]])
-        found = found.take(entry_rows)
+        found = found.take(np.flatnonzero(~phrase))
+        found = found.take(np.flatnonzero(self._allowed(batch, found, phrases)))
         ws, we, item = found.ws, found.we, self._table.f_item[found.form]
         lexicon = self._lexicon_of[item]
         order = np.lexsort((item, ws - we, ws, lexicon))  # stable: equal hits keep the automaton's order
-        doc = np.searchsorted(batch.norm_bounds, ws, side="right") - 1
-        x = mt.origin(ws)
-        conditioned, items, reach = self._conditioned, self._items, self._reach
-        until = [-1] * len(self.lexicons)
-        taken = []
-        for row, a, b, lx, it in zip(order.tolist(), ws[order].tolist(), we[order].tolist(), lexicon[order].tolist(),
-                                     item[order].tolist()):
-            if a < until[lx]:
-                continue
-            if conditioned[it] and not _conditions_hold(items[it], a, b, int(x[row]), int(doc[row]), batch, phrases, reach):
-                continue
-            until[lx] = b
-            taken.append(row)
-        taken = np.array(taken, dtype=np.int64)
-        return found.take(taken), doc[taken]
+        ws, we, lexicon = ws[order], we[order], lexicon[order]
+        # overlaps with an earlier hit of the same lexicon (the running furthest end, lexicon by lexicon)
+        scale = len(mt.text) + 2
+        furthest = np.maximum.accumulate(lexicon * scale + we)
+        loose = np.zeros(len(ws), dtype=bool)
+        loose[1:] = furthest[:-1] - lexicon[1:] * scale > ws[1:]
+        loose[:-1] |= (lexicon[1:] == lexicon[:-1]) & (ws[1:] < we[:-1])  # ... or with the next one
+        take = ~loose
+        until: dict[int, int] = {}
+        for i, a, b, lx in zip(*(v.tolist() for v in (np.flatnonzero(loose), ws[loose], we[loose], lexicon[loose]))):
+            if a >= until.get(lx, -1):
+                until[lx] = b
+                take[i] = True
+        found = found.take(order[take])
+        return found, np.searchsorted(batch.norm_bounds, found.ws, side="right") - 1
+
+    def _allowed(self, batch: _Batch, found: _Hits, phrases: _Phrases) -> np.ndarray:
+        """Whether each entry hit's context/exclude phrases allow it. ``exclude``: no exclude phrase
+        hit overlaps the hit; ``requires_context``: a context phrase hit lies in the hit's sentence
+        (within its line)."""
+        item = self._table.f_item[found.form]
+        ok = np.ones(len(item), dtype=bool)
+        rows = np.flatnonzero(self._has_exclude[item])
+        if rows.size:
+            ws, we = found.ws[rows], found.we[rows]
+            c, j = _pairs(np.searchsorted(phrases.starts, ws - self._reach), np.searchsorted(phrases.starts, we))
+            hit = (phrases.ends[j] > ws[c]) & _member(item[rows[c]] * self._n_phrases + phrases.phrase[j], self._exclude)
+            ok[rows[c[hit]]] = False
+        rows = np.flatnonzero(self._has_context[item] & ok)
+        if not rows.size:
+            return ok
+        ok[rows] = False
+        x = batch.mt.origin(found.ws[rows])
+        start, end = batch.lines(x, np.searchsorted(batch.norm_bounds, found.ws[rows], side="right") - 1)
+        c, j = _pairs(np.searchsorted(phrases.origins, start), np.searchsorted(phrases.origins, end))
+        present = _member(item[rows[c]] * self._n_phrases + phrases.phrase[j], self._context)
+        c, y = c[present], phrases.origins[j[present]]
+        # Sentences are intervals: only the nearest context phrase on each side can share the hit's.
+        before, after = np.flatnonzero(y < x[c]), np.flatnonzero(y >= x[c])
+        nearest = np.concatenate((before[_run_edges(c[before], last=True)], after[_run_edges(c[after], last=False)]))
+        c = c[nearest]
+        for k, xk, yk, s, e in zip(*(v.tolist() for v in (rows[c], x[c], y[nearest], start[c], end[c]))):
+            if not ok[k] and batch.same_sentence(xk, yk, s, e):
+                ok[k] = True
+        return ok
 
     def match(self, text: str) -> list[Match]:
         """All hits in ``text``, ordered by start (then end)."""
@@ -837,27 +892,6 @@ class Matcher:
         frame = pd.DataFrame(rows, columns=columns("matches") + ["stance"])
         frame = frame.astype({"start": "int64", "end": "int64", "weight": "float64", "span_id": "Int64"})
         return frame
-
-
-def _conditions_hold(item: _Item, ws: int, we: int, x: int, doc: int, batch: _Batch, phrases: _Phrases,
-                     reach: int) -> bool:
-    """``exclude``: no exclude phrase overlaps the hit ``[ws, we)``; ``requires_context``: a context
-    phrase occurs in the hit's sentence (which lies within its line). ``x``: the original offset of
-    ``ws``; ``doc``: the text it lies in."""
-    if item.exclude:
-        starts, ends, phrase = phrases.starts, phrases.ends, phrases.phrase
-        lo = bisect.bisect_left(starts, ws - reach)
-        if any(ends[j] > ws and phrase[j] in item.exclude for j in range(lo, bisect.bisect_left(starts, we, lo))):
-            return False
-    if not item.context:
-        return True
-    l_lo, l_hi = batch.line_of(x, doc)
-    origins, phrase = phrases.origins, phrases.phrase
-    lo = bisect.bisect_left(origins, l_lo)
-    present = [origins[j] for j in range(lo, bisect.bisect_left(origins, l_hi, lo)) if phrase[j] in item.context]
-    # Sentences are intervals: only the nearest context phrase on each side can share the hit's.
-    i = bisect.bisect_left(present, x)
-    return any(batch.same_sentence(x, y, doc) for y in present[max(0, i - 1) : i + 1])
 
 
 def _no_progress(progress: bool | None) -> bool:
