@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from .speakers import (
     _NAME_MARKS,
@@ -369,6 +369,8 @@ _HEDGE_STARTS = _norm_set("على حسب بحسب وفق وفقا")
 #: Verbs of direct speech: what they introduce is the speaker's words, however short.
 _DIRECT_CUES = frozenset({"قال", "أضاف", "تابع", "كتب"})
 
+#: What may stand between two quotes of one list (هتافات "..." و"..."، "..."): they share a speaker.
+_COORDINATED = re.compile(r"[ \t\u00a0\u200e\u200f،,]*و?[ \t\u00a0\u200e\u200f]*")
 #: A quote without any cue must be at least this many words long.
 MIN_UNCUED_QUOTE_WORDS = 6
 #: A cue governs a quote fragment when at most this many words separate them.
@@ -623,17 +625,26 @@ def extract_quotes(text: str, registry: Registry | None = None) -> tuple[list[Qu
     ctx.set_quotes([(top[i].mark_start, top[i].mark_end) for i in quote_idx])
     # --- attribute, in text order (so pronoun cues can fall back on the last speaker)
     atts: dict[int, Attribution | None] = {}
+    prev: int | None = None
     for i in quote_idx:
         span, f = top[i], feats[i]
         att = None
-        if f.cue_before is not None:
+        if prev is not None and atts[prev] is not None and atts[prev].speaker and _COORDINATED.fullmatch(
+                text[top[prev].mark_end:span.mark_start]):
+            att = replace(atts[prev])  # هتافات "..." و"...": a list of quotes shares its speaker
+        elif f.cue_before is not None:
             att = ctx.attribute(f.cue_before, f.window_lo, span.mark_start)
+            if f.cue_after is not None and (f.cue_after.role == "source" or " " in f.cue_after.surface) and \
+                    ctx.subject_of(f.cue_before, f.window_lo, span.mark_start) is None and \
+                    ctx.can_speak(ctx.subject_of(f.cue_after, f.window_lo, f.window_hi)):
+                att = ctx.attribute(f.cue_after, f.window_lo, f.window_hi)  # اعتبر «...»، حسبما ذكرت الوكالة
         elif f.colon_before and f.cue_after is None:
             att = _colon_speaker(ctx, f.window_lo, span.mark_start)
         elif f.cue_after is not None:
             hi = f.window_hi
             att = ctx.attribute(f.cue_after, f.window_lo, hi)
         atts[i] = att
+        prev = i
         if att is not None and att.speaker:
             ctx.last = att
     # --- quotes without a cue share the speaker of the quote they continue

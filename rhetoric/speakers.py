@@ -491,6 +491,8 @@ _FEM_ADVERBIALS = frozenset(normalize(w) for w in (
     "متألمة متفائلة مبتهجة").split())
 #: Free relatives before a verb (بما سمته، مما وصفه): the verb's subject is its own pronoun.
 _FREE_RELATIVES = frozenset(normalize(w) for w in "ما بما مما عما لما".split())
+#: Things words are written on (كتب على اللافتة): the writing is passive, the bearers speak.
+_SIGN_NOUNS = frozenset(normalize(w) for w in "لافتة لافتات لوحة لوحات يافطة يافطات جدار جدران ورقة أوراق".split())
 #: Kinship nouns (stems before a possessive pronoun, normalised: زوجت for زوجته).
 _KIN_NOUNS = frozenset(normalize(w) for w in (
     "زوج زوجت ابن ابنت نجل نجلت والد والدت شقيق شقيقت أخ أخت أخو أب أبو أم جد جدت عم عمت خال خالت").split())
@@ -823,6 +825,9 @@ class DocumentContext:
             a -= 1
         while a < i and self.norms[a] in _PRE_SKIP:
             a += 1
+        for k in range(a, i):
+            if self.norms[k] in _COMPLEMENTIZER_WORDS or self.norms[k] == "لان":
+                a = k + 1  # غير أن الوكالة ذكرت: the subject follows the complementizer
         b = i
         while b > a and self.norms[b - 1] in ("قد", "لقد", "فقد", "وقد"):
             b -= 1
@@ -835,8 +840,8 @@ class DocumentContext:
         i = b
         first = self.norms[a]
         if first in _PREPOSITIONS or (first[:1] in "وف" and first[1:] in _PREPOSITIONS) or any(
-                self.norms[k] in _PRONOUN_HEADS for k in range(a, i)):
-            return None
+                self.norms[k] in _PRONOUN_HEADS or (k > a and self.norms[k] in _NP_STOP) for k in range(a, i)):
+            return None  # (بالشماريخ في دمياط يحذر: a prepositional phrase is no subject)
         if any(lookup_cue(self.norms[k]) is not None for k in range(a, i)):
             return None
         return a, i
@@ -881,7 +886,30 @@ class DocumentContext:
         return out
 
     def subject_of(self, cue: Cue, lo: int, hi: int) -> tuple[int, int] | None:
-        """Offsets of the explicit subject of ``cue`` (None for a pronoun / participle cue)."""
+        """Offsets of the explicit subject of ``cue`` (None for a pronoun / participle cue); for a
+        relayed statement (``حسبما ذكرت الوكالة نقلا عن بيان لوزارة الدفاع``) the original source."""
+        span = self._subject_of(cue, lo, hi)
+        if span is None or cue.role == "report":
+            return span
+        k = bisect.bisect_left(self.word_starts, span[1])
+        if k + 2 < len(self.words) and self.norms[k] == "نقلا" and self.norms[k + 1] == "عن" and \
+                not self.gap(k - 1).strip(_SPACE + "،,") and self.words[k + 2][1] <= hi:
+            np = self._np_after(k + 1, hi)
+            if np:
+                return self._surface(*np)
+        return span
+
+    def _embedded_subject(self, lo: int, pos: int) -> tuple[int, int] | None:
+        """The subject of the reported clause before ``pos`` in its sentence (``ذكرت الوكالة أن الرئيس
+        فلان زار ...، ونقلت عنه قوله``): who ``عنه`` refers to."""
+        start = self.clause_start(lo, pos)
+        for k in reversed(self.word_range(start, pos)):
+            if self.norms[k] in _COMPLEMENTIZER_WORDS:
+                np = self._np_after(k, pos)
+                return self._surface(*np) if np and self._speaker_like(*np) else None
+        return None
+
+    def _subject_of(self, cue: Cue, lo: int, hi: int) -> tuple[int, int] | None:
         i = cue.word_index
         if cue.role == "participle":
             return None
@@ -889,7 +917,7 @@ class DocumentContext:
             # نقلت وكالة X عن المتحدث Y (قوله): the quoted speaker is after عن; عنه -> context.
             for k in self.word_range(self.words[i][1], hi):
                 if self.norms[k] in ("عنه", "عنها", "عنهم"):
-                    return None
+                    return self._embedded_subject(lo, cue.start)
                 if self.norms[k] == "عن":
                     np = self._np_after(k, hi)
                     return self._surface(*np) if np else None
@@ -1071,9 +1099,8 @@ class DocumentContext:
                 return appo
             span = self._surface(*np)
             if not self.is_descriptive(*span) and (
-                    not self.norms[k].lstrip("وف").startswith("ال") or self._has_name(*np) or self.mentions_in(*span)
-                    or (k > 0 and self.cue_at(k - 1) is not None)):
-                return span  # منظمة هيومن رايتس ووتش / الوزيرة الدكتورة فلانة / قال القائد العظيم
+                    not self.norms[k].lstrip("وف").startswith("ال") or self._has_name(*np) or self.mentions_in(*span)):
+                return span  # منظمة هيومن رايتس ووتش / الوزيرة الدكتورة فلانة
         return None
 
     def attribute(self, cue: Cue, lo: int, hi: int) -> Attribution:
@@ -1081,13 +1108,15 @@ class DocumentContext:
         (المتحدث) the name set off after it or the last mention that names it, else the speaker before
         the sentence, else the description itself; with no subject, from context (:meth:`resolve`)."""
         span = self.subject_of(cue, lo, hi)
-        if span is None:
+        sentence_start = self._sentence_start(cue.start)
+        if span is None and self._passive_writing(cue) and self._first_verb(sentence_start, cue.end) == cue.word_index:
+            att = Attribution()  # وكتب على إحدى اللافتات «...»: written, by nobody named
+        elif span is None:
             att = self.resolve(cue.start, lo, prefer_subjects=cue.role == "participle")
         else:
             named = self._naming_span(span, cue, hi)
             if named is not None:
                 return self._speaker(named[0], named[1], cue)
-            sentence_start = self._sentence_start(cue.start)
             mentions = self.mentions_in(sentence_start, span[0])
             if mentions:  # وفي بيان لوزارة الخارجية، قال المتحدث
                 m = mentions[-1]
@@ -1095,6 +1124,18 @@ class DocumentContext:
             att = self._speaker_before(cue.start, sentence_start, self._speaker(span[0], span[1], cue))
         att.cue, att.stance = cue.surface, cue.stance
         return att
+
+    def _passive_writing(self, cue: Cue) -> bool:
+        """``كتب عليها`` / ``كتب على اللافتة`` / ``مكتوبا عليها``: words written on something, not a
+        person who wrote (``كتب على حسابه`` is active: the object of على is his own)."""
+        if cue.lemma != "كتب":
+            return False
+        i = cue.word_index
+        nxt = self.norms[i + 1] if i + 1 < len(self.words) else ""
+        if cue.role == "participle" or nxt in ("عليها", "عليه", "عليهم"):
+            return True
+        after = self.norms[i + 2] if i + 2 < len(self.words) else ""
+        return nxt in ("على", "علي") and (_bare(after) in _SIGN_NOUNS or after in ("احدي", "احد"))
 
     def _sentence_start(self, pos: int) -> int:
         return self.clause_start(self.window_start(self.paragraph_bounds(pos)[0]), pos)
@@ -1220,12 +1261,9 @@ class DocumentContext:
         return (0 < k < len(self.words) and self.norms[k].startswith("ال") and self.norms[k - 1].startswith("ال")
                 and not self.gap(k - 1).strip(_SPACE))
 
-    def _clause_subject(self, lo: int, hi: int) -> tuple[int, int] | None:
-        """Subject of the first verb of the sentence ``[lo, hi)`` (``وجدد فلان انتقاده ...، متهما``),
-        which a participle or a pronoun cue later in the sentence refers to, when it can be a speaker.
-        The first word counts as a verb when nothing marks it as a noun or a particle; the subject ends
-        where an indefinite word follows a definite one that is not a title (``ورفع المتظاهرون لافتات``:
-        the object)."""
+    def _first_verb(self, lo: int, hi: int) -> int | None:
+        """Index of the word that may be the first verb of the sentence ``[lo, hi)`` (after a leading
+        prepositional phrase set off by a comma and after particles), or None."""
         rng = self.word_range(lo, hi)
         a = rng.start
         if a < rng.stop and (self.norms[a] in _PREPOSITIONS or self.norms[a] in ("من", "ومن")):
@@ -1235,7 +1273,28 @@ class DocumentContext:
                     break
         while a < rng.stop and (self.norms[a] in _PRE_SKIP or self.norms[a] in _NEGATIONS):
             a += 1
-        if a >= rng.stop or not self._looks_like_verb(a):
+        return a if a < rng.stop and self._looks_like_verb(a) else None
+
+    def _clause_subject(self, lo: int, hi: int) -> tuple[int, int] | None:
+        """Subject of the first verb of the sentence ``[lo, hi)`` (``وجدد فلان انتقاده ...، متهما``),
+        which a participle or a pronoun cue later in the sentence refers to, when it can be a speaker.
+        The first word counts as a verb when nothing marks it as a noun or a particle; the subject ends
+        where an indefinite word follows a definite one that is not a title (``ورفع المتظاهرون لافتات``:
+        the object). A clause coordinated after a comma (``...، وقد نعاهم فلان في برقية أكد فيها``) is
+        nearer than the sentence's first verb and is tried first."""
+        starts = [self.words[k + 1][0] for k in self.word_range(lo, hi)
+                  if k + 1 < len(self.words) and any(c in self.gap(k) for c in "،,")
+                  and self.norms[k + 1].startswith("و") and not self.inside_quote(*self.words[k])]
+        for start in reversed([lo] + starts):
+            span = self._verb_subject(start, hi)
+            if span is not None:
+                return span
+        return None
+
+    def _verb_subject(self, lo: int, hi: int) -> tuple[int, int] | None:
+        """The speaker-like subject of the first verb of the clause ``[lo, hi)`` (see :meth:`_clause_subject`)."""
+        a = self._first_verb(lo, hi)
+        if a is None:
             return None
         np = self._np_after(a, hi)
         if np is None or self.norms[np[0]].startswith(("بال", "لل", "كال")):
@@ -1245,8 +1304,9 @@ class DocumentContext:
             prev = self.norms[k - 1]
             raw = self.text[self.words[k][0]:self.words[k][1]]
             w = self.norms[k]
-            if prev.startswith("ال") and (raw.endswith(("ه", "ها", "هم")) or not w.startswith("ال") and
-                                          not _is_title(prev) and
+            compound = k >= 2 and self.norms[k - 2] in ("عبد", "ابو", "عبيد")  # عبد الرحمن يوسف
+            if prev.startswith("ال") and not compound and (
+                    raw.endswith(("ه", "ها", "هم")) or not w.startswith("ال") and not _is_title(prev) and
                                           not self.mentions_in(self.words[k - 1][0], self.words[k][1])):
                 b = k  # ورفع المتظاهرون لافتات / ويقدم الكاتب مقترحه: the object starts here
                 break
@@ -1256,6 +1316,13 @@ class DocumentContext:
                 break
         span = self._surface(first, b)
         return span if self._speaker_like(first, b) else None
+
+    def can_speak(self, span: tuple[int, int] | None) -> bool:
+        """``text[span]`` can name a speaker (see :meth:`_speaker_like`); False for None."""
+        if span is None:
+            return False
+        words = self.words_overlapping(*span)
+        return bool(words) and self._speaker_like(words.start, words.stop)
 
     def _speaker_like(self, a: int, b: int) -> bool:
         """Words [a, b) can name someone who speaks: a registry name, a person or organisation head, a

@@ -283,3 +283,48 @@ def test_headline_lines_with_a_colon_do_not_join_the_sentence_below():
             "جدد الفريق خالد الحربي، قائد الشرطة، انتقاده الحكومة، متهما إياها بـ«التقصير الكبير».")
     quotes, _ = extract_quotes(text)
     assert "خالد الحربي" in quotes[-1].speaker
+
+
+# ----------------------------------------------------------------------------- relayed, listed and written quotes
+
+def test_trailing_source_names_the_speaker_of_a_subjectless_cue():
+    # اعتبر without a subject (passive) before the quote; the trailing source names who said it.
+    text = "وفي العاصمة، اعتبر الإطلاق «انتصارا مشتركا لكل الشعوب الصديقة»، حسبما ذكرت وكالة الأنباء الرسمية."
+    assert only_quote(text).speaker == "وكالة الأنباء الرسمية"
+
+
+def test_listed_quotes_share_their_speaker():
+    text = 'وردد المحتجون هتافات من قبيل "الخبز قبل الصواريخ" و"ارحل يا وزير"، بحسب مقاطع فيديو نشرت أمس.'
+    quotes, _ = extract_quotes(text)
+    assert [q.speaker for q in quotes] == ["المحتجون", "المحتجون"]
+
+
+def test_relayed_statement_is_attributed_to_the_original_source():
+    text = "«قواتنا ردت على الهجوم بقوة»، حسبما ذكرت وكالة الأنباء الرسمية نقلا عن بيان لوزارة الدفاع."
+    assert "وزارة الدفاع" in only_quote(text).speaker
+
+
+def test_report_from_him_points_to_the_subject_of_the_reported_clause():
+    text = ("وذكرت وكالة الأنباء الرسمية أن الرئيس سامي النجار زار المنطقة، ونقلت عنه قوله إن "
+            "«الدولة لن تترك أحدا دون مأوى».")
+    assert only_quote(text).speaker.startswith("الرئيس سامي النجار")
+
+
+def test_words_written_on_a_banner_with_no_bearer_have_no_speaker():
+    text = ("وقال المحافظ خالد الحربي إن «الوضع تحت السيطرة».\n"
+            "وكتب على إحدى اللافتات: «كرامتنا ليست للبيع».")
+    quotes, _ = extract_quotes(text)
+    assert quotes[1].speaker is None
+
+
+def test_relative_clause_with_its_own_subject_after_the_verb():
+    # الذين (plural) + أشار (singular): the relative is not the subject, بيان الوزارة is.
+    text = ("اعتقلت الشرطة خمسة أشخاص قرب الحدود، الذين أشار بيان وزارة الداخلية إلى أنهم "
+            "«تلقوا تدريبات مكثفة في الخارج».")
+    assert "وزارة الداخلية" in only_quote(text).speaker
+
+
+def test_coordinated_clause_after_a_comma_is_nearer_than_the_first_verb():
+    text = ("وسقط في المواجهات أربعة جنود، وقد نعاهم الرئيس سامي النجار في برقية أكد فيها أن دماءهم "
+            "«أمانة في أعناقنا جميعا».")
+    assert only_quote(text).speaker == "الرئيس سامي النجار"
