@@ -101,34 +101,31 @@ class MatchText:
         out = table.take(source)
         deleted = np.flatnonzero(out == 0)
         grown = np.flatnonzero(out == _GROWN)
-        look = out
-        if deleted.size:
-            # A deleted character looks like the one before it, so that " <bidi mark> " is seen as a
-            # double space and collapsed with the others.
-            look = out.copy()
-            before = np.maximum(deleted - 1, 0)
-            while not np.array_equal(look[deleted], look[before]):
-                look[deleted] = look[before]
-        space = look == 32
+        # White-space runs collapse to one space, also across deleted characters (" <bidi mark> "):
+        # a space goes when the last character kept before it is a space.
+        space = out == 32
         doubled = np.flatnonzero(space[1:] & space[:-1]) + 1
-        dropped = np.sort(np.concatenate((deleted, doubled)))
-        if deleted.size and doubled.size:  # " <mark> " drops the mark twice over
-            dropped = dropped[np.concatenate(([True], dropped[1:] != dropped[:-1]))]
-        tails: list[str] = []
-        if grown.size:  # ligatures: their first letter in place now, the rest inserted after them below
+        if deleted.size:
+            first = deleted[_run_edges(deleted - np.arange(len(deleted)), last=False)]  # of each run of deleted
+            after = deleted[_run_edges(deleted - np.arange(len(deleted)), last=True)] + 1
+            inside = (first > 0) & (after < len(out))
+            first, after = first[inside], after[inside]
+            doubled = np.sort(np.concatenate((doubled, after[space[first - 1] & space[after]])))
+        dropped = np.sort(np.concatenate((deleted, doubled)))  # disjoint: deleted characters are no spaces
+        if grown.size:  # ligatures: their first letter in place, the rest inserted after them
             outputs = [expansions[cp] for cp in source[grown].tolist()]
             out[grown] = [ord(o[0]) for o in outputs]
-            tails = [o[1:] for o in outputs]
+            sizes = [len(o) - 1 for o in outputs]
         if dropped.size:
             keep = np.ones(len(out), dtype=bool)
             keep[dropped] = False
             out = out[keep]
+        if grown.size:
+            at = np.repeat(grown - np.searchsorted(dropped, grown) + 1, sizes)
+            out = np.insert(out, at, [ord(ch) for o in outputs for ch in o[1:]])
+        at, step = _offset_events(dropped, grown, sizes if grown.size else [])
         s = out.tobytes().decode("utf-32-le" if wide else "utf-16-le")
-        if tails:
-            cuts = (grown - np.searchsorted(dropped, grown) + 1).tolist()
-            s = "".join(itertools.chain.from_iterable(zip((s[a:b] for a, b in zip([0] + cuts, cuts)), tails))) + s[cuts[-1]:]
-        at, step = _offset_events(dropped, grown, [len(t) for t in tails])
-        return cls(text, s, source, wide, at, np.concatenate(([0], np.cumsum(step))), None if tails else out)
+        return cls(text, s, source, wide, at, np.concatenate(([0], np.cumsum(step))), out)
 
     def origin(self, positions):
         """Original index of each normalised index in ``positions`` (an int or an int array);
@@ -712,7 +709,7 @@ class Matcher:
         self._fields = [(it.entry.id, it.entry.term, it.entry.category, it.entry.weight, self.lexicons[it.lexicon].name,
                          self.lexicons[it.lexicon].version_hash) for it in self._items]
         self._stances = [it.entry.stance for it in self._items]
-        self._clitic_cache: dict[tuple[str, int, int, int], str] = {}
+        self._clitic_cache: dict[tuple[str, int], str] = {}
         self._reach = max(map(len, aux_index), default=0) + _MAX_PREFIX + _MAX_SUFFIX  # longest phrase hit
 
     def __repr__(self) -> str:
@@ -824,16 +821,17 @@ class Matcher:
 
     def _clitics(self, mt: MatchText, found: _Hits, start: list[int], first_end: list[int]) -> list[str]:
         """The clitic breakdown of each hit's first word (``و+ب+ال+إمبريالية``), cached by its surface
-        and reading."""
-        original, cache = mt.original, self._clitic_cache
-        keys = [(original[a:fe], r, f, c) for a, fe, r, f, c in zip(start, first_end, found.reading.tolist(),
-                                                                     found.form.tolist(), found.suffix.tolist())]
-        out = [cache.get(k) for k in keys]
+        and reading (proclitics, form, enclitic)."""
+        original, cache, table = mt.original, self._clitic_cache, self._table
+        reading = (found.reading * len(table.forms) + found.form) * (_NO_SUFFIX + 1) + found.suffix
+        get = cache.get
+        out = [get((original[a:e], r)) for a, e, r in zip(start, first_end, reading.tolist())]
+        if None not in out:
+            return out
         if len(cache) > 100_000:
             cache.clear()
         for i in [i for i, v in enumerate(out) if v is None]:
-            surface, r, f, _ = keys[i]
-            form = self._table.forms[f]
+            form = table.forms[found.form[i]]
             stem, enclitic = form.stem, form.enclitic
             sl, we = int(found.suffix_len[i]), int(found.we[i])
             if sl:  # a single word: what follows the key is the enclitic, or the tanween alef
@@ -842,7 +840,9 @@ class Matcher:
                     stem += tail
                 else:
                     enclitic = tail
-            out[i] = cache[keys[i]] = clitic_breakdown(surface, CliticAnalysis(self._table.readings[r], stem, enclitic))
+            surface = original[start[i] : first_end[i]]
+            analysis = CliticAnalysis(table.readings[found.reading[i]], stem, enclitic)
+            out[i] = cache[surface, int(reading[i])] = clitic_breakdown(surface, analysis)
         return out
 
     def iter_document_matches(self, documents: pd.DataFrame, fields: Sequence[str] = ("title", "text"),
