@@ -30,6 +30,7 @@ Rules a curator should know (tests/data/lexicon_cases.yaml shows each one):
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import itertools
 import re
@@ -576,7 +577,7 @@ class _Batch:
     """Several texts normalised and scanned as one string (the per-call overhead is paid once).
     Lines and sentences, which only context checks need, are found on demand."""
 
-    __slots__ = ("mt", "bounds", "norm_bounds", "_sentences")
+    __slots__ = ("mt", "bounds", "norm_bounds", "_sentences")  # _sentences: line start -> sentence starts
 
     def __init__(self, texts: Sequence[str]):
         self.mt = MatchText.of(_SEPARATOR.join(texts))
@@ -585,35 +586,34 @@ class _Batch:
         # normalised start of each text (+ end): normalisation never drops a separator
         separators = np.flatnonzero(self.mt.codes == ord(_SEPARATOR))
         self.norm_bounds = np.concatenate(([0], separators + 1, [len(self.mt.text) + 1]))
-        self._sentences: dict[int, list[tuple[int, int]]] = {}
+        self._sentences: dict[int, list[int]] = {}
 
-    def lines(self, x: np.ndarray, doc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Original [start, end) of the line (as str.splitlines cuts) holding each offset ``x`` (a
-        word start) of text ``doc``."""
-        source = self.mt.source
-        # line breaks are control characters, U+0085, U+2028 and U+2029: check only those
-        maybe = np.flatnonzero((source < 0x20) | (source == 0x85) | ((source | 1) == 0x2029))
-        breaks = np.concatenate(([-1], maybe[_char_table(_LINE_BREAKS, self.mt.wide)[source[maybe]]], [len(source)]))
-        i = np.searchsorted(breaks, x)
-        return np.maximum(breaks[i - 1] + 1, self.bounds[doc]), np.minimum(breaks[i], self.bounds[doc + 1] - 1)
-
-    def same_sentence(self, x: int, y: int, start: int, end: int) -> bool:
-        """Whether original offsets ``x`` and ``y`` (starts of words in the line ``[start, end)``) lie
-        in the same sentence of :func:`rhetoric.text.split_sentences`.
+    def same_sentence(self, x: int, y: int, doc: int) -> bool:
+        """Whether original offsets ``x`` and ``y`` (starts of words in text ``doc``) lie in the same
+        sentence of :func:`rhetoric.text.split_sentences`.
 
         Every sentence border follows a terminator or a line break, so with none between them the
-        answer is yes. Otherwise only the line is split (sentences never cross a line break, so this
-        gives the same sentences as splitting the document), once per line.
+        answer is yes, and with a line break between them it is no. Otherwise only their line is
+        split (sentences never cross a line break, so this gives the same sentences as splitting the
+        text), once per line.
         """
         text = self.mt.original
-        if _BREAK.search(text, min(x, y), max(x, y)) is None:
+        lo, hi = min(x, y), max(x, y)
+        if _BREAK.search(text, lo, hi) is None:
             return True
-        if start not in self._sentences:
-            self._sentences[start] = [(start + a, start + b) for a, b in split_sentences(text[start:end])]
-        return any(a <= x < b and a <= y < b for a, b in self._sentences[start])
+        if _LINE_BREAK.search(text, lo, hi) is not None:
+            return False
+        d_lo, d_hi = int(self.bounds[doc]), int(self.bounds[doc + 1]) - 1
+        start = max(text.rfind(ch, d_lo, lo) for ch in _LINE_BREAKS) + 1 or d_lo
+        cuts = self._sentences.get(start)
+        if cuts is None:
+            end = min((i for i in (text.find(ch, hi, d_hi) for ch in _LINE_BREAKS) if i >= 0), default=d_hi)
+            cuts = self._sentences[start] = [start + a for a, _ in split_sentences(text[start:end])]
+        return bisect.bisect_right(cuts, x) == bisect.bisect_right(cuts, y)
 
 
 _BREAK = re.compile("[.!?\u061f\u2026" + _LINE_BREAKS + "]")  # every sentence border follows one
+_LINE_BREAK = re.compile("[" + _LINE_BREAKS + "]")
 
 
 class _Phrases:
@@ -770,6 +770,20 @@ class Matcher:
         rows = np.flatnonzero(self._has_context[item] & ok)
         if not rows.size:
             return ok
+        ok[rows] = False
+        x = batch.mt.origin(found.ws[rows])
+        doc = np.searchsorted(batch.norm_bounds, found.ws[rows], side="right") - 1
+        c, j = _pairs(np.searchsorted(phrases.origins, batch.bounds[doc]), np.searchsorted(phrases.origins, batch.bounds[doc + 1]))
+        present = _member(item[rows[c]] * self._n_phrases + phrases.phrase[j], self._context)
+        c, y = c[present], phrases.origins[j[present]]
+        # Sentences are intervals: only the nearest context phrase on each side can share the hit's.
+        before, after = np.flatnonzero(y < x[c]), np.flatnonzero(y >= x[c])
+        nearest = np.concatenate((before[_run_edges(c[before], last=True)], after[_run_edges(c[after], last=False)]))
+        c = c[nearest]
+        for k, xk, yk, d in zip(*(v.tolist() for v in (rows[c], x[c], y[nearest], doc[c]))):
+            if not ok[k] and batch.same_sentence(xk, yk, d):
+                ok[k] = True
+        return ok
         ok[rows] = False
         x = batch.mt.origin(found.ws[rows])
         start, end = batch.lines(x, np.searchsorted(batch.norm_bounds, found.ws[rows], side="right") - 1)
