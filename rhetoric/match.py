@@ -470,6 +470,8 @@ class _KeyTable:
         if len(self.automaton):
             self.automaton.make_automaton()
         self.key_len, self.first_form, self.n_forms = (np.array(a, dtype=np.int64) for a in (key_len, first_form, n_forms))
+        #: keys that only context/exclude phrases use: their hits are only checked where a hit needs them
+        self.phrase_only = np.array([all(f.phrase for f in forms) for forms in keys.values()], dtype=bool)
         self.readings: list[tuple[str, ...]] = []
         prefix_class, suffix_class = {}, {}
         prefix_ok, definite, reading, suffix_ok = [], [], [], []
@@ -504,11 +506,14 @@ class _KeyTable:
         self.f_single = np.array(single, bool)  # the key is one word
         self.f_first_len = np.array([len(f.stem) + len(f.enclitic) for f in self.forms], np.int64)
 
-    def hits(self, mt: MatchText) -> _Hits:
-        """Scan ``mt.text`` and keep the (hit, form) rows whose letters around the key are clitics the
-        form accepts: the word boundaries come with that, so no key hits inside a longer word."""
+    def scan(self, mt: MatchText) -> tuple[np.ndarray, np.ndarray]:
+        """Every automaton hit in ``mt.text``: (index of the key's last character, key index)."""
         flat = np.fromiter(itertools.chain.from_iterable(self.automaton.iter(mt.text)), dtype=np.int64)
-        ends, keys = flat[0::2], flat[1::2]
+        return flat[0::2], flat[1::2]
+
+    def verify(self, mt: MatchText, ends: np.ndarray, keys: np.ndarray) -> _Hits:
+        """The (hit, form) rows of automaton hits whose letters around the key are clitics the form
+        accepts: the word boundaries come with that, so no key hits inside a longer word."""
         codes = mt.codes
         word, proclitic_ids, enclitic_ids = _letter_tables(mt.wide)
         ks = ends - self.key_len[keys] + 1
@@ -729,12 +734,17 @@ class Matcher:
         taken leftmost-longest (then in entry order). Most hits overlap no other hit of their lexicon
         and are taken at once; only the others are resolved one by one.
         """
-        mt = batch.mt
-        found = self._table.hits(mt)
-        phrase = self._table.f_phrase[found.form]
-        p = np.flatnonzero(phrase)
-        phrases = _Phrases(mt, found.ws[p], found.we[p], self._table.f_item[found.form[p]])
-        found = found.take(np.flatnonzero(~phrase))
+        mt, table = batch.mt, self._table
+        ends, keys = table.scan(mt)
+        lazy = table.phrase_only[keys]
+        found = table.verify(mt, ends[~lazy], keys[~lazy])
+        phrase = table.f_phrase[found.form]
+        phrase_rows, found = found.take(np.flatnonzero(phrase)), found.take(np.flatnonzero(~phrase))
+        ends, keys = ends[lazy], keys[lazy]
+        wanted = self._phrases_wanted(batch, found, ends - table.key_len[keys] + 1)
+        more = table.verify(mt, ends[wanted], keys[wanted])
+        phrases = _Phrases(mt, np.concatenate((phrase_rows.ws, more.ws)), np.concatenate((phrase_rows.we, more.we)),
+                           table.f_item[np.concatenate((phrase_rows.form, more.form))])
         found = found.take(np.flatnonzero(self._allowed(batch, found, phrases)))
         ws, we, item = found.ws, found.we, self._table.f_item[found.form]
         lexicon = self._lexicon_of[item]
@@ -754,6 +764,19 @@ class Matcher:
                 take[i] = True
         found = found.take(order[take])
         return found, np.searchsorted(batch.norm_bounds, found.ws, side="right") - 1
+
+    def _phrases_wanted(self, batch: _Batch, found: _Hits, ks: np.ndarray) -> np.ndarray:
+        """Which phrase-only automaton hits (key starts ``ks``) a context/exclude check of the entry
+        hits ``found`` could use: those in a text with a ``requires_context`` hit, and those near an
+        ``exclude`` hit (an exclude phrase word starting in ``[ws - reach, we)`` has its key within
+        ``[ws - reach, we + _MAX_PREFIX)``)."""
+        item = self._table.f_item[found.form]
+        context_docs = np.zeros(len(batch.norm_bounds), dtype=bool)
+        context_docs[np.searchsorted(batch.norm_bounds, found.ws[self._has_context[item]], side="right") - 1] = True
+        wanted = context_docs[np.searchsorted(batch.norm_bounds, ks, side="right") - 1]
+        rows = self._has_exclude[item]
+        lo, hi = np.sort(found.ws[rows] - self._reach), np.sort(found.we[rows] + _MAX_PREFIX)
+        return wanted | (np.searchsorted(lo, ks, side="right") > np.searchsorted(hi, ks, side="right"))
 
     def _allowed(self, batch: _Batch, found: _Hits, phrases: _Phrases) -> np.ndarray:
         """Whether each entry hit's context/exclude phrases allow it. ``exclude``: no exclude phrase
