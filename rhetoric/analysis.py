@@ -346,22 +346,25 @@ class Analysis:
         per_doc = self._category_hits(by, voice)
         rows = []
         categories = per_doc[["lexicon", "category"]].drop_duplicates().sort_values(["lexicon", "category"])
+        cat_keys = list(categories.itertuples(index=False, name=None))
         for key, grp in tokens.groupby(group_cols, sort=True):
             key = key if isinstance(key, tuple) else (key,)
             grp = grp[grp["n_tokens"] > 0]
             mask = np.ones(len(per_doc), dtype=bool)
             for col, value in zip(group_cols, key):
                 mask &= per_doc[col].to_numpy() == value
-            sub = per_doc[mask]
-            for lexicon, category in categories.itertuples(index=False):
-                hits = sub[(sub["lexicon"] == lexicon) & (sub["category"] == category)].set_index("doc_id")["n_hits"]
-                num = hits.reindex(grp["doc_id"], fill_value=0).to_numpy()
-                rate = stats.bootstrap_ratio(num, grp["n_tokens"], scale=1000.0,
-                                             seed=stats.group_seed(self.seed, *key, lexicon, category))
+            # articles x categories hit counts; one article resample serves every category of the group
+            wide = (per_doc[mask].pivot_table(index="doc_id", columns=["lexicon", "category"], values="n_hits",
+                                              aggfunc="sum", fill_value=0)
+                    .reindex(index=grp["doc_id"], columns=pd.MultiIndex.from_tuples(cat_keys), fill_value=0))
+            hits = wide.to_numpy(dtype=np.float64)
+            est, low, high = stats.bootstrap_ratios(hits, grp["n_tokens"], scale=1000.0,
+                                                    seed=stats.group_seed(self.seed, *key, "categories"))
+            for j, (lexicon, category) in enumerate(cat_keys):
                 row = dict(zip(group_cols, key))
                 row.update(lexicon=lexicon, category=category, n_docs=int(grp["doc_id"].nunique()),
-                           n_tokens=int(grp["n_tokens"].sum()), n_hits=int(num.sum()),
-                           rate_per_1k=rate[0], rate_ci_low=rate[1], rate_ci_high=rate[2])
+                           n_tokens=int(grp["n_tokens"].sum()), n_hits=int(hits[:, j].sum()),
+                           rate_per_1k=est[j], rate_ci_low=low[j], rate_ci_high=high[j])
                 rows.append(row)
         return pd.DataFrame(rows)
 

@@ -16,6 +16,7 @@ import pandas as pd
 __all__ = [
     "group_seed",
     "bootstrap_ratio",
+    "bootstrap_ratios",
     "bootstrap_ratio_difference",
     "within_article_permutation_pvalue",
     "signflip_pvalue",
@@ -80,6 +81,36 @@ def bootstrap_ratio(
     alpha = (1.0 - level) / 2.0
     low, high = np.quantile(stats, [alpha, 1.0 - alpha])
     return estimate, float(low), float(high)
+
+
+def bootstrap_ratios(
+    numerators, denominators, *, scale: float = 1.0, n_boot: int = N_BOOT, level: float = 0.95, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`bootstrap_ratio` for many numerators over the same articles at once (e.g. every lexicon
+    category of one outlet): ``numerators`` is ``articles x k``; one resample of the articles serves
+    all k ratios. Returns ``(estimates, ci_low, ci_high)``, each of length k."""
+    num = np.asarray(numerators, dtype=np.float64)
+    den = np.asarray(denominators, dtype=np.float64)
+    k = num.shape[1] if num.ndim == 2 else 0
+    nan = np.full(k, np.nan)
+    if num.shape[0] == 0 or den.sum() <= 0:
+        return nan, nan.copy(), nan.copy()
+    estimates = scale * num.sum(axis=0) / den.sum()
+    if num.shape[0] == 1:
+        return estimates, nan, nan.copy()
+    rng = np.random.default_rng(seed)
+    n = den.size
+    p = np.full(n, 1.0 / n)
+    sums_num, sums_den = [], []
+    for size in _blocks(n_boot):
+        counts = rng.multinomial(n, p, size=size).astype(np.float64)
+        sums_num.append(counts @ num)
+        sums_den.append(counts @ den)
+    ratios = _ratio(np.vstack(sums_num), np.concatenate(sums_den)[:, None], scale)
+    alpha = (1.0 - level) / 2.0
+    with np.errstate(all="ignore"):
+        low, high = np.nanquantile(ratios, [alpha, 1.0 - alpha], axis=0)
+    return estimates, low, high
 
 
 def bootstrap_ratio_difference(

@@ -117,3 +117,15 @@ def test_paired_difference_ci_contains_estimate():
 def test_wilson_interval_known_value():
     low, high = stats.wilson_interval(8, 10)
     assert low == pytest.approx(0.4902, abs=1e-3) and high == pytest.approx(0.9433, abs=1e-3)
+
+
+def test_bootstrap_ratios_agree_with_single_ratio_estimates():
+    rng = np.random.default_rng(2)
+    tokens = rng.integers(100, 500, size=30)
+    hits = rng.poisson(3, size=(30, 4))
+    est, low, high = stats.bootstrap_ratios(hits, tokens, scale=1000.0, seed=9)
+    for j in range(4):
+        single = stats.bootstrap_ratio(hits[:, j], tokens, scale=1000.0, seed=9)
+        assert est[j] == pytest.approx(single[0])
+        # same seed, same resamples: the intervals are the same as one ratio at a time
+        assert low[j] == pytest.approx(single[1]) and high[j] == pytest.approx(single[2])
