@@ -189,17 +189,21 @@ def naming_preferences(naming: pd.DataFrame, *, by: str = "outlet", min_hits: in
 
 
 def time_series(over_time: pd.DataFrame, *, by: str = "outlet", measure: str = "rate_per_1k",
-                voice: str = "narration", save=None) -> Figure:
-    """One line per outlet over periods, with its CI band."""
+                voice: str = "narration", min_docs: int = 5, save=None) -> Figure:
+    """One line per outlet over periods, with its CI band; periods with fewer than ``min_docs``
+    articles are left out (their intervals are too wide to read)."""
     data = over_time[over_time["voice"] == voice] if "voice" in over_time else over_time
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    for name, sub in data.sort_values("period").groupby(by, sort=True):
-        ax.plot(sub["period"], sub[measure], marker="o", markersize=3, label=str(name))
+    data = data[data["n_docs"] >= min_docs]
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    colors = plt.get_cmap("tab20").colors
+    for i, (name, sub) in enumerate(data.sort_values("period").groupby(by, sort=True)):
+        color = colors[i % len(colors)]
+        ax.plot(sub["period"], sub[measure], marker="o", markersize=3, label=str(name), color=color)
         if measure == "rate_per_1k":
-            ax.fill_between(sub["period"], sub["rate_ci_low"], sub["rate_ci_high"], alpha=0.15)
+            ax.fill_between(sub["period"], sub["rate_ci_low"], sub["rate_ci_high"], alpha=0.08, color=color)
     ax.set_ylabel("framing hits per 1,000 tokens" if measure == "rate_per_1k" else measure)
-    ax.set_title(f"Framing over time ({voice})")
-    ax.legend(fontsize=8, frameon=False, ncols=2)
+    ax.set_title(f"Framing over time ({voice}; periods with ≥ {min_docs} articles)")
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
     fig.autofmt_xdate()
     fig.tight_layout()
     return save_figure(fig, save)
