@@ -99,7 +99,7 @@ class MatchText:
     def of(cls, text: str) -> "MatchText":
         source, wide = _code_points(text)
         table, expansions = _match_tables(wide)
-        out = table.take(source)
+        out = table.take(source, mode="clip")  # (clip: no bounds checks; every code point is in the table)
         deleted = np.flatnonzero(out == 0)
         grown = np.flatnonzero(out == _GROWN)
         # White-space runs collapse to one space, also across deleted characters (" <bidi mark> "):
@@ -417,7 +417,7 @@ def _read_clitics(codes: np.ndarray, starts: np.ndarray, step: int, word: np.nda
     bad = np.zeros(len(starts), dtype=bool)
     for j in range(longest + 1):
         at = starts + step * j
-        letter = codes.take(np.clip(at, 0, n - 1))
+        letter = codes.take(at, mode="clip")  # out of range: masked below
         alive &= word.take(letter) & (at >= 0) & (at < n)
         run += alive
         if j < longest:
