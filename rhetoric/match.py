@@ -593,21 +593,24 @@ class _Batch:
         self.norm_bounds = np.concatenate(([0], separators + 1, [len(self.mt.text) + 1]))
         self._sentences: dict[int, list[int]] = {}
 
-    def same_sentence(self, x: int, y: int, doc: int) -> bool:
-        """Whether original offsets ``x`` and ``y`` (starts of words in text ``doc``) lie in the same
-        sentence of :func:`rhetoric.text.split_sentences`.
-
-        Every sentence border follows a terminator or a line break, so with none between them the
-        answer is yes, and with a line break between them it is no. Otherwise only their line is
-        split (sentences never cross a line break, so this gives the same sentences as splitting the
-        text), once per line.
-        """
+    def plainly_same_sentence(self, x: int, y: int) -> bool | None:
+        """Whether original offsets ``x`` and ``y`` lie in the same sentence, where that shows without
+        splitting sentences: every sentence border follows a terminator or a line break, so with
+        none between them the answer is yes, and with a line break between them it is no (None:
+        :meth:`same_sentence` must split their line)."""
         text = self.mt.original
         lo, hi = min(x, y), max(x, y)
         if _BREAK.search(text, lo, hi) is None:
             return True
-        if _LINE_BREAK.search(text, lo, hi) is not None:
-            return False
+        return False if _LINE_BREAK.search(text, lo, hi) is not None else None
+
+    def same_sentence(self, x: int, y: int, doc: int) -> bool:
+        """Whether original offsets ``x`` and ``y`` (starts of words in one line of text ``doc``) lie
+        in the same sentence of :func:`rhetoric.text.split_sentences`. Only their line is split
+        (sentences never cross a line break, so this gives the same sentences as splitting the
+        text), once per line."""
+        text = self.mt.original
+        lo, hi = min(x, y), max(x, y)
         d_lo, d_hi = int(self.bounds[doc]), int(self.bounds[doc + 1]) - 1
         start = max(text.rfind(ch, d_lo, lo) for ch in _LINE_BREAKS) + 1 or d_lo
         cuts = self._sentences.get(start)
@@ -781,7 +784,7 @@ class Matcher:
     def _allowed(self, batch: _Batch, found: _Hits, phrases: _Phrases) -> np.ndarray:
         """Whether each entry hit's context/exclude phrases allow it. ``exclude``: no exclude phrase
         hit overlaps the hit; ``requires_context``: a context phrase hit lies in the hit's sentence
-        (within its line)."""
+        (checked with the nearest ones before and after it in its text)."""
         item = self._table.f_item[found.form]
         ok = np.ones(len(item), dtype=bool)
         rows = np.flatnonzero(self._has_exclude[item])
@@ -796,29 +799,23 @@ class Matcher:
         ok[rows] = False
         x = batch.mt.origin(found.ws[rows])
         doc = np.searchsorted(batch.norm_bounds, found.ws[rows], side="right") - 1
-        c, j = _pairs(np.searchsorted(phrases.origins, batch.bounds[doc]), np.searchsorted(phrases.origins, batch.bounds[doc + 1]))
+        bounds = batch.bounds
+        c, j = _pairs(np.searchsorted(phrases.origins, bounds[doc]), np.searchsorted(phrases.origins, bounds[doc + 1]))
         present = _member(item[rows[c]] * self._n_phrases + phrases.phrase[j], self._context)
         c, y = c[present], phrases.origins[j[present]]
         # Sentences are intervals: only the nearest context phrase on each side can share the hit's.
         before, after = np.flatnonzero(y < x[c]), np.flatnonzero(y >= x[c])
         nearest = np.concatenate((before[_run_edges(c[before], last=True)], after[_run_edges(c[after], last=False)]))
         c = c[nearest]
+        undecided = []
         for k, xk, yk, d in zip(*(v.tolist() for v in (rows[c], x[c], y[nearest], doc[c]))):
+            if not ok[k]:  # first what shows without splitting sentences
+                same = batch.plainly_same_sentence(xk, yk)
+                if same is None:
+                    undecided.append((k, xk, yk, d))
+                ok[k] = bool(same)
+        for k, xk, yk, d in undecided:
             if not ok[k] and batch.same_sentence(xk, yk, d):
-                ok[k] = True
-        return ok
-        ok[rows] = False
-        x = batch.mt.origin(found.ws[rows])
-        start, end = batch.lines(x, np.searchsorted(batch.norm_bounds, found.ws[rows], side="right") - 1)
-        c, j = _pairs(np.searchsorted(phrases.origins, start), np.searchsorted(phrases.origins, end))
-        present = _member(item[rows[c]] * self._n_phrases + phrases.phrase[j], self._context)
-        c, y = c[present], phrases.origins[j[present]]
-        # Sentences are intervals: only the nearest context phrase on each side can share the hit's.
-        before, after = np.flatnonzero(y < x[c]), np.flatnonzero(y >= x[c])
-        nearest = np.concatenate((before[_run_edges(c[before], last=True)], after[_run_edges(c[after], last=False)]))
-        c = c[nearest]
-        for k, xk, yk, s, e in zip(*(v.tolist() for v in (rows[c], x[c], y[nearest], start[c], end[c]))):
-            if not ok[k] and batch.same_sentence(xk, yk, s, e):
                 ok[k] = True
         return ok
 
