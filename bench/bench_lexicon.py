@@ -12,12 +12,16 @@ repeats it up to ``--mb`` megabytes of UTF-8 text, and times, in the same run:
 
 Each is run ``--repeat`` times alternately and timed in CPU seconds of this process
 (``time.process_time``: the machine is shared, and wall time there measures the other users too);
-the best time of each is reported.
+the best time of each is reported. Both sides consume every automaton hit.
+``--stages`` adds ``--repeat`` instrumented runs of the full matcher that say where its CPU time goes
+(normalisation, automaton scan, clitic checks, context/exclude checks with the sentence splitting
+they need, and the rest: resolution, offsets, clitic breakdowns, Match objects).
 Prints a markdown row and appends it to bench/README.md. Usage: python bench/bench_lexicon.py [--mb 50]
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -30,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import rhetoric.match as match_module  # noqa: E402
 from rhetoric.lexicon import load_lexicons  # noqa: E402
 from rhetoric.match import Matcher, MatchText, _Batch  # noqa: E402
 
@@ -85,6 +90,49 @@ def best_of(fn, repeat: int) -> float:
     return best
 
 
+@contextlib.contextmanager
+def _timing(spent: dict[str, float], owner, name: str, label: str):
+    """Add the CPU time of every call of ``owner.name`` (a class's, an instance's or a module's
+    function) to ``spent[label]`` while the block runs."""
+    original = getattr(owner, name)
+    own = name in vars(owner)  # else a method looked up on the class: shadowed, then unshadowed
+
+    def timed(*args, **kwargs):
+        start = time.process_time()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            spent[label] += time.process_time() - start
+
+    setattr(owner, name, timed)
+    try:
+        yield
+    finally:
+        if own:
+            setattr(owner, name, original)
+        else:
+            delattr(owner, name)
+
+
+def stage_times(matcher: Matcher, run) -> dict[str, float]:
+    """CPU seconds of the full matcher's stages in one instrumented ``run()`` (the wrappers add a little)."""
+    spent = {k: 0.0 for k in ("normalisation", "scan", "clitic checks", "context/exclude", "sentence splits")}
+    table = matcher._table
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(_timing(spent, match_module._Batch, "__init__", "normalisation"))
+        stack.enter_context(_timing(spent, table, "scan", "scan"))
+        stack.enter_context(_timing(spent, table, "verify", "clitic checks"))
+        stack.enter_context(_timing(spent, matcher, "_allowed", "context/exclude"))
+        stack.enter_context(_timing(spent, match_module, "split_sentences", "sentence splits"))
+        start = time.process_time()
+        run()
+        total = time.process_time() - start
+    spent["context/exclude"] -= spent["sentence splits"]
+    spent["resolution, offsets, clitic breakdowns, Match objects"] = total - sum(spent.values())
+    spent["total"] = total
+    return spent
+
+
 def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -101,6 +149,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of each side (best is kept)")
     parser.add_argument("--lexicon", action="append", help="lexicon files (default: the project's lexicons)")
     parser.add_argument("--no-readme", action="store_true", help="do not append the row to bench/README.md")
+    parser.add_argument("--stages", action="store_true", help="also print where the full matcher's CPU time goes")
     args = parser.parse_args()
 
     data = Path(os.environ.get("RHETORIC_DATA", ROOT.parent / "shared" / "datasets"))
@@ -155,6 +204,11 @@ def main() -> int:
     print(f"full matcher {t_full:.2f} s ({mb / t_full:.1f} MB/s); bare scan per document {t_docs:.2f} s, "
           f"per batch {t_batches:.2f} s ({mb / t_bare:.1f} MB/s best); ratio {ratio:.2f} (goal >= 0.5)")
     print(HEADER + row)
+    if args.stages:
+        runs = [stage_times(matcher, full) for _ in range(args.repeat)]
+        spent = {k: min(r[k] for r in runs) for k in runs[0]}
+        print(f"stages (CPU s, best of {args.repeat} instrumented runs): " + "; ".join(
+            f"{k} {v:.2f} ({v / spent['total']:.0%})" for k, v in spent.items() if k != "total") + f"; total {spent['total']:.2f}")
     if not args.no_readme:
         readme = ROOT / "bench" / "README.md"
         text = readme.read_text(encoding="utf-8") if readme.exists() else "# Benchmarks\n"
