@@ -543,6 +543,19 @@ class _KeyTable:
 # --------------------------------------------------------------------------- matches
 
 
+class _Rows(NamedTuple):
+    """The matches of a batch as columns: ``start``/``end`` index ``original`` (the joined texts),
+    ``offset`` is the start of the match's text there, ``doc`` its index (a sorted array)."""
+
+    original: str
+    doc: np.ndarray
+    start: list[int]
+    end: list[int]
+    offset: list[int]
+    item: list[int]
+    clitics: list[str]
+
+
 class Match(NamedTuple):
     """One lexicon hit. ``start``/``end`` index the ORIGINAL text; ``surface == text[start:end]`` is the
     whole written word(s), clitics included; ``clitics`` breaks the first word down (و+ب+ال+إمبريالية).
@@ -826,32 +839,36 @@ class Matcher:
     def match_many(self, texts: Sequence[str]) -> list[list[Match]]:
         """:meth:`match` for several texts at once (faster: they are normalised and scanned together)."""
         texts = list(texts)
-        if not texts:
-            return []
+        rows = self._rows(texts)
+        if rows is None:
+            return [[] for _ in texts]
+        original, fields, stances, new = rows.original, self._fields, self._stances, tuple.__new__
+        flat = [new(Match, (a - off, b - off, original[a:b], *fields[it], cl, stances[it]))
+                for a, b, off, it, cl in zip(rows.start, rows.end, rows.offset, rows.item, rows.clitics)]
+        cuts = np.searchsorted(rows.doc, np.arange(len(texts) + 1)).tolist()
+        return [flat[lo:hi] for lo, hi in zip(cuts, cuts[1:])]
+
+    def _rows(self, texts: list[str]) -> "_Rows | None":
+        """The matches in ``texts`` as columns (None when there are none), ordered by text, start, end."""
+        if not texts or not self.keys:
+            return None
         if any(_SEPARATOR in t for t in texts):
             texts = [t.replace(_SEPARATOR, " ") for t in texts]  # same length, so offsets hold
-        results: list[list[Match]] = [[] for _ in texts]
         batch = _Batch(texts)
-        if not self.keys or not batch.mt.text:
-            return results
+        if not batch.mt.text:
+            return None
         found, doc = self._resolve(batch)
         if not len(doc):
-            return results
+            return None
         mt, table = batch.mt, self._table
         order = np.lexsort((found.we, found.ws))  # by start (so by text), then end; equal spans in lexicon order
         found, doc = found.take(order), doc[order]
         start, end = mt.origin(found.ws), mt.ends(found.we)
         # end of the first word (the clitic breakdown shows it): the key's first word and its clitics
         first_end = mt.ends(np.where(table.f_single[found.form], found.we, found.ks + table.f_first_len[found.form]))
-        original = mt.original
-        clitics = self._clitics(mt, found, start.tolist(), first_end.tolist())
-        offset = batch.bounds[doc]
-        fields, stances, new = self._fields, self._stances, tuple.__new__
-        flat = [new(Match, (a, b, original[a + off : b + off], *fields[it], cl, stances[it]))
-                for a, b, off, it, cl in zip((start - offset).tolist(), (end - offset).tolist(), offset.tolist(),
-                                             table.f_item[found.form].tolist(), clitics)]
-        cuts = np.searchsorted(doc, np.arange(len(texts) + 1)).tolist()
-        return [flat[lo:hi] for lo, hi in zip(cuts, cuts[1:])]
+        start = start.tolist()
+        return _Rows(mt.original, doc, start, end.tolist(), batch.bounds[doc].tolist(), table.f_item[found.form].tolist(),
+                     self._clitics(mt, found, start, first_end.tolist()))
 
     def _clitics(self, mt: MatchText, found: _Hits, start: list[int], first_end: list[int]) -> list[str]:
         """The clitic breakdown of each hit's first word (``و+ب+ال+إمبريالية``), cached by its surface
@@ -886,28 +903,9 @@ class Matcher:
         Documents are matched in batches of about ``batch_chars`` characters. ``progress``: a tqdm bar
         over documents (default: only when stderr is a terminal).
         """
-        from tqdm.auto import tqdm
-
-        missing = [c for c in ("doc_id", "text") if c not in documents.columns]
-        if missing:
-            raise LexiconError(f"the documents table has no {', '.join(map(repr, missing))} column")
-        use_fields = [f for f in fields if f in documents.columns]
-        columns_ = [documents[f].tolist() for f in use_fields]
-        bar = tqdm(total=len(documents), desc="matching", unit="doc", disable=_no_progress(progress))
-        pending: list[tuple[int, str, str]] = []
-        size = 0
-        for pos in range(len(documents)):
-            for field, values in zip(use_fields, columns_):
-                text = values[pos]
-                if isinstance(text, str) and text:
-                    pending.append((pos, field, text))
-                    size += len(text)
-            if size >= batch_chars or pos == len(documents) - 1:
-                for (p, field, _), found in zip(pending, self.match_many([t for _, _, t in pending])):
-                    yield p, field, found
-                bar.update(pos + 1 - bar.n)
-                pending, size = [], 0
-        bar.close()
+        for pending in _document_batches(documents, fields, progress, batch_chars):
+            for (p, field, _), found in zip(pending, self.match_many([t for _, _, t in pending])):
+                yield p, field, found
 
     def match_documents(self, documents: pd.DataFrame, fields: Sequence[str] = ("title", "text"),
                         progress: bool | None = None) -> pd.DataFrame:
@@ -915,17 +913,60 @@ class Matcher:
 
         ``field`` says which string (``title`` or ``text``) the offsets index. ``span_id`` and ``voice``
         are left NA: the analysis stage fills them by joining with the spans. ``stance`` (reporting
-        lexicons; None otherwise) is an extra column.
+        lexicons; None otherwise) is an extra column. Built column by column, without Match objects.
         """
         doc_ids = documents["doc_id"].tolist() if "doc_id" in documents.columns else None
-        rows = []
-        for pos, field, found in self.iter_document_matches(documents, fields, progress):
-            for m in found:
-                rows.append((doc_ids[pos], field, None, None, m.start, m.end, m.surface, m.entry_id, m.term,
-                             m.lexicon, m.lexicon_version, m.category, m.weight, m.clitics, m.stance))
-        frame = pd.DataFrame(rows, columns=columns("matches") + ["stance"])
+        names = ["doc_id", "field", "start", "end", "surface", "item", "clitics"]
+        cols: dict[str, list] = {name: [] for name in names}
+        for pending in _document_batches(documents, fields, progress, 1_000_000):
+            rows = self._rows([t for _, _, t in pending])
+            if rows is None:
+                continue
+            texts = [pending[d] for d in rows.doc.tolist()]
+            original = rows.original
+            cols["doc_id"] += [doc_ids[p] for p, _, _ in texts]
+            cols["field"] += [field for _, field, _ in texts]
+            cols["start"] += [a - off for a, off in zip(rows.start, rows.offset)]
+            cols["end"] += [b - off for b, off in zip(rows.end, rows.offset)]
+            cols["surface"] += [original[a:b] for a, b in zip(rows.start, rows.end)]
+            cols["item"] += rows.item
+            cols["clitics"] += rows.clitics
+        item = cols.pop("item")
+        n = len(item)
+        per_item = {name: [f[i] for f in self._fields] for i, name in enumerate(
+            ("entry_id", "term", "category", "weight", "lexicon", "lexicon_version"))}
+        per_item["stance"] = self._stances
+        data = {**cols, "span_id": [None] * n, "voice": [None] * n,
+                **{name: [values[it] for it in item] for name, values in per_item.items()}}
+        frame = pd.DataFrame({c: data[c] for c in columns("matches") + ["stance"]}, dtype=None if n else object)
         frame = frame.astype({"start": "int64", "end": "int64", "weight": "float64", "span_id": "Int64"})
         return frame
+
+
+def _document_batches(documents: pd.DataFrame, fields: Sequence[str], progress: bool | None, batch_chars: int):
+    """Yield lists of ``(row_position, field, text)`` of about ``batch_chars`` characters, for every
+    non-empty field, in document order (with a tqdm bar over documents when ``progress``)."""
+    from tqdm.auto import tqdm
+
+    missing = [c for c in ("doc_id", "text") if c not in documents.columns]
+    if missing:
+        raise LexiconError(f"the documents table has no {', '.join(map(repr, missing))} column")
+    use_fields = [f for f in fields if f in documents.columns]
+    columns_ = [documents[f].tolist() for f in use_fields]
+    bar = tqdm(total=len(documents), desc="matching", unit="doc", disable=_no_progress(progress))
+    pending: list[tuple[int, str, str]] = []
+    size = 0
+    for pos in range(len(documents)):
+        for field, values in zip(use_fields, columns_):
+            text = values[pos]
+            if isinstance(text, str) and text:
+                pending.append((pos, field, text))
+                size += len(text)
+        if size >= batch_chars or pos == len(documents) - 1:
+            yield pending
+            bar.update(pos + 1 - bar.n)
+            pending, size = [], 0
+    bar.close()
 
 
 def _no_progress(progress: bool | None) -> bool:
