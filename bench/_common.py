@@ -95,7 +95,8 @@ def saudinewsnet_jsonl(repeat: int = 1, limit: int | None = None) -> tuple[Path,
 
 class TreeMemory:
     """Peak summed RSS of a process and all its descendants, sampled every ``interval`` seconds
-    (RSS counts pages shared after fork once per process: an upper bound)."""
+    (RSS counts pages shared after fork once per process: an upper bound), and the CPU seconds
+    (user + system) they used, as last seen for each process."""
 
     def __init__(self, pid: int, interval: float = 0.1):
         import psutil
@@ -103,6 +104,7 @@ class TreeMemory:
         self.root = psutil.Process(pid)
         self.interval = interval
         self.peak = 0
+        self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -117,11 +119,18 @@ class TreeMemory:
                 break
             for proc in procs:
                 try:
-                    total += proc.memory_info().rss
+                    with proc.oneshot():
+                        total += proc.memory_info().rss
+                        times = proc.cpu_times()
+                    self.cpu[proc.pid] = times.user + times.system
                 except psutil.Error:
                     pass
             self.peak = max(self.peak, total)
             self._stop.wait(self.interval)
+
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self.cpu.values())
 
     def __enter__(self) -> "TreeMemory":
         self._thread.start()
@@ -132,9 +141,9 @@ class TreeMemory:
         self._thread.join()
 
 
-def run_measured(cmd: list[str], timeout: float | None = None) -> tuple[dict, float, float]:
+def run_measured(cmd: list[str], timeout: float | None = None) -> tuple[dict, float, float, float]:
     """Run ``cmd`` (which prints one JSON object as its last stdout line); return that object, the
-    wall time in seconds and the peak RSS of its process tree in MB."""
+    wall time in seconds, the peak RSS of its process tree in MB and the tree's CPU seconds."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     with TreeMemory(proc.pid) as memory:
@@ -143,7 +152,7 @@ def run_measured(cmd: list[str], timeout: float | None = None) -> tuple[dict, fl
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed with exit code {proc.returncode}")
     result = json.loads(out.strip().splitlines()[-1])
-    return result, wall, memory.peak / 2**20
+    return result, wall, memory.peak / 2**20, memory.cpu_seconds
 
 
 def append_row(section: str, intro: str, header: list[str], row: list) -> None:

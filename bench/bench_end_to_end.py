@@ -29,9 +29,11 @@ segment, match, classify on every core, partitioned Parquet, comparison CSVs, pl
 child process; wall time from process start to exit; peak RSS = the largest sampled sum of RSS over
 the child and all its worker processes (an upper bound: pages shared after fork count once per
 process). `analyze s` is the streaming stage alone, `report s` the comparisons, plots and HTML.
-MB = UTF-8 bytes of article text. Goals: >= 2 MB/s; peak RSS < 2 GB."""
+`CPU s` = user + system seconds of the whole process tree: on a shared machine (see the load in the
+last column) `MB/CPU-s x cores` estimates what the cores alone would give. MB = UTF-8 bytes of
+article text. Goals: >= 2 MB/s; peak RSS < 2 GB."""
 HEADER = ["date", "corpus", "articles", "MB", "model", "jobs", "wall s", "analyze s", "report s", "articles/s",
-          "MB/s", "peak RSS MB", "machine"]
+          "MB/s", "CPU s", "MB/CPU-s", "peak RSS MB", "machine"]
 
 
 def child(corpus: str, out: str, jobs: int, model: str, chunk_size: int) -> None:
@@ -57,12 +59,13 @@ def measure(corpus: Path, facts: dict, jobs: int | None, model: str, chunk_size:
     cmd = [sys.executable, __file__, "--child", str(corpus), str(out), "--jobs", str(jobs), "--model", model,
            "--chunk-size", str(chunk_size)]
     info = machine()
-    result, wall, peak_mb = run_measured(cmd)
+    result, wall, peak_mb, cpu = run_measured(cmd)
     shutil.rmtree(out, ignore_errors=True)
     return {"date": info["date"], "corpus": label or facts["source"], "articles": result["docs"], "MB": facts["text_mb"],
             "model": model, "jobs": jobs, "wall s": round(wall, 1), "analyze s": round(result["analyze_s"], 1),
             "report s": round(result["report_s"], 1), "articles/s": round(result["docs"] / wall, 1),
-            "MB/s": round(facts["text_mb"] / wall, 3), "peak RSS MB": round(peak_mb), "machine": machine_cell(info)}
+            "MB/s": round(facts["text_mb"] / wall, 3), "CPU s": round(cpu), "MB/CPU-s": round(facts["text_mb"] / cpu, 3),
+            "peak RSS MB": round(peak_mb), "machine": machine_cell(info)}
 
 
 def profile(corpus: Path, model: str, chunk_size: int) -> None:

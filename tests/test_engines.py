@@ -214,3 +214,10 @@ def test_batched_explanations_equal_explain_per_text(in_memory):
                   for u in units]
     assert _explanations(model, units, 5) == one_by_one
     assert flagged["top_features"].tolist() == one_by_one
+
+
+def test_empty_corpus_is_a_clear_error(tmp_path):
+    corpus = tmp_path / "empty.jsonl"
+    corpus.write_text(json.dumps({"id": "x", "text": "   "}) + "\n", encoding="utf-8")
+    with pytest.raises(RhetoricError, match="no documents"):
+        analyze_stream(corpus, tmp_path / "out", model=None, jobs=1)

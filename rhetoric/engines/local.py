@@ -19,6 +19,10 @@ are computed from the partials — the same numbers as the in-memory :func:`rhet
 the partials are made by the in-memory code on each chunk — and whose ``spans`` / ``matches`` /
 ``predictions`` are read from the Parquet parts when asked for. :func:`rhetoric.report.write_outputs`
 accepts it. The Dask engine (:mod:`rhetoric.engines.dask`) runs the same chunks on a cluster.
+
+Workers are started by a fork server (as on Python 3.14's default), so a script that calls
+:func:`analyze_stream` with ``jobs > 1`` must guard its entry point with
+``if __name__ == "__main__":`` (notebooks and the ``rhetoric`` command need nothing).
 """
 from __future__ import annotations
 
@@ -31,7 +35,7 @@ from collections import Counter, deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import pandas as pd
 
@@ -108,29 +112,35 @@ class Partials:
     # ---- building
 
     @classmethod
-    def merge(cls, parts: Sequence["Partials"]) -> "Partials":
-        """Combine the partials of consecutive chunks (in corpus order)."""
-        first = parts[0]
-        out = cls(by=first.by, per_group=first.per_group, naming_pairs=first.naming_pairs)
-        concat = lambda frames: pd.concat(frames, ignore_index=True)  # noqa: E731
-        out.doc_tables = {k: concat([p.doc_tables[k] for p in parts]) for k in first.doc_tables}
-        out.category_hits = {k: concat([p.category_hits[k] for p in parts]) for k in first.category_hits}
-        out.entry_hits = concat([p.entry_hits for p in parts])
-        out.quotes = concat([p.quotes for p in parts])
-        out.naming_hits = concat([p.naming_hits for p in parts])
-        terms: dict = {}
+    def merge(cls, parts: Iterable["Partials"]) -> "Partials":
+        """Combine the partials of consecutive chunks (in corpus order), taking them one at a time:
+        word counts and top flagged units are merged as they come (their size does not grow with the
+        corpus), the per-article tables are concatenated once at the end."""
+        out, frames = None, {}
         for part in parts:
+            if out is None:
+                out = cls(by=part.by, per_group=part.per_group, naming_pairs=part.naming_pairs)
+            for name in ("doc_tables", "category_hits"):
+                for key, frame in getattr(part, name).items():
+                    frames.setdefault((name, key), []).append(frame)
+            for name in ("entry_hits", "quotes", "naming_hits"):
+                frames.setdefault((name, None), []).append(getattr(part, name))
             for key, counts in part.term_counts.items():
-                terms.setdefault(key, Counter()).update(counts)
-        out.term_counts = terms
-        flagged: dict = {}
-        for part in parts:
+                out.term_counts.setdefault(key, Counter()).update(counts)
             for group, units in part.flagged.items():
-                flagged.setdefault(group, []).extend(units)
-        out.flagged = {g: sorted(u, key=lambda unit: unit["rank"])[: first.per_group] for g, u in flagged.items()}
-        out.n_tokens = sum(p.n_tokens for p in parts)
-        out.n_framing_hits = sum(p.n_framing_hits for p in parts)
-        out.n_quote_spans = sum(p.n_quote_spans for p in parts)
+                merged = sorted(out.flagged.get(group, []) + units, key=lambda unit: unit["rank"])
+                out.flagged[group] = merged[: out.per_group]
+            out.n_tokens += part.n_tokens
+            out.n_framing_hits += part.n_framing_hits
+            out.n_quote_spans += part.n_quote_spans
+        if out is None:
+            raise RhetoricError("the corpus has no documents to analyse")
+        for (name, key), pieces in frames.items():
+            frame = pd.concat(pieces, ignore_index=True)
+            if key is None:
+                setattr(out, name, frame)
+            else:
+                getattr(out, name)[key] = frame
         return out
 
     def subset(self, doc_ids: set) -> "Partials":
@@ -452,7 +462,6 @@ def stream_chunks(
     writer = _PartWriter(out)
     digest = hashlib.sha256()
     documents: list[pd.DataFrame] = []
-    partials: list[Partials] = []
     pending: deque = deque()
     bar = None
     if progress:
@@ -460,32 +469,35 @@ def stream_chunks(
 
         bar = tqdm(desc="analysing", unit="doc", leave=False)
 
-    def collect() -> None:
+    def collect() -> Partials:
         number, n_docs, future = pending.popleft()
         spans, matches, predictions, part = future.result()
         for name, frame in (("spans", spans), ("matches", matches), ("predictions", predictions)):
             writer.write(name, number, frame)
-        partials.append(part)
         if bar is not None:
             bar.update(n_docs)
+        return part
 
-    for number, chunk in enumerate(c for c in chunks if len(c)):
-        chunk = chunk.reset_index(drop=True)
-        if by not in chunk.columns:
-            raise RhetoricError(f"documents have no column {by!r} to group by")
-        update_corpus_hash(digest, chunk)
-        writer.write("documents", number, chunk)
-        documents.append(chunk.drop(columns=["text", "title"]))
-        pending.append((number, len(chunk), submit(chunk)))
-        while len(pending) >= max_in_flight:
-            collect()
-    while pending:
-        collect()
-    if bar is not None:
-        bar.close()
-    if not documents:
-        raise RhetoricError("the corpus has no documents to analyse")
-    merged = Partials.merge(partials)
+    def results() -> Iterator[Partials]:
+        """Chunk partials in corpus order, with at most max_in_flight chunks submitted and unfinished."""
+        for number, chunk in enumerate(c for c in chunks if len(c)):
+            chunk = chunk.reset_index(drop=True)
+            if by not in chunk.columns:
+                raise RhetoricError(f"documents have no column {by!r} to group by")
+            update_corpus_hash(digest, chunk)
+            writer.write("documents", number, chunk)
+            documents.append(chunk.drop(columns=["text", "title"]))
+            pending.append((number, len(chunk), submit(chunk)))
+            while len(pending) >= max_in_flight:
+                yield collect()
+        while pending:
+            yield collect()
+
+    try:
+        merged = Partials.merge(results())
+    finally:
+        if bar is not None:
+            bar.close()
     merged.corpus_sha256 = digest.hexdigest()
     merged.tables_dir = out
     return pd.concat(documents, ignore_index=True), merged
