@@ -544,14 +544,15 @@ class _KeyTable:
 
 
 class _Rows(NamedTuple):
-    """The matches of a batch as columns: ``start``/``end`` index ``original`` (the joined texts),
-    ``offset`` is the start of the match's text there, ``doc`` its index (a sorted array)."""
+    """The matches of a batch as columns: ``start``/``end`` index their own text, ``at``/``to`` the
+    joined texts (``original``); ``doc`` is the index of their text (a sorted array)."""
 
     original: str
     doc: np.ndarray
     start: list[int]
     end: list[int]
-    offset: list[int]
+    at: list[int]
+    to: list[int]
     item: list[int]
     clitics: list[str]
 
@@ -843,8 +844,8 @@ class Matcher:
         if rows is None:
             return [[] for _ in texts]
         original, fields, stances, new = rows.original, self._fields, self._stances, tuple.__new__
-        flat = [new(Match, (a - off, b - off, original[a:b], *fields[it], cl, stances[it]))
-                for a, b, off, it, cl in zip(rows.start, rows.end, rows.offset, rows.item, rows.clitics)]
+        flat = [new(Match, (a, b, original[at:to], *fields[it], cl, stances[it]))
+                for a, b, at, to, it, cl in zip(rows.start, rows.end, rows.at, rows.to, rows.item, rows.clitics)]
         cuts = np.searchsorted(rows.doc, np.arange(len(texts) + 1)).tolist()
         return [flat[lo:hi] for lo, hi in zip(cuts, cuts[1:])]
 
@@ -866,9 +867,10 @@ class Matcher:
         start, end = mt.origin(found.ws), mt.ends(found.we)
         # end of the first word (the clitic breakdown shows it): the key's first word and its clitics
         first_end = mt.ends(np.where(table.f_single[found.form], found.we, found.ks + table.f_first_len[found.form]))
-        start = start.tolist()
-        return _Rows(mt.original, doc, start, end.tolist(), batch.bounds[doc].tolist(), table.f_item[found.form].tolist(),
-                     self._clitics(mt, found, start, first_end.tolist()))
+        offset = batch.bounds[doc]
+        at = start.tolist()
+        return _Rows(mt.original, doc, (start - offset).tolist(), (end - offset).tolist(), at, end.tolist(),
+                     table.f_item[found.form].tolist(), self._clitics(mt, found, at, first_end.tolist()))
 
     def _clitics(self, mt: MatchText, found: _Hits, start: list[int], first_end: list[int]) -> list[str]:
         """The clitic breakdown of each hit's first word (``و+ب+ال+إمبريالية``), cached by its surface
@@ -926,9 +928,9 @@ class Matcher:
             original = rows.original
             cols["doc_id"] += [doc_ids[p] for p, _, _ in texts]
             cols["field"] += [field for _, field, _ in texts]
-            cols["start"] += [a - off for a, off in zip(rows.start, rows.offset)]
-            cols["end"] += [b - off for b, off in zip(rows.end, rows.offset)]
-            cols["surface"] += [original[a:b] for a, b in zip(rows.start, rows.end)]
+            cols["start"] += rows.start
+            cols["end"] += rows.end
+            cols["surface"] += [original[a:b] for a, b in zip(rows.at, rows.to)]
             cols["item"] += rows.item
             cols["clitics"] += rows.clitics
         item = cols.pop("item")
