@@ -12,6 +12,7 @@ import hashlib
 import html
 import json
 import platform
+import shutil
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -212,11 +213,14 @@ def write_outputs(analysis: Analysis, out_dir: str | Path, *, by: str = "outlet"
     out = Path(out_dir)
     (out / "plots").mkdir(parents=True, exist_ok=True)
     partials = getattr(analysis, "partials", None)
-    if partials is not None:  # a streamed analysis: partitioned tables, out/<name>/part-*.parquet
+    if partials is not None:  # a streamed analysis: partitioned tables, out/<name>.parquet/part-*.parquet
         partials.write_tables(out)
     else:
         for name in ("documents", "spans", "matches", "predictions"):
-            getattr(analysis, name).to_parquet(out / f"{name}.parquet", index=False)
+            target = out / f"{name}.parquet"
+            if target.is_dir():  # a streamed run's partitioned table of the same name
+                shutil.rmtree(target)
+            getattr(analysis, name).to_parquet(target, index=False)
     tables = {
         "scores": analysis.scores(by=by),
         "scores_by_speaker_type": analysis.scores(by=by, by_speaker_type=True),

@@ -78,7 +78,7 @@ def test_streamed_tables_equal_in_memory(in_memory, streamed):
     pd.testing.assert_frame_equal(streamed.documents, in_memory.documents.drop(columns=["text", "title"]))
     on_disk = read_table(streamed.partials.tables_dir, "documents")  # Parquet strings read back as str dtype
     pd.testing.assert_frame_equal(on_disk, in_memory.documents, check_dtype=False)
-    assert len(list((streamed.partials.tables_dir / "spans").glob("part-*.parquet"))) == math.ceil(33 / CHUNK)
+    assert len(list((streamed.partials.tables_dir / "spans.parquet").glob("part-*.parquet"))) == math.ceil(33 / CHUNK)
     assert streamed.load_report.loaded == 33 and streamed.load_report.rows_in == 33
 
 
@@ -114,7 +114,7 @@ def test_dask_unreachable_scheduler_is_a_clear_error(tmp_path):
 
 def test_parquet_parts_are_a_corpus(lexicons, streamed, tmp_path):
     """DIR/documents/ of a run reads back as a corpus (part by part) with the same results."""
-    again = analyze_stream(streamed.partials.tables_dir / "documents", tmp_path / "again", lexicons=lexicons,
+    again = analyze_stream(streamed.partials.tables_dir / "documents.parquet", tmp_path / "again", lexicons=lexicons,
                            model=None, jobs=1, chunk_size=10)
     pd.testing.assert_frame_equal(again.spans, streamed.spans)
     pd.testing.assert_frame_equal(again.documents, streamed.documents)
@@ -185,8 +185,8 @@ def test_cli_local_engine_report_equals_in_memory(in_memory, tmp_path, capsys):
                  "--seed", "3", "--jobs", "2", "--chunk-size", "20"])
     assert code == 0
     assert "33 rows in, 33 loaded" in capsys.readouterr().out
-    assert sorted(p.name for p in (out / "spans").iterdir()) == ["part-00000.parquet", "part-00001.parquet"]
-    assert not (out / "spans.parquet").exists()
+    assert sorted(p.name for p in (out / "spans.parquet").iterdir()) == ["part-00000.parquet", "part-00001.parquet"]
+    assert pd.read_parquet(out / "spans.parquet").shape[0] > 0  # the folder reads as one table
     write_outputs(in_memory, mem, load_report=load_corpus(demo_corpus_path()).report.as_dict(), settings={"seed": 3})
     csvs = sorted(p.name for p in mem.glob("*.csv"))
     assert csvs and csvs == sorted(p.name for p in out.glob("*.csv"))
@@ -196,7 +196,7 @@ def test_cli_local_engine_report_equals_in_memory(in_memory, tmp_path, capsys):
     assert body(out / "report.html") == body(mem / "report.html")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["corpus_sha256"] == json.loads((mem / "manifest.json").read_text(encoding="utf-8"))["corpus_sha256"]
-    assert "spans/part-00001.parquet" in manifest["outputs"]
+    assert "spans.parquet/part-00001.parquet" in manifest["outputs"]
 
 
 @pytest.mark.skipif(not default_model_path().exists(), reason="default model not trained yet")

@@ -7,7 +7,7 @@ The client streams the corpus in chunks exactly as the local engine does
 (:func:`rhetoric.engines.local.iter_source`: JSONL, CSV, Parquet, a folder of Parquet parts or of
 .txt files), submits each chunk to the cluster as a task running
 :func:`rhetoric.engines.local.process_chunk` (at most ``4 x workers`` chunks in flight), and writes
-the returned tables to ``DIR/<table>/part-NNNNN.parquet`` in corpus order. The lexicons and the model
+the returned tables to ``DIR/<table>.parquet/part-NNNNN.parquet`` in corpus order. The lexicons and the model
 are sent to every worker once. Because the chunks, the per-chunk code and the merge order are those of
 the local engine, the tables are identical and every score and interval is identical for the same seed.
 

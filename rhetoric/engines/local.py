@@ -9,7 +9,7 @@ How it works (``rhetoric analyze INPUT --out DIR --engine local --jobs N``):
    ``2 x jobs`` chunks in flight), which runs the per-document stages
    (:func:`rhetoric.analysis.run_stages`) and condenses them with :func:`chunk_partials`.
 3. The main process writes the chunk's spans, matches and predictions to
-   ``DIR/<table>/part-NNNNN.parquet`` and keeps only the partials: per-article sums (tokens, hits,
+   ``DIR/<table>.parquet/part-NNNNN.parquet`` and keeps only the partials: per-article sums (tokens, hits,
    classifier units by voice and speaker type), per-article category / entry / naming-pair hit counts,
    quote rows without text, word counts per group x voice for keyness, and the top flagged units of
    each group with their text. Memory therefore grows with a few numbers per article, not with the text.
@@ -45,8 +45,14 @@ from ..errors import RhetoricError
 __all__ = ["analyze_stream", "StreamedAnalysis", "Partials", "chunk_partials", "process_chunk", "iter_source",
            "TABLES"]
 
-#: The partitioned tables an engine writes: ``DIR/<name>/part-NNNNN.parquet``.
+#: The partitioned tables an engine writes: ``DIR/<name>.parquet/part-NNNNN.parquet`` (a folder of
+#: parts that pandas, pyarrow and Dask read as one table: ``pd.read_parquet("DIR/spans.parquet")``).
 TABLES = ("documents", "spans", "matches", "predictions")
+
+
+def table_dir(folder: Path | str, name: str) -> Path:
+    """The folder of a partitioned table: ``folder/<name>.parquet``."""
+    return Path(folder) / f"{name}.parquet"
 #: The per-article tables of :meth:`Analysis._doc_table`, keyed by (voice, speaker_type).
 _DOC_TABLE_KINDS = ((True, False), (False, False), (True, True))
 _QUOTE_COLUMNS = ["doc_id", "field", "span_id", "speaker_type", "stance", "n_tokens", "n_hits"]
@@ -104,10 +110,10 @@ class Partials:
         if self.tables_dir is None or Path(out).resolve() == self.tables_dir.resolve():
             return
         for name in TABLES:
-            target = Path(out) / name
+            target = table_dir(out, name)
             if target.exists():
                 shutil.rmtree(target)
-            shutil.copytree(self.tables_dir / name, target)
+            shutil.copytree(table_dir(self.tables_dir, name), target)
 
     # ---- building
 
@@ -369,30 +375,29 @@ class StreamedAnalysis(Analysis):
 
 
 def read_table(folder: str | Path, name: str) -> pd.DataFrame:
-    """A partitioned table ``folder/<name>/part-*.parquet`` as one DataFrame (parts in order)."""
-    parts = sorted((Path(folder) / name).glob("part-*.parquet"))
+    """A partitioned table ``folder/<name>.parquet/part-*.parquet`` as one DataFrame (parts in order)."""
+    parts = sorted(table_dir(folder, name).glob("part-*.parquet"))
     if not parts:
-        raise RhetoricError(f"{Path(folder) / name}: no Parquet parts (part-*.parquet)")
+        raise RhetoricError(f"{table_dir(folder, name)}: no Parquet parts (part-*.parquet)")
     frames = [pd.read_parquet(p) for p in parts]
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
 class _PartWriter:
-    """Writes ``out/<table>/part-NNNNN.parquet`` with one schema per table (fixed by the first part;
+    """Writes ``out/<table>.parquet/part-NNNNN.parquet`` with one schema per table (fixed by the first part;
     columns that are all-null there become strings) so the parts read back as one dataset."""
 
     def __init__(self, out: Path):
         self.out = out
         self.schemas: dict = {}
         for name in TABLES:
-            folder = out / name
-            if folder.exists():
+            folder = table_dir(out, name)
+            if folder.is_file():  # an in-memory run's single-file table of the same name
+                folder.unlink()
+            elif folder.exists():
                 for stale in folder.glob("part-*.parquet"):
                     stale.unlink()
             folder.mkdir(parents=True, exist_ok=True)
-            single = out / f"{name}.parquet"  # an in-memory run's single file would shadow the parts
-            if single.exists():
-                single.unlink()
 
     def write(self, name: str, number: int, frame: pd.DataFrame) -> None:
         import pyarrow as pa
@@ -408,7 +413,7 @@ class _PartWriter:
         except (pa.ArrowInvalid, pa.ArrowTypeError, KeyError) as exc:
             raise RhetoricError(f"chunk {number} of the {name} table does not fit the schema of the first "
                                 f"chunk ({exc}); give every document the same columns and types") from None
-        pq.write_table(table, self.out / name / f"part-{number:05d}.parquet")
+        pq.write_table(table, table_dir(self.out, name) / f"part-{number:05d}.parquet")
 
 
 # --------------------------------------------------------------------------- the driver
@@ -549,7 +554,7 @@ def analyze_stream(
     progress: bool = False,
 ) -> StreamedAnalysis:
     """Analyse a corpus file, folder or DataFrame chunk by chunk on ``jobs`` processes (default: every
-    core), writing ``out_dir/<table>/part-NNNNN.parquet``; return a :class:`StreamedAnalysis`.
+    core), writing ``out_dir/<table>.parquet/part-NNNNN.parquet``; return a :class:`StreamedAnalysis`.
 
     ``by`` is the documents column whose groups get keyness word counts and flagged units (the report's
     grouping); ``chunk_size`` documents go to a worker at a time. Memory holds at most ``2 x jobs``
