@@ -3,9 +3,9 @@
 Reads SaudiNewsNet (zips, through zipfile + json) or news_credibility_2013 JSONL from $RHETORIC_DATA,
 repeats it up to ``--mb`` megabytes of UTF-8 text, and times, in the same run:
 
-* full: ``Matcher.match_many`` over batches (what ``match_documents`` does): normalisation with the
-  offset map, the automaton scan, clitic and boundary checks, context/exclude checks, leftmost-longest
-  resolution, original offsets, clitic breakdowns and Match objects;
+* full: ``Matcher.match_many`` over ~1M-character batches (as ``iter_document_matches`` runs it):
+  normalisation with the offset map, the automaton scan, clitic and boundary checks, context/exclude
+  checks, leftmost-longest resolution, original offsets, clitic breakdowns and Match objects;
 * bare: ``for _ in automaton.iter(text)`` over the SAME normalised texts (normalised beforehand, not
   timed) with the SAME automaton (the matcher's own) — once per document and once per batch; the
   faster of the two is the baseline.
@@ -207,8 +207,8 @@ def main() -> int:
     if args.stages:
         runs = [stage_times(matcher, full) for _ in range(args.repeat)]
         spent = {k: min(r[k] for r in runs) for k in runs[0]}
-        print(f"stages (CPU s, best of {args.repeat} instrumented runs): " + "; ".join(
-            f"{k} {v:.2f} ({v / spent['total']:.0%})" for k, v in spent.items() if k != "total") + f"; total {spent['total']:.2f}")
+        shares = "; ".join(f"{k} {v:.2f} ({v / spent['total']:.0%})" for k, v in spent.items() if k != "total")
+        print(f"stages (CPU s, best of {args.repeat} instrumented runs): {shares}; total {spent['total']:.2f}")
     if not args.no_readme:
         readme = ROOT / "bench" / "README.md"
         text = readme.read_text(encoding="utf-8") if readme.exists() else "# Benchmarks\n"
@@ -220,10 +220,10 @@ def main() -> int:
 
 SECTION = "## bench_lexicon.py — lexicon matching throughput"
 INTRO = (
-    "`python bench/bench_lexicon.py [--mb 50]`: the full matcher (`Matcher.match_many`: normalisation with\n"
-    "offsets, automaton scan, clitic/boundary checks, context/exclude, leftmost-longest, Match objects) next\n"
-    "to a bare `pyahocorasick` scan of the same normalised text with the same automaton, same run, best of\n"
-    "`--repeat` alternating runs, in CPU seconds of the process (`time.process_time`).\n"
+    "`python bench/bench_lexicon.py [--mb 50] [--stages]`: the full matcher (`Matcher.match_many`:\n"
+    "normalisation with offsets, automaton scan, clitic/boundary checks, context/exclude, leftmost-longest,\n"
+    "Match objects) next to a bare `pyahocorasick` scan of the same normalised text with the same automaton,\n"
+    "same run, best of `--repeat` alternating runs, in CPU seconds of the process (`time.process_time`).\n"
     "Goal: ratio (full MB/s ÷ bare MB/s) ≥ 0.5. MB = UTF-8 bytes of article text.\n\n"
 )
 HEADER = ("| date | text | MB | keys | hits | full MB/s | bare MB/s | ratio | machine |\n"

@@ -427,6 +427,30 @@ def _read_clitics(codes: np.ndarray, starts: np.ndarray, step: int, word: np.nda
     return run, np.where(bad | (run > longest), 8**longest, code)
 
 
+def _pairs(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every ``(i, j)`` with ``lo[i] <= j < hi[i]``, by ``i`` then ``j``."""
+    counts = np.maximum(hi - lo, 0)
+    i = np.repeat(np.arange(len(lo)), counts)
+    return i, np.arange(len(i)) + np.repeat(lo - (np.cumsum(counts) - counts), counts)
+
+
+def _run_edges(values: np.ndarray, last: bool) -> np.ndarray:
+    """True at the last (or first) element of each run of equal ``values``."""
+    edge = np.ones(len(values), dtype=bool)
+    if last:
+        edge[:-1] = values[1:] != values[:-1]
+    else:
+        edge[1:] = values[1:] != values[:-1]
+    return edge
+
+
+def _member(codes: np.ndarray, sorted_codes: np.ndarray) -> np.ndarray:
+    """Whether each of ``codes`` is in ``sorted_codes``."""
+    if not len(sorted_codes):
+        return np.zeros(len(codes), dtype=bool)
+    return sorted_codes[np.minimum(np.searchsorted(sorted_codes, codes), len(sorted_codes) - 1)] == codes
+
+
 class _Hits(NamedTuple):
     """Accepted (automaton hit, key form) rows of a batch, as arrays in automaton order: the whole
     written word(s) ``[ws, we)``, the key's start, the form, the proclitics read (an index into
@@ -458,53 +482,56 @@ class _KeyTable:
 
     def __init__(self, keys: dict[str, tuple[KeyForm, ...]]):
         self.automaton = ahocorasick.Automaton()
-        self.forms: list[KeyForm] = []
-        key_len, first_form, n_forms, single = [], [], [], []
+        self.forms: list[KeyForm] = []  # the forms of key k are forms[first_form[k] : first_form[k] + n_forms[k]]
+        first_form, single = [], []
         for index, (key, forms) in enumerate(keys.items()):
             self.automaton.add_word(key, index)
-            key_len.append(len(key))
             first_form.append(len(self.forms))
-            n_forms.append(len(forms))
             self.forms += forms
             single += [" " not in key] * len(forms)
         if len(self.automaton):
             self.automaton.make_automaton()
-        self.key_len, self.first_form, self.n_forms = (np.array(a, dtype=np.int64) for a in (key_len, first_form, n_forms))
+        self.key_len = np.array([len(k) for k in keys], dtype=np.int64)
+        self.first_form = np.array(first_form, dtype=np.int64)
+        self.n_forms = np.array([len(forms) for forms in keys.values()], dtype=np.int64)
         #: keys that only context/exclude phrases use: their hits are only checked where a hit needs them
         self.phrase_only = np.array([all(f.phrase for f in forms) for forms in keys.values()], dtype=bool)
-        self.readings: list[tuple[str, ...]] = []
-        prefix_class, suffix_class = {}, {}
-        prefix_ok, definite, reading, suffix_ok = [], [], [], []
-        f_prefix, f_suffix = [], []
+        # per form
+        self.f_item = np.array([f.item for f in self.forms], dtype=np.int64)
+        self.f_phrase = np.array([f.phrase for f in self.forms], dtype=bool)
+        self.f_single = np.array(single, dtype=bool)  # its key is one word
+        self.f_first_len = np.array([len(f.stem) + len(f.enclitic) for f in self.forms], dtype=np.int64)
+        self.f_needs_suffix = np.array([f.suffix == 2 for f in self.forms], dtype=bool)
+        # clitic classes: [class, code] tables, and each form's class
+        self.readings: list[tuple[str, ...]] = []  # proclitic sequences read, as in the breakdown
+        prefix_classes: dict[tuple, int] = {}
+        suffix_classes: dict[frozenset[str], int] = {}
+        prefix_ok, definite, reading, suffix_ok, f_prefix, f_suffix = [], [], [], [], [], []
         for form in self.forms:
             accepted = _accepted_prefixes(form)
             signature = tuple(sorted(accepted.items()))
-            if signature not in prefix_class:
-                prefix_class[signature] = len(prefix_class)
-                ok, art, read = np.zeros(_NO_PREFIX + 1, bool), np.zeros(_NO_PREFIX + 1, bool), np.zeros(_NO_PREFIX + 1, np.int64)
+            if signature not in prefix_classes:
+                prefix_classes[signature] = len(prefix_classes)
+                ok, art, read = (np.zeros(_NO_PREFIX + 1, dtype=t) for t in (bool, bool, np.int64))
                 for written, (procs, has_article) in accepted.items():
-                    code = _clitic_code(written[::-1], _PROCLITIC_LETTERS)
                     if procs not in self.readings:
                         self.readings.append(procs)
+                    code = _clitic_code(written[::-1], _PROCLITIC_LETTERS)
                     ok[code], art[code], read[code] = True, has_article, self.readings.index(procs)
                 prefix_ok.append(ok), definite.append(art), reading.append(read)
             suffixes = _accepted_suffixes(form)
-            if suffixes not in suffix_class:
-                suffix_class[suffixes] = len(suffix_class)
-                ok = np.zeros(_NO_SUFFIX + 1, bool)
+            if suffixes not in suffix_classes:
+                suffix_classes[suffixes] = len(suffix_classes)
+                ok = np.zeros(_NO_SUFFIX + 1, dtype=bool)
                 ok[[_clitic_code(e, _ENCLITIC_LETTERS) for e in suffixes]] = True
                 suffix_ok.append(ok)
-            f_prefix.append(prefix_class[signature])
-            f_suffix.append(suffix_class[suffixes])
-        self.prefix_ok, self.definite, self.reading, self.suffix_ok = (
-            np.array(t).reshape(-1, n) for t, n in ((prefix_ok, _NO_PREFIX + 1), (definite, _NO_PREFIX + 1),
-                                                    (reading, _NO_PREFIX + 1), (suffix_ok, _NO_SUFFIX + 1)))
-        self.f_prefix, self.f_suffix = np.array(f_prefix, np.int64), np.array(f_suffix, np.int64)
-        self.f_needs_suffix = np.array([f.suffix == 2 for f in self.forms], bool)
-        self.f_item = np.array([f.item for f in self.forms], np.int64)
-        self.f_phrase = np.array([f.phrase for f in self.forms], bool)
-        self.f_single = np.array(single, bool)  # the key is one word
-        self.f_first_len = np.array([len(f.stem) + len(f.enclitic) for f in self.forms], np.int64)
+            f_prefix.append(prefix_classes[signature])
+            f_suffix.append(suffix_classes[suffixes])
+        self.prefix_ok = np.array(prefix_ok).reshape(-1, _NO_PREFIX + 1)
+        self.definite = np.array(definite).reshape(-1, _NO_PREFIX + 1)
+        self.reading = np.array(reading, dtype=np.int64).reshape(-1, _NO_PREFIX + 1)
+        self.suffix_ok = np.array(suffix_ok).reshape(-1, _NO_SUFFIX + 1)
+        self.f_prefix, self.f_suffix = np.array(f_prefix, dtype=np.int64), np.array(f_suffix, dtype=np.int64)
 
     def scan(self, mt: MatchText) -> tuple[np.ndarray, np.ndarray]:
         """Every automaton hit in ``mt.text``: (index of the key's last character, key index)."""
@@ -520,14 +547,13 @@ class _KeyTable:
         ke = ends + 1
         prefix_run, prefix = _read_clitics(codes, ks - 1, -1, word, proclitic_ids, _MAX_PREFIX)
         suffix_run, suffix = _read_clitics(codes, ke, 1, word, enclitic_ids, _MAX_SUFFIX)
-        # one row per (hit, form of its key)
-        counts = self.n_forms[keys]
-        row = np.repeat(np.arange(len(keys)), counts)
-        form = self.first_form[keys][row] + np.arange(len(row)) - np.repeat(np.cumsum(counts) - counts, counts)
+        first = self.first_form[keys]
+        row, form = _pairs(first, first + self.n_forms[keys])  # one row per (hit, form of its key)
         fp, pc, sc = self.f_prefix[form], prefix[row], suffix[row]
         suffixed = suffix_run[row] > 0
-        ok = self.prefix_ok[fp, pc] & np.where(suffixed, ~self.definite[fp, pc] & self.suffix_ok[self.f_suffix[form], sc],
-                                               ~self.f_needs_suffix[form])
+        # an enclitic only after an indefinite word, and only one the form accepts
+        with_suffix = ~self.definite[fp, pc] & self.suffix_ok[self.f_suffix[form], sc]
+        ok = self.prefix_ok[fp, pc] & np.where(suffixed, with_suffix, ~self.f_needs_suffix[form])
         # ه after a key is the pronoun only where the original has ه, not ة: مقدسة is not مقدس + ه
         heh = np.flatnonzero(ok & suffixed)
         heh = heh[codes.take(ke[row[heh]]) == _HEH]
@@ -650,30 +676,6 @@ class _Phrases:
         self.origins = mt.origin(self.starts)
 
 
-def _pairs(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every ``(i, j)`` with ``lo[i] <= j < hi[i]``, by ``i`` then ``j``."""
-    counts = np.maximum(hi - lo, 0)
-    i = np.repeat(np.arange(len(lo)), counts)
-    return i, np.arange(len(i)) + np.repeat(lo - (np.cumsum(counts) - counts), counts)
-
-
-def _run_edges(values: np.ndarray, last: bool) -> np.ndarray:
-    """True at the last (or first) element of each run of equal ``values``."""
-    edge = np.ones(len(values), dtype=bool)
-    if last:
-        edge[:-1] = values[1:] != values[:-1]
-    else:
-        edge[1:] = values[1:] != values[:-1]
-    return edge
-
-
-def _member(codes: np.ndarray, sorted_codes: np.ndarray) -> np.ndarray:
-    """Whether each of ``codes`` is in ``sorted_codes``."""
-    if not len(sorted_codes):
-        return np.zeros(len(codes), dtype=bool)
-    return sorted_codes[np.minimum(np.searchsorted(sorted_codes, codes), len(sorted_codes) - 1)] == codes
-
-
 class Matcher:
     """Match one or more lexicons against texts.
 
@@ -721,10 +723,9 @@ class Matcher:
         self._lexicon_of = np.array([it.lexicon for it in self._items], dtype=np.int64)
         # (item, phrase) pairs of every requires_context / exclude, as sorted codes item * n + phrase
         self._n_phrases = max(len(aux_index), 1)
-        self._context = np.array(sorted(i * self._n_phrases + p for i, it in enumerate(self._items) for p in it.context),
-                                 dtype=np.int64)
-        self._exclude = np.array(sorted(i * self._n_phrases + p for i, it in enumerate(self._items) for p in it.exclude),
-                                 dtype=np.int64)
+        n = self._n_phrases
+        self._context = np.array(sorted(i * n + p for i, it in enumerate(self._items) for p in it.context), np.int64)
+        self._exclude = np.array(sorted(i * n + p for i, it in enumerate(self._items) for p in it.exclude), np.int64)
         self._has_context = np.array([bool(it.context) for it in self._items], dtype=bool)
         self._has_exclude = np.array([bool(it.exclude) for it in self._items], dtype=bool)
         # what every Match of an item carries
@@ -805,7 +806,8 @@ class Matcher:
         if rows.size:
             ws, we = found.ws[rows], found.we[rows]
             c, j = _pairs(np.searchsorted(phrases.starts, ws - self._reach), np.searchsorted(phrases.starts, we))
-            hit = (phrases.ends[j] > ws[c]) & _member(item[rows[c]] * self._n_phrases + phrases.phrase[j], self._exclude)
+            excluding = _member(item[rows[c]] * self._n_phrases + phrases.phrase[j], self._exclude)
+            hit = excluding & (phrases.ends[j] > ws[c])
             ok[rows[c[hit]]] = False
         rows = np.flatnonzero(self._has_context[item] & ok)
         if not rows.size:
