@@ -226,6 +226,7 @@ _TERMINATOR = re.compile(r"(?:\.{2,}|…|[.!?؟]+)")
 _CLOSERS = "\"'”»’)]}"
 _OPEN_TO_CLOSE = {"«": "»", "“": "”", "„": "”"}
 _MAX_SHORT_QUOTE = 250
+_QUOTE_CHARS = re.compile("[" + re.escape("".join(_OPEN_TO_CLOSE) + "".join(set(_OPEN_TO_CLOSE.values())) + '"') + "]")
 
 
 def _quote_regions(line: str, offset: int) -> list[tuple[int, int]]:
@@ -234,7 +235,8 @@ def _quote_regions(line: str, offset: int) -> list[tuple[int, int]]:
     stack_pos = None
     stack_close = None
     ascii_open = None
-    for i, ch in enumerate(line):
+    for m in _QUOTE_CHARS.finditer(line):  # only these characters change the state: skip the rest in C
+        i, ch = m.start(), m.group()
         if stack_pos is None and ch in _OPEN_TO_CLOSE:
             stack_pos, stack_close = i, _OPEN_TO_CLOSE[ch]
         elif stack_pos is not None and ch == stack_close:
