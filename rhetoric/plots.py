@@ -203,7 +203,10 @@ def time_series(over_time: pd.DataFrame, *, by: str = "outlet", measure: str = "
             ax.fill_between(sub["period"], sub["rate_ci_low"], sub["rate_ci_high"], alpha=0.08, color=color)
     ax.set_ylabel("framing hits per 1,000 tokens" if measure == "rate_per_1k" else measure)
     ax.set_title(f"Framing over time ({voice}; periods with ≥ {min_docs} articles)")
-    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
+    else:
+        ax.text(0.5, 0.5, f"no period with ≥ {min_docs} articles", transform=ax.transAxes, ha="center")
     fig.autofmt_xdate()
     fig.tight_layout()
     return save_figure(fig, save)
