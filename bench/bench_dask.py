@@ -24,12 +24,30 @@ SECTION = "Dask: 1 vs 2 workers (bench_dask.py)"
 INTRO = """`python bench/bench_dask.py`: `analyze_dask` on a running LocalCluster (processes, one thread each)
 of 1 and then 2 workers, each warmed up on one small chunk first (start-up not timed); t = wall time of
 the analysis (stream, stages on the workers, partitioned Parquet). Efficiency = t1 / (2 x t2). The
-client runs on the same machine. Goal: efficiency >= 0.8."""
+client runs on the same machine. `CPU s k` = CPU seconds (user + system) of the client, scheduler and
+workers during the run with k workers; `cores busy k` = CPU s k / t_k. CPU s 2 close to CPU s 1 means
+distributing the work cost nothing extra; cores busy 2 well below 2 means the workers waited — on a
+shared machine (see the load), for cores other users held. Goal: efficiency >= 0.8."""
 HEADER = ["date", "corpus", "articles", "MB", "model", "chunk", "t1 s", "t2 s", "MB/s 1 worker", "MB/s 2 workers",
-          "efficiency", "machine"]
+          "efficiency", "CPU s 1", "CPU s 2", "cores busy 1", "cores busy 2", "machine"]
 
 
-def timed_run(corpus: Path, workers: int, model: str, chunk_size: int) -> tuple[float, int]:
+def tree_cpu_seconds() -> float:
+    """User + system CPU seconds so far of this process and its descendants (the cluster)."""
+    import psutil
+
+    total = 0.0
+    me = psutil.Process()
+    for proc in [me, *me.children(recursive=True)]:
+        try:
+            times = proc.cpu_times()
+            total += times.user + times.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def timed_run(corpus: Path, workers: int, model: str, chunk_size: int) -> tuple[float, float, int]:
     from distributed import Client, LocalCluster
 
     from rhetoric.analysis import load_lexicon_set, resolve_model
@@ -43,12 +61,12 @@ def timed_run(corpus: Path, workers: int, model: str, chunk_size: int) -> tuple[
                       silence_logs=40) as cluster:
         warmup = next(iter_corpus(corpus, chunk_size=4 * workers))  # one small chunk per worker
         analyze_dask(warmup, out, lexicons, classifier, scheduler=cluster.scheduler_address, chunk_size=4)
-        start = time.perf_counter()
+        cpu, start = tree_cpu_seconds(), time.perf_counter()
         analysis = analyze_dask(str(corpus), out, lexicons, classifier, scheduler=cluster.scheduler_address,
                                 chunk_size=chunk_size)
-        elapsed = time.perf_counter() - start
+        elapsed, cpu = time.perf_counter() - start, tree_cpu_seconds() - cpu
     shutil.rmtree(out, ignore_errors=True)
-    return elapsed, len(analysis.documents)
+    return elapsed, cpu, len(analysis.documents)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,11 +77,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     corpus, facts = saudinewsnet_jsonl(1, args.limit or None)
     info = machine()
-    t1, n_docs = timed_run(corpus, 1, args.model, args.chunk_size)
-    t2, _ = timed_run(corpus, 2, args.model, args.chunk_size)
+    t1, cpu1, n_docs = timed_run(corpus, 1, args.model, args.chunk_size)
+    t2, cpu2, _ = timed_run(corpus, 2, args.model, args.chunk_size)
     append_row(SECTION, INTRO, HEADER, [
         info["date"], facts["source"], n_docs, facts["text_mb"], args.model, args.chunk_size, round(t1, 1), round(t2, 1),
-        round(facts["text_mb"] / t1, 3), round(facts["text_mb"] / t2, 3), f"{t1 / (2 * t2):.2f}", machine_cell(info),
+        round(facts["text_mb"] / t1, 3), round(facts["text_mb"] / t2, 3), f"{t1 / (2 * t2):.2f}", round(cpu1, 1), round(cpu2, 1),
+        f"{cpu1 / t1:.2f}", f"{cpu2 / t2:.2f}", machine_cell(info),
     ])
     return 0
 
