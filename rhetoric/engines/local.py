@@ -48,15 +48,15 @@ __all__ = ["analyze_stream", "StreamedAnalysis", "Partials", "chunk_partials", "
 #: The partitioned tables an engine writes: ``DIR/<name>.parquet/part-NNNNN.parquet`` (a folder of
 #: parts that pandas, pyarrow and Dask read as one table: ``pd.read_parquet("DIR/spans.parquet")``).
 TABLES = ("documents", "spans", "matches", "predictions")
+#: The per-article tables of :meth:`Analysis._doc_table`, keyed by (voice, speaker_type).
+_DOC_TABLE_KINDS = ((True, False), (False, False), (True, True))
+_QUOTE_COLUMNS = ["doc_id", "field", "span_id", "speaker_type", "stance", "n_tokens", "n_hits"]
+_ENTRY_KEYS = ["doc_id", "entry_id", "term", "category", "voice"]
 
 
 def table_dir(folder: Path | str, name: str) -> Path:
     """The folder of a partitioned table: ``folder/<name>.parquet``."""
     return Path(folder) / f"{name}.parquet"
-#: The per-article tables of :meth:`Analysis._doc_table`, keyed by (voice, speaker_type).
-_DOC_TABLE_KINDS = ((True, False), (False, False), (True, True))
-_QUOTE_COLUMNS = ["doc_id", "field", "span_id", "speaker_type", "stance", "n_tokens", "n_hits"]
-_ENTRY_KEYS = ["doc_id", "entry_id", "term", "category", "voice"]
 
 
 # --------------------------------------------------------------------------- per-chunk partials
