@@ -221,3 +221,14 @@ def test_empty_corpus_is_a_clear_error(tmp_path):
     corpus.write_text(json.dumps({"id": "x", "text": "   "}) + "\n", encoding="utf-8")
     with pytest.raises(RhetoricError, match="no documents"):
         analyze_stream(corpus, tmp_path / "out", model=None, jobs=1)
+
+
+def test_a_failing_chunk_names_its_documents(tmp_path, monkeypatch):
+    import rhetoric.engines.local as local
+
+    def broken(documents, *args):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(local, "process_chunk", broken)
+    with pytest.raises(RhetoricError, match=r"chunk 0 \(documents 'seed-.*' \.\. '.*'\) failed: ValueError: boom"):
+        local.analyze_stream(demo_corpus_path(), tmp_path, model=None, jobs=1, chunk_size=10)

@@ -475,12 +475,18 @@ def stream_chunks(
         bar = tqdm(desc="analysing", unit="doc", leave=False)
 
     def collect() -> Partials:
-        number, n_docs, future = pending.popleft()
-        spans, matches, predictions, part = future.result()
+        number, ids, future = pending.popleft()
+        try:
+            spans, matches, predictions, part = future.result()
+        except RhetoricError:
+            raise
+        except Exception as exc:  # a stage failed on some document of this chunk: say which chunk
+            raise RhetoricError(f"chunk {number} (documents {ids[0]!r} .. {ids[1]!r}) failed: "
+                                f"{type(exc).__name__}: {exc}") from exc
         for name, frame in (("spans", spans), ("matches", matches), ("predictions", predictions)):
             writer.write(name, number, frame)
         if bar is not None:
-            bar.update(n_docs)
+            bar.update(ids[2])
         return part
 
     def results() -> Iterator[Partials]:
@@ -492,7 +498,8 @@ def stream_chunks(
             update_corpus_hash(digest, chunk)
             writer.write("documents", number, chunk)
             documents.append(chunk.drop(columns=["text", "title"]))
-            pending.append((number, len(chunk), submit(chunk)))
+            ids = (chunk["doc_id"].iloc[0], chunk["doc_id"].iloc[-1], len(chunk))
+            pending.append((number, ids, submit(chunk)))
             while len(pending) >= max_in_flight:
                 yield collect()
         while pending:
@@ -531,9 +538,13 @@ def _context():
     return context
 
 
-def _done(value) -> Future:
+def _run_here(documents: pd.DataFrame, settings: tuple) -> Future:
+    """:func:`process_chunk` in this process, as a finished future (jobs=1)."""
     future: Future = Future()
-    future.set_result(value)
+    try:
+        future.set_result(process_chunk(documents, *settings))
+    except Exception as exc:  # reported by the driver with the chunk's documents
+        future.set_exception(exc)
     return future
 
 
@@ -572,12 +583,15 @@ def analyze_stream(
     chunks = iter_source(source, chunk_size=chunk_size, report=report, on_error=on_error, columns_map=columns_map)
     settings = (loaded, classifier, explain_top, by, per_group)
     if jobs == 1:
-        documents, partials = stream_chunks(chunks, out, lambda docs: _done(process_chunk(docs, *settings)),
+        documents, partials = stream_chunks(chunks, out, lambda docs: _run_here(docs, settings),
                                             max_in_flight=1, by=by, per_group=per_group, progress=progress)
     else:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_init_worker,
-                                 initargs=settings) as pool:
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_init_worker,
+                                   initargs=settings)
+        try:
             documents, partials = stream_chunks(chunks, out, lambda docs: pool.submit(_run_in_worker, docs),
                                                 max_in_flight=2 * jobs, by=by, per_group=per_group,
                                                 progress=progress)
+        finally:  # on an error or Ctrl-C, drop the chunks not started yet instead of finishing them
+            pool.shutdown(wait=True, cancel_futures=True)
     return StreamedAnalysis(documents, partials, loaded, classifier, seed, load_report=report)
