@@ -25,7 +25,7 @@ BENCHES = [
     ("bench_classify.py", [], ["--repeat", "1"]),
     ("bench_end_to_end.py", [], ["--limit", "200"]),
     ("bench_memory.py", [], ["--limit", "100"]),
-    ("bench_dask.py", [], ["--limit", "100"]),
+    ("bench_dask.py", [], ["--limit", "100", "--chunk-size", "10"]),
 ]
 
 
