@@ -5,7 +5,7 @@
 Texts: a seeded sample of real articles (news_credibility_2013 and SaudiNewsNet, read through
 ``rhetoric.datasets`` from $RHETORIC_DATA; the script says so and exits 0 when they are absent).
 Measures MB/s of UTF-8 text for ``extract_quotes`` alone and for ``segment_documents`` (quotes +
-spans + token counts), best of ``--repeat`` runs, plus one adversarial article with 1,000 marks.
+spans + token counts) in CPU seconds (``time.process_time``), best of ``--repeat`` runs, plus one adversarial article with 1,000 marks.
 Appends one row to the table in bench/README.md (``--no-readme`` to skip).
 """
 from __future__ import annotations
@@ -37,9 +37,9 @@ HEADER = ("| date | docs | MB | extract_quotes MB/s | segment_documents MB/s | q
 def _best(fn, repeat: int) -> float:
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = time.process_time()  # CPU seconds: the machine is shared, wall time is noisy
         fn()
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     return min(times)
 
 
@@ -61,7 +61,7 @@ def _append_row(row: str) -> None:
         text = text.rstrip("\n") + (
             f"\n\n{SECTION}\n\nThroughput of quote extraction (marks, quote/other classification, speaker "
             "attribution) and of the spans table on a seeded sample of real articles (half "
-            "news_credibility_2013, half SaudiNewsNet), best of 3 runs, one process. The last column but two "
+            "news_credibility_2013, half SaudiNewsNet), CPU seconds, best of 3 runs, one process. The last column but two "
             "is one authored article with 1,000 quote marks (linear-time check). Run "
             "`python bench/bench_quotes.py`.\n\n" + HEADER + "\n")
     lines = text.rstrip("\n").split("\n")
