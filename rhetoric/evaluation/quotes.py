@@ -4,7 +4,8 @@ Gold format (JSONL, one line per article)::
 
     {"dataset": "news-credibility-2013" | "saudinewsnet" (absent for a corpus given directly),
      "doc_id": ..., "outlet": ..., "text_sha1": ..., "text_len": ...,
-     "quotes": [{"start", "end", "speaker", "speaker_start", "speaker_end", "speaker_type", "cue"}],
+     "quotes": [{"start", "end", "speaker", "speaker_start", "speaker_end", "speaker_type", "cue",
+                 optional "speaker_desc_start", "speaker_desc_end"}],
      "other_marked": [{"start", "end", "kind"}]}
 
 Gold files hold ids and offsets only; the texts come from the named datasets (``$RHETORIC_DATA``)
@@ -13,8 +14,15 @@ or from a corpus file, and are checked against ``text_sha1`` / ``text_len`` befo
 Matching: predicted and gold quotes of a document are paired one-to-one, greedily by character
 overlap (largest first). A pair counts for **exact** when start and end are equal, for **overlap**
 when the shared characters are at least half of the longer span. Speaker accuracy is over the
-overlap-matched pairs: correct when the predicted speaker mention overlaps the gold one, or both name
-the same registry id, or both are absent.
+overlap-matched pairs, see :func:`_speaker_correct`:
+
+* named gold speaker (``speaker_start``/``speaker_end`` set): correct when the predicted speaker
+  mention overlaps the gold mention, or both name the same registry id;
+* unnamed gold speaker (a ``speaker`` label but null offsets, e.g. "protesters (unnamed)"): correct
+  when the prediction names no one, or its mention overlaps the describing mention
+  (``speaker_desc_start``/``speaker_desc_end``, e.g. the word for "the participants"), when the gold
+  records one; naming anyone else is wrong;
+* no attribution in the gold (``speaker`` null): correct only when the prediction has no speaker either.
 """
 from __future__ import annotations
 
@@ -131,15 +139,21 @@ def match_quotes(pred: list[dict], gold: list[dict]) -> list[tuple[int, int, int
 
 
 def _speaker_correct(p: dict, g: dict, registry: Registry) -> bool:
-    gs, ge = g.get("speaker_start"), g.get("speaker_end")
+    """Whether the predicted speaker of ``p`` is right for gold quote ``g`` (rules in the module doc)."""
     ps, pe = p.get("speaker_start"), p.get("speaker_end")
-    g_has = bool(g.get("speaker")) or gs is not None
     p_has = bool(p.get("speaker")) or ps is not None
-    if not g_has and not p_has:
-        return True
-    if not g_has or not p_has:
+    if not g.get("speaker") and g.get("speaker_start") is None:
+        return not p_has
+    gs, ge = g.get("speaker_start"), g.get("speaker_end")
+    if gs is None:
+        # Unnamed speaker: naming no one is right; pointing at the describing mention too.
+        ds, de = g.get("speaker_desc_start"), g.get("speaker_desc_end")
+        if not p_has:
+            return True
+        return None not in (ds, de, ps, pe) and min(de, pe) > max(ds, ps)
+    if not p_has:
         return False
-    if None not in (gs, ge, ps, pe) and min(ge, pe) > max(gs, ps):
+    if None not in (ps, pe) and min(ge, pe) > max(gs, ps):
         return True
     g_id = registry.lookup(g["speaker"]) if g.get("speaker") else None
     p_id = p.get("speaker_id") or (registry.lookup(p["speaker"]) if p.get("speaker") else None)
@@ -200,6 +214,7 @@ def evaluate_quotes(gold_path: str | Path | list[dict], predictions: Mapping[str
                 if not ok:
                     doc_errors.append({"type": "speaker", "gold": [q["start"], q["end"]],
                                        "gold_speaker": [q.get("speaker_start"), q.get("speaker_end")],
+                                       "gold_desc": [q.get("speaker_desc_start"), q.get("speaker_desc_end")],
                                        "pred_speaker": [p.get("speaker_start"), p.get("speaker_end")]})
             else:
                 doc_errors.append({"type": "weak_overlap", "gold": [q["start"], q["end"]], "pred": [p["start"], p["end"]]})

@@ -12,6 +12,8 @@ import common
 from build import OTHER_KINDS, SPEAKER_TYPES
 
 QUOTE_KEYS = {"start", "end", "speaker", "speaker_start", "speaker_end", "speaker_type", "cue"}
+# Optional: the mention describing an UNNAMED speaker (data/gold/add_speaker_descriptions.py).
+DESC_KEYS = {"speaker_desc_start", "speaker_desc_end"}
 
 
 def check_doc(doc):
@@ -28,9 +30,11 @@ def check_doc(doc):
         problems.append(f"{where}: outlet {doc['outlet']} != {outlet}")
     quotes = doc["quotes"]
     for q in quotes:
-        if set(q) != QUOTE_KEYS:
+        if set(q) - DESC_KEYS != QUOTE_KEYS or len(set(q) & DESC_KEYS) == 1:
             problems.append(f"{where}: quote keys {sorted(q)}")
             continue
+        if "speaker_desc_start" in q and (q["speaker_start"] is not None or not q["speaker"]):
+            problems.append(f"{where}: describing mention on a quote whose speaker is named or absent")
         if not 0 <= q["start"] < q["end"] <= len(text):
             problems.append(f"{where}: quote span {q['start']}-{q['end']} out of range")
         if q["speaker_type"] not in SPEAKER_TYPES:
