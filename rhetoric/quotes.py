@@ -700,7 +700,8 @@ def _nearest_naming(ctx: DocumentContext, att: Attribution, pos: int) -> Attribu
                 best = (m.start, m.end)
     own = ctx.words_overlapping(att.speaker_start, att.speaker_end)
     target = [ctx.norms[k] for k in own]
-    surname = target[-1] if len(target) >= 2 and len(target[-1]) >= 3 and not ctx.is_descriptive(
+    # (a surname ends a name of at most four words; a longer span is a phrase whose last word is no name)
+    surname = target[-1] if 2 <= len(target) <= 4 and len(target[-1]) >= 3 and not ctx.is_descriptive(
         ctx.words[own[-1]][0], ctx.words[own[-1]][1]) and target[-1] not in _NP_STOP else None
     for k in rng:
         if ctx.inside_quote(*ctx.words[k]):

@@ -464,8 +464,12 @@ _PERSON_HEADS = frozenset(normalize(w) for w in (
     "زعيم زعيمة عمدة مفتي".split()))
 _ORG_HEADS = frozenset(normalize(w) for w in (
     "وزارة منظمة حركة جماعة حزب جمعية هيئة شركة وكالة صحيفة بيان تقرير محكمة نيابة لجنة مجلس جيش منسقية "
-    "دار مركز مؤسسة اتحاد ائتلاف جبهة تحالف رئاسة حكومة معارضة إدارة مذكرة".split()))
+    "دار مركز مؤسسة اتحاد ائتلاف جبهة تحالف رئاسة حكومة معارضة إدارة مذكرة جامعة كلية معهد نقابة رابطة "
+    "مكتب بلاغ أمانة سفارة بعثة مديرية محافظة بلدية سلطة سلطات شرطة قوات مستشفى بنك صندوق برلمان".split()))
 _GENERIC_HEADS = _PERSON_HEADS | _ORG_HEADS
+#: Documents that "say" on behalf of their issuer (بيان صادر عن فلان), and the participle of issuing.
+_STATEMENT_HEADS = frozenset(normalize(w) for w in "بيان بلاغ تقرير مذكرة رسالة تصريح".split())
+_ISSUED = frozenset(normalize(w) for w in "صادر الصادر صادرة الصادرة".split())
 _GENERIC_ADJ = frozenset(normalize(w) for w in (
     "رسمي رسمية إعلامي إعلامية حقوقية حقوقي أمني أمنى أمنية مطلع مطلعة رفيع مستوى عسكري عسكرية دولية دولي "
     "عام عامة جديد أول سابق سابقة آخر أخرى كبير مسؤول حكومي حكومية مقرب مقربة نفسه نفسها إداري قضائي "
@@ -891,11 +895,26 @@ class DocumentContext:
         span = self._subject_of(cue, lo, hi)
         if span is None or cue.role == "report":
             return span
+        span = self._issuer(span, hi)
         k = bisect.bisect_left(self.word_starts, span[1])
         if k + 2 < len(self.words) and self.norms[k] == "نقلا" and self.norms[k + 1] == "عن" and \
                 not self.gap(k - 1).strip(_SPACE + "،,") and self.words[k + 2][1] <= hi:
             np = self._np_after(k + 1, hi)
             if np:
+                return self._surface(*np)
+        return span
+
+    def _issuer(self, span: tuple[int, int], hi: int) -> tuple[int, int]:
+        """For a statement as subject, who issued it: ``أكد بيان صادر عن مكتب فلان`` -> ``مكتب فلان``
+        (the gold names the issuer, not the document). Other subjects come back unchanged."""
+        words = self.words_overlapping(*span)
+        if not words or _bare(self.norms[words[0]]) not in _STATEMENT_HEADS:
+            return span
+        k = words[-1] + 1
+        if k < len(self.words) and self.norms[k] in ("عن", "من") and (
+                self.norms[k - 1] in _ISSUED or k - words[0] == 1):
+            np = self._np_after(k, hi)
+            if np is not None and self._speaker_like(*np):
                 return self._surface(*np)
         return span
 
@@ -1065,6 +1084,9 @@ class DocumentContext:
             if self.words[j][1] > hi:
                 break
             if w in _NP_STOP or self._starts_pp(j):
+                # a time word between the name and its cue (أبو وليد السبت قوله) still ends the name
+                closed = e > b and j + 1 < len(self.words) and not self.gap(j).strip(_SPACE) and \
+                    lookup_cue(self.norms[j + 1]) is not None
                 break
             e = j + 1
             gap = self.gap(j)
@@ -1099,9 +1121,16 @@ class DocumentContext:
                 return appo
             span = self._surface(*np)
             if not self.is_descriptive(*span) and (
-                    not self.norms[k].lstrip("وف").startswith("ال") or self._has_name(*np) or self.mentions_in(*span)):
+                    not self.norms[k].lstrip("وف").startswith("ال") or self._has_name(*np) or self._names_head(k, span)):
                 return span  # منظمة هيومن رايتس ووتش / الوزيرة الدكتورة فلانة
         return None
+
+    def _names_head(self, k: int, span: tuple[int, int]) -> bool:
+        """A registry mention in ``span`` names the definite head word ``k`` itself: it covers the head or
+        starts right after it (الرئيس محمد مرسي). A definite noun takes no genitive, so a mention after
+        its adjectives is another noun phrase (وحثت المنظمة الحقوقية الأمم المتحدة: the object)."""
+        nxt = self.words[k + 1][0] if k + 1 < len(self.words) else self.words[k][1]
+        return any(m.start <= nxt for m in self.mentions_in(*span))
 
     def attribute(self, cue: Cue, lo: int, hi: int) -> Attribution:
         """Speaker of ``cue``: its explicit subject when that names the speaker; for a description

@@ -1,0 +1,52 @@
+"""Speaker attribution rules, one class of cases per test, on sentences we wrote ourselves."""
+import pytest
+
+from rhetoric.quotes import extract_quotes
+from rhetoric.speakers import load_registry
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return load_registry()
+
+
+def _speakers(text, registry):
+    quotes, _ = extract_quotes(text, registry)
+    return [(q.text, q.speaker, q.speaker_start) for q in quotes]
+
+
+def _covers(text, start, name):
+    """The predicted speaker offset lies inside the (first) occurrence of ``name``."""
+    at = text.find(name)
+    return start is not None and at <= start < at + len(name)
+
+
+def test_definite_head_takes_no_genitive_so_a_later_name_is_another_phrase(registry):
+    # وحثت المنظمة الحقوقية الأمم المتحدة: the UN is the object, not the organisation's name
+    text = ("دعت منظمة النور للحقوق الحكومة إلى التحقيق في الحادث. وحثت المنظمة الحقوقية الأمم المتحدة "
+            "على التدخل. وأضافت المنظمة: «هذا أمر غير مقبول على الإطلاق».")
+    [(_, speaker, start)] = _speakers(text, registry)
+    assert _covers(text, start, "منظمة النور"), speaker
+
+
+def test_name_set_off_after_a_description_may_end_at_a_time_word(registry):
+    text = 'ونقلت الوكالة عن المتحدث باسم الجماعة، سالم الهادي السبت قوله "لن نتراجع عن موقفنا".'
+    [(_, speaker, start)] = _speakers(text, registry)
+    assert speaker == "سالم الهادي" and _covers(text, start, "سالم الهادي")
+
+
+def test_organisation_noun_points_back_to_the_phrase_that_names_it(registry):
+    # الجامعة -> جامعة الزهراء (also: a long phrase's last word, الدكتوراه, is no surname to look for)
+    text = ("كانت الوزيرة استقالت بعد قرار جامعة الزهراء سحب درجة الدكتوراه التي حصلت عليها.\n"
+            "وكانت الجامعة ذكرت أنها ارتكبت «تضليلا متعمدا» في رسالتها لنيل درجة الدكتوراه، كما ذكرت الجامعة "
+            "أنها تأكدت من أنها «نسخت أجزاء كاملة من أعمال غيرها».")
+    found = _speakers(text, registry)
+    assert len(found) == 2
+    assert all(_covers(text, start, "جامعة الزهراء") for _, _, start in found), found
+
+
+def test_statement_speaks_for_its_issuer(registry):
+    text = ("أكد بلاغ إعلامي صادر عن مكتب الشيخ سالم الهادي أن الاتهامات باطلة.\n"
+            'وقال البيان "سنلاحق كل من أساء إلينا أمام القضاء".')
+    [(_, speaker, start)] = _speakers(text, registry)
+    assert "سالم الهادي" in speaker and start < text.find("سالم الهادي") + 1
