@@ -1266,7 +1266,7 @@ class DocumentContext:
         description (قالت الوزيرة) the last earlier mention that names it; None when nothing does."""
         span = self._with_apposition(span, hi)
         if not self.is_descriptive(*span):
-            return span
+            return self._apposed_name(span, cue) or span
         first = self.words_overlapping(*span)
         if not first:
             return None
@@ -1275,6 +1275,32 @@ class DocumentContext:
         if named is None and self._new_referent(first[0]):
             return span  # مصدر أمني، شهود عيان، المتظاهرون: no earlier mention names them
         return named
+
+    def _apposed_name(self, span: tuple[int, int], cue: Cue) -> tuple[int, int] | None:
+        """The name an epithet was set off after earlier in the text: for ``وأضاف محامي الجماعة`` after
+        ``فلان، محامي الجماعة،`` the speaker is ``فلان`` (the gold names the person, and the epithet
+        only names the organisation). Only for a phrase headed by a person noun (محامي، رئيس، المتحدث)."""
+        rng = self.words_overlapping(*span)
+        if not rng or _bare(self.norms[rng[0]]) not in _PERSON_HEADS:
+            return None
+        target = [_bare(self.norms[k]) for k in rng]
+        n = len(target)
+        for k in reversed(self.word_range(max(0, cue.start - _LOOKBACK), span[0])):
+            if k < 1 or k + n > len(self.words) or [_bare(w) for w in self.norms[k:k + n]] != target:
+                continue
+            if not any(c in self.gap(k - 1) for c in "،,") or self.inside_quote(*self.words[k]):
+                continue
+            a = k
+            while a > 0 and k - a < 4 and not (a < k and self.gap(a - 1).strip(_SPACE)):
+                w = self.norms[a - 1]
+                if w in _NP_STOP or w in _PRE_SKIP or lookup_cue(w) is not None or self.inside_quote(*self.words[a - 1]):
+                    break
+                a -= 1
+            if a < k and self._speaker_like(a, k):
+                name = self._surface(a, k)
+                if not self.is_descriptive(*name):
+                    return name
+        return None
 
     def _new_referent(self, a: int) -> bool:
         """A description headed by word ``a`` introduces its own referent instead of pointing back
@@ -1310,10 +1336,12 @@ class DocumentContext:
         The first word counts as a verb when nothing marks it as a noun or a particle; the subject ends
         where an indefinite word follows a definite one that is not a title (``ورفع المتظاهرون لافتات``:
         the object). A clause coordinated after a comma (``...، وقد نعاهم فلان في برقية أكد فيها``) is
-        nearer than the sentence's first verb and is tried first."""
+        nearer than the sentence's first verb and is tried first; so is one after ``، حيث`` / ``، إذ``
+        (``تأتي الاشتباكات ...، حيث نددت الحركة بما وصفته``)."""
         starts = [self.words[k + 1][0] for k in self.word_range(lo, hi)
                   if k + 1 < len(self.words) and any(c in self.gap(k) for c in "،,")
-                  and self.norms[k + 1].startswith("و") and not self.inside_quote(*self.words[k])]
+                  and (self.norms[k + 1].startswith("و") or self.norms[k + 1] in ("حيث", "اذ"))
+                  and not self.inside_quote(*self.words[k])]
         for start in reversed([lo] + starts):
             span = self._verb_subject(start, hi)
             if span is not None:

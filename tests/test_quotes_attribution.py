@@ -50,3 +50,26 @@ def test_statement_speaks_for_its_issuer(registry):
             'وقال البيان "سنلاحق كل من أساء إلينا أمام القضاء".')
     [(_, speaker, start)] = _speakers(text, registry)
     assert "سالم الهادي" in speaker and start < text.find("سالم الهادي") + 1
+
+
+def test_epithet_repeated_after_a_name_points_back_to_the_name(registry):
+    # فلان، محامي الجماعة، ... وأضاف محامي الجماعة: the epithet names an organisation, the speaker is فلان
+    text = ("أكد سامي النجار، محامي جماعة الإخوان المسلمين، أن الحكم باطل.\n"
+            "وأوضح النجار أنه تقدم بطعن.\n"
+            'وأضاف محامي جماعة الإخوان المسلمين، قائلاً: "إن الجماعة لن تقبل هذا الحكم أبدا".')
+    [(_, speaker, start)] = _speakers(text, registry)
+    assert speaker == "النجار" and start == text.index("النجار أنه")
+
+
+def test_epithet_without_an_earlier_name_stays_the_speaker(registry):
+    text = 'وأضاف محامي جماعة الإخوان المسلمين، قائلاً: "إن الجماعة لن تقبل هذا الحكم أبدا".'
+    [(_, speaker, start)] = _speakers(text, registry)
+    assert speaker.startswith("محامي") and start == text.index("محامي")
+
+
+def test_clause_after_comma_haith_gives_the_subject_of_a_free_relative(registry):
+    # ...، حيث نددت الحركة بما وصفته بـ"...": the verb's subject, not the last speaker before
+    text = ("وقال الوزير سالم إن الوضع مستقر. وتأتي هذه الاشتباكات في ظل أزمة سياسية، حيث نددت حركة "
+            '"الأمل" الإسلامية بما وصفتها بـ"الحملة الإعلامية الظالمة المغرضة" ضدها.')
+    quotes = _speakers(text, registry)
+    assert [q[1] for q in quotes] == ['حركة "الأمل" الإسلامية']
