@@ -35,6 +35,9 @@ rebuilt lazily after loading and never saved, so a skops file holds nothing but 
 """
 from __future__ import annotations
 
+from itertools import compress, islice, repeat
+from operator import lt
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -95,32 +98,58 @@ def _csr(rows: np.ndarray, cols: np.ndarray, counts: np.ndarray, n_rows: int, n_
     return _align_api_if_sparse(X)
 
 
-def _unique_pairs(rows: np.ndarray, codes: np.ndarray):
-    """Unique (row, code) pairs sorted by row then code, and how often each occurs."""
-    order = np.lexsort((codes, rows))
-    rows, codes = rows[order], codes[order]
-    new = np.ones(len(rows), dtype=bool)
-    new[1:] = (rows[1:] != rows[:-1]) | (codes[1:] != codes[:-1])
-    starts = np.flatnonzero(new)
-    return rows[starts], codes[starts], np.diff(np.append(starts, len(rows)))
-
-
 def _count_pairs(rows: np.ndarray, cols: np.ndarray, n_cols: int):
     """Unique (row, col) pairs sorted by row then column, and how often each occurs."""
-    keys, counts = np.unique(rows * np.int64(max(n_cols, 1)) + cols, return_counts=True)
-    return keys // max(n_cols, 1), keys % max(n_cols, 1), counts
+    width = np.int64(max(n_cols, 1))
+    keys = rows * width + cols
+    keys.sort()
+    new = np.ones(len(keys), dtype=bool)
+    np.not_equal(keys[1:], keys[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    keys = keys[starts]
+    return keys // width, keys % width, np.diff(np.append(starts, len(new)))
+
+
+def _ranks(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct codes in ascending order, rank of each code among them): ``np.unique(...,
+    return_inverse=True)`` through a hash table, several times faster on millions of codes."""
+    inverse, distinct = pd.factorize(codes)
+    order = np.argsort(distinct)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return distinct[order], rank[inverse]
+
+
+def _pair_counts(rows: np.ndarray, codes: np.ndarray):
+    """Unique (row, code) pairs sorted by row then code, and how often each occurs."""
+    distinct, rank = _ranks(codes)
+    rows, ranks, counts = _count_pairs(rows, rank, len(distinct))
+    return rows, distinct[ranks], counts
+
+
+def _vocabulary_lookup(codes: np.ndarray, columns: np.ndarray):
+    """A hash index of the vocabulary's n-gram codes (``pandas.Index``: a C hash table) and their columns."""
+    return pd.Index(codes), columns
+
+
+def _lookup(table, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(which codes are in the vocabulary, their columns)."""
+    index, columns = table
+    at = index.get_indexer(codes)
+    hit = at >= 0
+    return hit, columns[at[hit]]
 
 
 # --------------------------------------------------------------------------- character n-grams
 
 
 def _char_windows(cp: np.ndarray, digits: np.ndarray, base: int, ngram_range, word_bounded: bool):
-    """Yield ``(positions, codes)`` of every n-gram scikit-learn's char / char_wb analyzer emits.
+    """Yield ``(n, positions, codes)`` of every n-gram scikit-learn's char / char_wb analyzer emits.
 
     ``cp`` are the code points of the batch (documents joined by the separator; for ``char_wb``
     already rewritten as padded words, see :func:`_char_wb_text`); ``digits[i]`` is the alphabet
     digit of ``cp[i]`` (0: cannot be part of an emitted / wanted n-gram). ``positions`` are window
-    starts, ``codes`` the int64 codes.
+    starts, ``codes`` the int64 codes ``sum(digit_k * base**(n-1-k))`` of windows of length ``n``.
     """
     min_n, max_n = ngram_range
     total = len(cp)
@@ -138,7 +167,7 @@ def _char_windows(cp: np.ndarray, digits: np.ndarray, base: int, ngram_range, wo
         if not word_bounded:
             if n >= min_n:
                 pos = np.flatnonzero(valid)
-                yield pos, code[pos]
+                yield n, pos, code[pos]
             continue
         # char_wb: a window is an n-gram of a padded word when it has no space inside (its first
         # and last characters may be the padding) and is not made of padding only.
@@ -152,12 +181,11 @@ def _char_windows(cp: np.ndarray, digits: np.ndarray, base: int, ngram_range, wo
             keep = valid & no_inner_space
         if n >= min_n:
             pos = np.flatnonzero(keep)
-            yield pos, code[pos]
+            yield n, pos, code[pos]
         elif n >= 3:
             # A padded word shorter than min_n is emitted once, whole: " w " with spaces at both ends.
-            whole = keep & space[:total - n + 1] & space[n - 1:]
-            pos = np.flatnonzero(whole)
-            yield pos, code[pos]
+            pos = np.flatnonzero(keep & space[:total - n + 1] & space[n - 1:])
+            yield n, pos, code[pos]
 
 
 def _char_wb_text(doc: str) -> str:
@@ -167,18 +195,23 @@ def _char_wb_text(doc: str) -> str:
     return " " + "  ".join(words) + " " if words else ""
 
 
-def _decode_char_codes(codes: np.ndarray, alphabet: np.ndarray, base: int, max_n: int) -> list[str]:
-    """Strings of int64 n-gram codes (inverse of the encoding; ``alphabet[d]`` = code point of digit d)."""
-    powers = np.array([base ** k for k in range(max_n)], dtype=np.int64)
-    length = np.ones(len(codes), dtype=np.int64)
-    for k in range(1, max_n):
-        length += codes >= powers[k]
+def _decode_left_aligned(codes: np.ndarray, symbols: np.ndarray, base: int, max_n: int) -> list[str]:
+    """Strings of LEFT-aligned codes ``sum(digit_k * base**(max_n-1-k))`` (shorter n-grams end in
+    zero digits, which become trailing NULs that numpy drops); ``symbols[d]`` = code point of digit d."""
     chars = np.zeros((len(codes), max_n), dtype=np.uint32)
-    for j in range(max_n):
-        exponent = length - 1 - j
-        has = exponent >= 0
-        chars[has, j] = alphabet[(codes[has] // powers[exponent[has]]) % base]
+    rest = codes.copy()
+    for j in range(max_n - 1, -1, -1):
+        rest, digit = np.divmod(rest, base)
+        chars[:, j] = symbols[digit]
     return chars.view(f"<U{max_n}").ravel().tolist()
+
+
+def _str_terms(vocabulary: dict) -> list[str]:
+    """The vocabulary's terms; falls back unless they are all strings without NUL."""
+    terms = list(vocabulary)
+    if set(map(type, terms)) - {str} or _SEPARATOR in "".join(terms):
+        raise _Fallback
+    return terms
 
 
 # --------------------------------------------------------------------------- the mixin
@@ -199,9 +232,11 @@ class _FastCountMixin:
         decode, preprocess = self.decode, self.build_preprocessor()
         return [preprocess(decode(doc)) for doc in raw_documents]
 
-    # ------------------------------------------------------------------ scikit-learn hook
+    # ------------------------------------------------------------------ scikit-learn hooks
 
     def _count_vocab(self, raw_documents, fixed_vocab):
+        """scikit-learn's analyse-and-count step: (vocabulary, raw count matrix). When fitting, the
+        vocabulary comes out already in sorted-term order (so sorting it later is cheap)."""
         if not self._fast_path():
             return super()._count_vocab(raw_documents, fixed_vocab)
         raw_documents = list(raw_documents)  # iterated again if we fall back
@@ -216,6 +251,50 @@ class _FastCountMixin:
             return self._char_fit(docs)
         except _Fallback:
             return super()._count_vocab(raw_documents, fixed_vocab)
+
+    def _sort_features(self, X, vocabulary):
+        """scikit-learn's ``_sort_features`` (columns renumbered in sorted-term order, ``vocabulary``
+        updated in place) without a Python loop per term; free when the terms are already sorted."""
+        terms = list(vocabulary)
+        old = np.fromiter(vocabulary.values(), dtype=np.int64, count=len(terms))
+        if all(map(lt, terms, islice(terms, 1, None))):
+            order = np.arange(len(terms))
+        else:
+            order = np.array(sorted(range(len(terms)), key=terms.__getitem__), dtype=np.int64)
+            terms = [terms[i] for i in order]
+        vocabulary.update(zip(terms, range(len(terms))))
+        map_index = np.empty(len(terms), dtype=X.indices.dtype)
+        map_index[old[order]] = np.arange(len(terms))
+        X.indices = map_index.take(X.indices, mode="clip")
+        return X
+
+    def _limit_features(self, X, vocabulary, high=None, low=None, limit=None):
+        """scikit-learn's ``_limit_features`` (drop terms outside [low, high] documents, keep the
+        ``limit`` most frequent) with the vocabulary rebuilt in C instead of term by term."""
+        if high is None and low is None and limit is None:
+            return super()._limit_features(X, vocabulary, high, low, limit)
+        dfs = np.bincount(X.indices, minlength=X.shape[1])  # = _document_frequency for CSR
+        mask = np.ones(len(dfs), dtype=bool)
+        if high is not None:
+            mask &= dfs <= high
+        if low is not None:
+            mask &= dfs >= low
+        if limit is not None and mask.sum() > limit:
+            tfs = np.asarray(X.sum(axis=0)).ravel()
+            mask_inds = (-tfs[mask]).argsort()[:limit]
+            new_mask = np.zeros(len(dfs), dtype=bool)
+            new_mask[np.where(mask)[0][mask_inds]] = True
+            mask = new_mask
+        new_indices = np.cumsum(mask) - 1  # maps old indices to new
+        terms = list(vocabulary)
+        old = np.fromiter(vocabulary.values(), dtype=np.int64, count=len(terms))
+        kept = mask[old]
+        vocabulary.clear()
+        vocabulary.update(zip(compress(terms, kept), new_indices[old[kept]]))
+        kept_indices = np.where(mask)[0]
+        if len(kept_indices) == 0:
+            raise ValueError("After pruning, no terms remain. Try a lower min_df or a higher max_df.")
+        return X[:, kept_indices]
 
     def __getstate__(self):
         state = super().__getstate__()
@@ -239,15 +318,15 @@ class _FastCountMixin:
         return tables
 
     def _char_tables(self):
-        """(digit of each code point, base, sorted vocabulary codes, their columns)."""
+        """(digit of each code point, base, vocabulary lookup); right-aligned codes."""
         max_n = self.ngram_range[1]
-        terms, columns = [], []
-        for term, column in self.vocabulary_.items():
-            # Longer terms (possible in a given vocabulary) and terms with NUL can never be emitted.
-            if isinstance(term, str) and 0 < len(term) <= max_n and _SEPARATOR not in term:
-                terms.append(term)
-                columns.append(column)
+        terms = _str_terms(self.vocabulary_)
+        columns = np.fromiter(self.vocabulary_.values(), dtype=np.int64, count=len(terms))
         lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
+        usable = (lengths > 0) & (lengths <= max_n)  # longer terms (a given vocabulary) never match
+        if not usable.all():
+            terms = list(compress(terms, usable))
+            columns, lengths = columns[usable], lengths[usable]
         chars = np.array(terms, dtype=f"<U{max_n}").view(np.uint32).reshape(len(terms), max_n)
         alphabet = np.unique(chars[chars != 0])
         base = len(alphabet) + 1
@@ -259,34 +338,30 @@ class _FastCountMixin:
         codes = np.zeros(len(terms), dtype=np.int64)
         for j in range(max_n):
             codes = np.where(j < lengths, codes * base + digits[:, j], codes)
-        order = np.argsort(codes, kind="stable")
-        return digit_of, base, codes[order], np.asarray(columns, dtype=np.int64)[order]
+        return digit_of, base, _vocabulary_lookup(codes, columns)
 
     def _word_tables(self):
-        """(token index, base, sorted vocabulary codes, their columns)."""
+        """(token -> id dict, base, vocabulary lookup); right-aligned codes."""
         min_n, max_n = self.ngram_range
-        pieces, columns, sizes = [], [], []
-        for term, column in self.vocabulary_.items():
-            if isinstance(term, str):
-                parts = term.split(" ")
-                if min_n <= len(parts) <= max_n:
-                    pieces.append(parts)
-                    columns.append(column)
-                    sizes.append(len(parts))
-        flat = [p for parts in pieces for p in parts]
-        index = pd.Index(pd.unique(np.array(flat, dtype=object))) if flat else pd.Index([], dtype=object)
-        base = len(index) + 1
+        terms = _str_terms(self.vocabulary_)
+        columns = np.fromiter(self.vocabulary_.values(), dtype=np.int64, count=len(terms))
+        joined = _SEPARATOR.join(terms)
+        pieces = joined.replace(_SEPARATOR, " ").split(" ") if terms else []
+        cp = _code_points(joined)
+        term_of = np.cumsum(cp == 0)  # term index of each position
+        sizes = np.bincount(term_of[cp == 0x20], minlength=len(terms)) + 1  # tokens per term
+        token_id = {token: i for i, token in enumerate(dict.fromkeys(pieces), start=1)}
+        base = len(token_id) + 1
         if not _fits_int64(base, max_n):
             raise _Fallback
-        ids = index.get_indexer(np.array(flat, dtype=object)).astype(np.int64) + 1 if flat else np.zeros(0, np.int64)
-        sizes = np.asarray(sizes, dtype=np.int64)
-        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-        codes = np.zeros(len(sizes), dtype=np.int64)
+        ids = np.fromiter(map(token_id.__getitem__, pieces), dtype=np.int64, count=len(pieces))
+        starts = np.cumsum(sizes) - sizes
+        usable = (sizes >= min_n) & (sizes <= max_n)
+        codes = np.zeros(len(terms), dtype=np.int64)
         for j in range(max_n):
             has = j < sizes
             codes[has] = codes[has] * base + ids[starts[has] + j]
-        order = np.argsort(codes, kind="stable")
-        return index, base, codes[order], np.asarray(columns, dtype=np.int64)[order]
+        return token_id, base, _vocabulary_lookup(codes[usable], columns[usable])
 
     # ------------------------------------------------------------------ char analyzers
 
@@ -306,22 +381,19 @@ class _FastCountMixin:
         return cp, _row_of_position(lengths, len(cp))
 
     def _char_transform(self, docs: list[str]):
-        digit_of, base, vocab_codes, vocab_columns = self._tables()
+        digit_of, base, table = self._tables()
         texts = self._char_texts(docs)
         n_cols = len(self.vocabulary_)
         all_rows, all_cols, all_counts = [], [], []
         for start, stop in _batches(texts):
             cp, row = self._joined(texts[start:stop])
             digits = digit_of[np.minimum(cp, len(digit_of) - 1)]
-            rows, cols = [], []
-            for pos, codes in _char_windows(cp, digits, base, self.ngram_range, self.analyzer == "char_wb"):
-                at = np.searchsorted(vocab_codes, codes)
-                at[at == len(vocab_codes)] = 0
-                hit = vocab_codes[at] == codes if len(vocab_codes) else np.zeros(len(codes), bool)
+            rows, cols = [_EMPTY], [_EMPTY]
+            for _, pos, codes in _char_windows(cp, digits, base, self.ngram_range, self.analyzer == "char_wb"):
+                hit, found = _lookup(table, codes)
                 rows.append(row[pos[hit]])
-                cols.append(vocab_columns[at[hit]])
-            r, c, k = _count_pairs(np.concatenate(rows or [np.zeros(0, np.int64)]),
-                                   np.concatenate(cols or [np.zeros(0, np.int64)]), n_cols)
+                cols.append(found)
+            r, c, k = _count_pairs(np.concatenate(rows), np.concatenate(cols), n_cols)
             all_rows.append(r + start)
             all_cols.append(c)
             all_counts.append(k)
@@ -329,37 +401,39 @@ class _FastCountMixin:
                     len(docs), n_cols, self.dtype)
 
     def _char_fit(self, docs: list[str]):
+        """Vocabulary in sorted order: digits follow code-point order and codes are LEFT-aligned
+        (``code * base**(max_n - n)``), so numeric order of codes is the order of the strings."""
         texts = self._char_texts(docs)
         max_n = self.ngram_range[1]
-        batches = [(start, stop, self._joined(texts[start:stop])) for start, stop in _batches(texts)]
-        present = np.zeros(0, dtype=np.int64)
-        for _, _, (cp, _) in batches:
-            present = np.union1d(present, np.unique(cp))
-        alphabet = present[present != 0]
+        batches = [(start, self._joined(texts[start:stop])) for start, stop in _batches(texts)]
+        present = np.zeros(0x110000, dtype=bool)
+        for _, (cp, _) in batches:
+            present[cp] = True
+        present[0] = False  # the separator
+        alphabet = np.flatnonzero(present).astype(np.uint32)
         base = len(alphabet) + 1
         if not _fits_int64(base, max_n):
             raise _Fallback
         digit_of = np.zeros(int(alphabet[-1]) + 1 if len(alphabet) else 1, dtype=np.int64)
         digit_of[alphabet] = np.arange(1, base)
         all_rows, all_codes, all_counts = [], [], []
-        for start, stop, (cp, row) in batches:
-            rows, codes = [], []
-            for pos, window_codes in _char_windows(cp, digit_of[cp], base, self.ngram_range,
-                                                   self.analyzer == "char_wb"):
+        for start, (cp, row) in batches:
+            rows, codes = [_EMPTY], [_EMPTY]
+            for n, pos, window_codes in _char_windows(cp, digit_of[cp], base, self.ngram_range,
+                                                      self.analyzer == "char_wb"):
                 rows.append(row[pos])
-                codes.append(window_codes)
-            r, c, k = _unique_pairs(np.concatenate(rows or [np.zeros(0, np.int64)]),
-                                    np.concatenate(codes or [np.zeros(0, np.int64)]))
+                codes.append(window_codes * base ** (max_n - n))
+            r, c, k = _pair_counts(np.concatenate(rows), np.concatenate(codes))
             all_rows.append(r + start)
             all_codes.append(c)
             all_counts.append(k)
-        codes = np.concatenate(all_codes)
-        vocab_codes, cols = np.unique(codes, return_inverse=True)
+        # Codes ascend within each row and ranks follow codes, so columns ascend within rows too.
+        vocab_codes, cols = _ranks(np.concatenate(all_codes))
         if len(vocab_codes) == 0:
             raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
         symbols = np.zeros(base, dtype=np.uint32)
         symbols[1:] = alphabet
-        terms = _decode_char_codes(vocab_codes, symbols, base, max_n)
+        terms = _decode_left_aligned(vocab_codes, symbols, base, max_n)
         vocabulary = dict(zip(terms, range(len(terms))))
         return vocabulary, _csr(np.concatenate(all_rows), cols, np.concatenate(all_counts), len(docs),
                                 len(vocabulary), self.dtype)
@@ -377,7 +451,7 @@ class _FastCountMixin:
         return flat, np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
 
     def _word_windows(self, ids: np.ndarray, row: np.ndarray, base: int):
-        """Yield ``(positions, codes)`` of the word n-grams (ids >= 1; 0 = unknown token)."""
+        """Yield ``(n, positions, codes)`` of the word n-grams (ids >= 1; 0 = unknown token)."""
         min_n, max_n = self.ngram_range
         code, valid = ids, ids != 0
         for n in range(1, max_n + 1):
@@ -388,55 +462,60 @@ class _FastCountMixin:
                 valid = valid[:-1] & (ids[n - 1:] != 0)
             if n >= min_n:
                 pos = np.flatnonzero(valid & (row[:len(row) - n + 1] == row[n - 1:]))
-                yield pos, code[pos]
+                yield n, pos, code[pos]
 
     def _word_transform(self, docs: list[str]):
-        index, base, vocab_codes, vocab_columns = self._tables()
+        token_id, base, table = self._tables()
         flat, row = self._tokens(docs)
-        ids = index.get_indexer(np.array(flat, dtype=object)).astype(np.int64) + 1 if flat else np.zeros(0, np.int64)
-        rows, cols = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
-        for pos, codes in self._word_windows(ids, row, base):
-            at = np.searchsorted(vocab_codes, codes)
-            at[at == len(vocab_codes)] = 0
-            hit = vocab_codes[at] == codes if len(vocab_codes) else np.zeros(len(codes), bool)
+        ids = np.fromiter(map(token_id.get, flat, repeat(0)), dtype=np.int64, count=len(flat))
+        rows, cols = [_EMPTY], [_EMPTY]
+        for _, pos, codes in self._word_windows(ids, row, base):
+            hit, found = _lookup(table, codes)
             rows.append(row[pos[hit]])
-            cols.append(vocab_columns[at[hit]])
+            cols.append(found)
         n_cols = len(self.vocabulary_)
         r, c, k = _count_pairs(np.concatenate(rows), np.concatenate(cols), n_cols)
         return _csr(r, c, k, len(docs), n_cols, self.dtype)
 
     def _word_fit(self, docs: list[str]):
+        """Token ids follow the sorted order of the tokens and codes are LEFT-aligned, so numeric
+        order of codes is the order of the token tuples (nearly always that of the joined strings;
+        :meth:`_sort_features` sorts properly if not)."""
+        max_n = self.ngram_range[1]
         flat, row = self._tokens(docs)
-        if flat:
-            ids, uniques = pd.factorize(np.array(flat, dtype=object))
-        else:
-            ids, uniques = np.zeros(0, np.int64), np.array([], dtype=object)
-        ids = ids.astype(np.int64) + 1
-        base = len(uniques) + 1
-        if not _fits_int64(base, self.ngram_range[1]):
+        tokens = sorted(dict.fromkeys(flat))
+        token_id = dict(zip(tokens, range(1, len(tokens) + 1)))
+        base = len(tokens) + 1
+        if not _fits_int64(base, max_n):
             raise _Fallback
-        rows, codes = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
-        for pos, window_codes in self._word_windows(ids, row, base):
+        ids = np.fromiter(map(token_id.__getitem__, flat), dtype=np.int64, count=len(flat))
+        rows, codes = [_EMPTY], [_EMPTY]
+        for n, pos, window_codes in self._word_windows(ids, row, base):
             rows.append(row[pos])
-            codes.append(window_codes)
-        rows, codes, counts = _unique_pairs(np.concatenate(rows), np.concatenate(codes))
-        vocab_codes, cols = np.unique(codes, return_inverse=True)
+            codes.append(window_codes * base ** (max_n - n))
+        rows, codes, counts = _pair_counts(np.concatenate(rows), np.concatenate(codes))
+        vocab_codes, cols = _ranks(codes)
         if len(vocab_codes) == 0:
             raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
-        terms = self._decode_word_codes(vocab_codes, uniques, base)
+        terms = _join_tokens(vocab_codes, np.array([""] + tokens, dtype=object), base, max_n)
         vocabulary = dict(zip(terms, range(len(terms))))
         return vocabulary, _csr(rows, cols, counts, len(docs), len(vocabulary), self.dtype)
 
-    def _decode_word_codes(self, codes: np.ndarray, uniques: np.ndarray, base: int) -> list[str]:
-        words = uniques.tolist()
-        out = []
-        for code in codes.tolist():
-            parts = []
-            while code:
-                code, digit = divmod(code, base)
-                parts.append(words[digit - 1])
-            out.append(" ".join(reversed(parts)))
-        return out
+
+def _join_tokens(codes: np.ndarray, tokens: np.ndarray, base: int, max_n: int) -> list[str]:
+    """Word n-gram strings of LEFT-aligned codes (``tokens[id]``; id 0 = no token)."""
+    digits = np.zeros((len(codes), max_n), dtype=np.int64)
+    rest = codes.copy()
+    for j in range(max_n - 1, -1, -1):
+        rest, digits[:, j] = np.divmod(rest, base)
+    terms = tokens[digits[:, 0]]
+    for j in range(1, max_n):
+        more = digits[:, j] != 0
+        terms[more] = terms[more] + " " + tokens[digits[more, j]]
+    return terms.tolist()
+
+
+_EMPTY = np.zeros(0, dtype=np.int64)
 
 
 class FastCountVectorizer(_FastCountMixin, CountVectorizer):
