@@ -120,13 +120,6 @@ def _ranks(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return distinct[order], rank[inverse]
 
 
-def _pair_counts(rows: np.ndarray, codes: np.ndarray):
-    """Unique (row, code) pairs sorted by row then code, and how often each occurs."""
-    distinct, rank = _ranks(codes)
-    rows, ranks, counts = _count_pairs(rows, rank, len(distinct))
-    return rows, distinct[ranks], counts
-
-
 def _vocabulary_lookup(codes: np.ndarray, columns: np.ndarray):
     """A hash index of the vocabulary's n-gram codes (``pandas.Index``: a C hash table) and their columns."""
     return pd.Index(codes), columns
@@ -405,10 +398,10 @@ class _FastCountMixin:
         (``code * base**(max_n - n)``), so numeric order of codes is the order of the strings."""
         texts = self._char_texts(docs)
         max_n = self.ngram_range[1]
-        batches = [(start, self._joined(texts[start:stop])) for start, stop in _batches(texts)]
+        ranges = list(_batches(texts))
         present = np.zeros(0x110000, dtype=bool)
-        for _, (cp, _) in batches:
-            present[cp] = True
+        for start, stop in ranges:  # first pass: the alphabet (code points are recomputed below)
+            present[self._joined(texts[start:stop])[0]] = True
         present[0] = False  # the separator
         alphabet = np.flatnonzero(present).astype(np.uint32)
         base = len(alphabet) + 1
@@ -416,27 +409,33 @@ class _FastCountMixin:
             raise _Fallback
         digit_of = np.zeros(int(alphabet[-1]) + 1 if len(alphabet) else 1, dtype=np.int64)
         digit_of[alphabet] = np.arange(1, base)
-        all_rows, all_codes, all_counts = [], [], []
-        for start, (cp, row) in batches:
+        parts = []
+        for start, stop in ranges:
+            cp, row = self._joined(texts[start:stop])
             rows, codes = [_EMPTY], [_EMPTY]
             for n, pos, window_codes in _char_windows(cp, digit_of[cp], base, self.ngram_range,
                                                       self.analyzer == "char_wb"):
                 rows.append(row[pos])
                 codes.append(window_codes * base ** (max_n - n))
-            r, c, k = _pair_counts(np.concatenate(rows), np.concatenate(codes))
-            all_rows.append(r + start)
-            all_codes.append(c)
-            all_counts.append(k)
-        # Codes ascend within each row and ranks follow codes, so columns ascend within rows too.
-        vocab_codes, cols = _ranks(np.concatenate(all_codes))
+            distinct, rank = _ranks(np.concatenate(codes))
+            r, local, k = _count_pairs(np.concatenate(rows), rank, len(distinct))
+            parts.append((r + start, local, k, distinct))
+        return self._fitted_counts(parts, len(docs), lambda codes: _decode_left_aligned(
+            codes, np.concatenate([[0], alphabet]).astype(np.uint32), base, max_n))
+
+    def _fitted_counts(self, parts, n_docs: int, decode):
+        """(vocabulary, count matrix) from per-batch ``(rows, local column, count, distinct codes)``,
+        where local columns index the batch's ascending distinct codes."""
+        distincts = [distinct for *_, distinct in parts]
+        vocab_codes = distincts[0] if len(parts) == 1 else np.unique(np.concatenate(distincts))
         if len(vocab_codes) == 0:
             raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
-        symbols = np.zeros(base, dtype=np.uint32)
-        symbols[1:] = alphabet
-        terms = _decode_left_aligned(vocab_codes, symbols, base, max_n)
-        vocabulary = dict(zip(terms, range(len(terms))))
-        return vocabulary, _csr(np.concatenate(all_rows), cols, np.concatenate(all_counts), len(docs),
-                                len(vocabulary), self.dtype)
+        # Local columns ascend with codes within each row, and so do global ones.
+        cols = [np.searchsorted(vocab_codes, distinct)[local] for _, local, _, distinct in parts]
+        vocabulary = dict(zip(decode(vocab_codes), range(len(vocab_codes))))
+        return vocabulary, _csr(np.concatenate([r for r, *_ in parts]), np.concatenate(cols),
+                                np.concatenate([k for _, _, k, _ in parts]), n_docs, len(vocabulary),
+                                self.dtype)
 
     # ------------------------------------------------------------------ word analyzer
 
@@ -493,13 +492,11 @@ class _FastCountMixin:
         for n, pos, window_codes in self._word_windows(ids, row, base):
             rows.append(row[pos])
             codes.append(window_codes * base ** (max_n - n))
-        rows, codes, counts = _pair_counts(np.concatenate(rows), np.concatenate(codes))
-        vocab_codes, cols = _ranks(codes)
-        if len(vocab_codes) == 0:
-            raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
-        terms = _join_tokens(vocab_codes, np.array([""] + tokens, dtype=object), base, max_n)
-        vocabulary = dict(zip(terms, range(len(terms))))
-        return vocabulary, _csr(rows, cols, counts, len(docs), len(vocabulary), self.dtype)
+        distinct, rank = _ranks(np.concatenate(codes))
+        r, local, k = _count_pairs(np.concatenate(rows), rank, len(distinct))
+        tokens = np.array([""] + tokens, dtype=object)
+        return self._fitted_counts([(r, local, k, distinct)], len(docs),
+                                   lambda codes: _join_tokens(codes, tokens, base, max_n))
 
 
 def _join_tokens(codes: np.ndarray, tokens: np.ndarray, base: int, max_n: int) -> list[str]:
