@@ -431,6 +431,8 @@ class Attribution:
     speaker_type: str | None = None
     cue: str | None = None
     stance: str | None = None
+    #: "m" / "f" when the speaker was the subject of a verb that shows its gender (قال / قالت).
+    gender: str | None = None
 
 
 #: Words that end a speaker noun phrase (normalised).
@@ -444,13 +446,15 @@ _NP_STOP = frozenset(
         "بعض جميع هتافات شعارات لافتات نفسه نفسها عليها عليه عليهم فيها فيه فيهم منها منه منهم عنه عنها عنهم "
         "لها له لهم بها به بهم إليه إليها أنهما إنهما بأنهما أننا إننا بأننا أنني إنني أنك إنك أنكم إنكم "
         "بدورها قد لقد ل لـ ب و ف كما وكما ما بما ردا تعليقا إنه لكن ولكن غير رغم بينما فيما أو ثم هذا هذه "
-        "ذلك تلك هو هي هم بل إذ اذ إذا اذا عندما حين لما ليس لا لم لن إلا الا سوف مشيرا مؤكدا مضيفا "
+        "ذلك تلك هو هي هم وهو وهي وهم بل إذ اذ إذا اذا عندما حين لما ليس لا لم لن إلا الا سوف مشيرا مؤكدا مضيفا "
     ).split()
 )
 #: Leading words to skip before a subject that precedes its verb (و قد كما ...).
 _PRE_SKIP = frozenset(normalize(w) for w in (
     "و ف ثم كما فيما بينما حيث قد وقد فقد لقد لكن ولكن بل إذ أما وأما كان كانت وكان وكانت فكان فكانت "
     "لكنه لكنها ولكنه ولكنها إلا أنه أنه وهو وهي هو هي".split()))
+#: Independent subject pronouns before a verb (وهو يقول، وهي تخاطب): the subject is the pronoun.
+_SUBJECT_PRONOUNS = frozenset(normalize(w) for w in "هو هي هم هما وهو وهي وهم وهما".split())
 #: Relative pronouns: a clause ``والتي قالت`` takes its subject from the noun before it.
 _RELATIVES = frozenset(normalize(w) for w in "الذي التي الذين اللذين اللتين اللاتي والذي والتي والذين".split())
 #: Generic heads (nouns and titles) and generic adjectives: a speaker phrase that is a generic head
@@ -851,13 +855,32 @@ class DocumentContext:
         return a, i
 
     def _antecedent(self, rel: int, lo: int) -> tuple[int, int] | None:
-        """Word range of the noun a relative pronoun refers to (up to four words before it)."""
+        """Word range of the noun a relative pronoun refers to (up to four words before it). A relative
+        set off by a comma (``فلانة، وزيرة الخارجية السابقة، والتي قالت``) refers past the comma-set
+        epithets and adverbs to the name before them (or to the nearest phrase when none names)."""
         a = rel
         while a > 0 and rel - a < 4 and self.words[a - 1][0] >= lo:
             if self.gap(a - 1).strip(_SPACE + _NAME_MARKS) or self.norms[a - 1] in _NP_STOP:
                 break
             a -= 1
-        return (a, rel) if a < rel else None
+        if a < rel:
+            return a, rel
+        end, nearest = rel, None
+        for _ in range(4):
+            if end == 0 or self.gap(end - 1).strip(_SPACE) not in ("،", ","):
+                break
+            a = end - 1
+            if self.words[a][0] < lo or self.norms[a] in _NP_STOP:
+                break
+            while a > 0 and end - a < 5 and self.words[a - 1][0] >= lo and not (
+                    self.gap(a - 1).strip(_SPACE + _NAME_MARKS) or self.norms[a - 1] in _NP_STOP):
+                a -= 1
+            nearest = nearest or (a, end)
+            if not self._generic_head(a) and not _is_title(self.norms[a]) and self._speaker_like(a, end) \
+                    and not self.is_descriptive(*self._surface(a, end)):
+                return a, end
+            end = a
+        return nearest
 
     def _surface(self, a: int, b: int) -> tuple[int, int]:
         """Offsets of words [a, b), without a leading conjunction و that is not part of a name."""
@@ -878,7 +901,24 @@ class DocumentContext:
             sid = best.speaker_id
         entry = self.registry.get(sid)
         stype = entry.type if entry else speaker_type_from_rules(text)
-        return Attribution(text, start, end, sid, stype, cue.surface, cue.stance)
+        return Attribution(text, start, end, sid, stype, cue.surface, cue.stance, self.cue_gender(cue))
+
+    def cue_gender(self, cue: Cue) -> str | None:
+        """Gender a speech verb shows for its subject: "f" for قالت / تقول / أضافت, "m" for قال /
+        يقول / أضاف, None for plurals, participles, nouns and sources (they do not show it)."""
+        if cue.role != "verb" or not cue.surface:
+            return None
+        w = self.norms[cue.word_index]
+        if w[:1] in ("و", "ف") and lookup_cue(w[1:]) is not None:
+            w = w[1:]
+        if w.endswith(("وا", "ون", "ان")):
+            return None
+        if (w.endswith("ت") and lookup_cue(w[:-1]) is not None) or (
+                w.startswith("ت") and lookup_cue("ي" + w[1:]) is not None):
+            return "f"
+        if lookup_cue(w + "ت") is not None or (w.startswith("ي") and lookup_cue("ت" + w[1:]) is not None):
+            return "m"
+        return None
 
     def mentions_in(self, start: int, end: int) -> list[Mention]:
         i = bisect.bisect_left(self._mention_starts, start)
@@ -963,6 +1003,8 @@ class DocumentContext:
                 return None  # بحسب ما ورد: no named source
             np = self._np_after(k, hi)
             return self._surface(*np) if np else None
+        if i > 0 and self.norms[i - 1] in _SUBJECT_PRONOUNS:
+            return None  # وهي تخاطب فلانا: the pronoun is the subject, the noun after it the object
         if i > 0 and self.norms[i - 1] in _RELATIVES:
             if self._relative_is_object(i - 1, i):
                 np = self._np_after(i, hi)  # الذين أشار بيان الوزارة إلى أنهم: the subject follows the verb
@@ -1141,7 +1183,7 @@ class DocumentContext:
         if span is None and self._passive_writing(cue) and self._first_verb(sentence_start, cue.end) == cue.word_index:
             att = Attribution()  # وكتب على إحدى اللافتات «...»: written, by nobody named
         elif span is None:
-            att = self.resolve(cue.start, lo, prefer_subjects=cue.role == "participle")
+            att = self.resolve(cue.start, lo, prefer_subjects=cue.role == "participle", gender=self.cue_gender(cue))
         else:
             named = self._naming_span(span, cue, hi)
             if named is not None:
@@ -1169,7 +1211,7 @@ class DocumentContext:
     def _sentence_start(self, pos: int) -> int:
         return self.clause_start(self.window_start(self.paragraph_bounds(pos)[0]), pos)
 
-    def resolve(self, pos: int, lo: int, prefer_subjects: bool = False) -> Attribution:
+    def resolve(self, pos: int, lo: int, prefer_subjects: bool = False, gender: str | None = None) -> Attribution:
         """Speaker of a pronoun / verb-only cue at ``pos``: the nearest naming subject of a speech verb
         or source, the subject of the sentence's first verb, or a registry speaker, in the same
         sentence; else the speaker before the sentence (:meth:`_speaker_before`)."""
@@ -1177,17 +1219,24 @@ class DocumentContext:
         best, described = self._nearest_candidate(sentence_start, pos, prefer_subjects, allow_mentions=True)
         if best is not None:
             return best
-        return self._speaker_before(pos, sentence_start, described)
+        att = self._speaker_before(pos, sentence_start, described, gender)
+        att.gender = att.gender or gender
+        return att
 
-    def _speaker_before(self, pos: int, sentence_start: int, described: Attribution | None = None) -> Attribution:
+    def _speaker_before(self, pos: int, sentence_start: int, described: Attribution | None = None,
+                        gender: str | None = None) -> Attribution:
         """The more recent of the nearest naming subject of a speech verb before ``sentence_start`` and
         the last speaker; else ``described`` (an unnamed subject of the sentence); else the nearest
-        registry speaker before."""
-        before, _ = self._nearest_candidate(max(0, pos - _LOOKBACK), sentence_start, True, allow_mentions=False)
+        registry speaker before. A pronoun cue whose verb shows a gender (وأضافت) skips speakers known to
+        be of the other gender (the subject of an earlier قال)."""
+        before, _ = self._nearest_candidate(max(0, pos - _LOOKBACK), sentence_start, True, allow_mentions=False,
+                                            gender=gender)
         last = self.last if self.last is not None and self.last.speaker and (self.last.speaker_start or 0) < pos else None
+        if last is not None and gender and last.gender and last.gender != gender:
+            last = None
         if last is not None and (before is None or (last.speaker_start or 0) > (before.speaker_start or 0)):
             return Attribution(last.speaker, last.speaker_start, last.speaker_end, last.speaker_id,
-                               last.speaker_type)
+                               last.speaker_type, gender=last.gender)
         if before is not None:
             return before
         if described is not None:
@@ -1200,8 +1249,8 @@ class DocumentContext:
                                entry.type if entry else "unknown")
         return Attribution()
 
-    def _nearest_candidate(self, lo: int, hi: int, prefer_subjects: bool,
-                           allow_mentions: bool) -> tuple[Attribution | None, Attribution | None]:
+    def _nearest_candidate(self, lo: int, hi: int, prefer_subjects: bool, allow_mentions: bool,
+                           gender: str | None = None) -> tuple[Attribution | None, Attribution | None]:
         """(speaker named in ``[lo, hi)``, unnamed description that is the subject there). With
         ``allow_mentions`` (the cue's own sentence), source phrases (بحسب فلان) and the subject of the
         sentence's first verb count too, and registry mentions before a speech verb without a
@@ -1233,6 +1282,9 @@ class DocumentContext:
                 continue
             subject = self._speaker(named[0], named[1], cue)
             subject.cue = subject.stance = None
+            if gender and subject.gender and subject.gender != gender:
+                subject = None  # وأضافت after قال فلان: not him
+                continue
             break
         if subject is None and described is None and allow_mentions:
             span = self._clause_subject(lo, anchor)
