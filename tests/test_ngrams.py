@@ -82,8 +82,12 @@ def check_pair(reference, fast, train, test) -> None:
     assert fast.vocabulary_ == reference.vocabulary_
     if hasattr(reference, "idf_"):
         np.testing.assert_allclose(fast.idf_, reference.idf_)
-    assert_same_matrix(reference.transform(test), fast.transform(test))
-    assert_same_matrix(reference.transform(train), fast.transform(train))
+    for texts in (test, train):
+        want, want_error = outcome(lambda: reference.transform(texts))
+        got, got_error = outcome(lambda: fast.transform(texts))
+        assert got_error == want_error
+        if not want_error:
+            assert_same_matrix(want, got)
 
 
 @given(config=st.sampled_from(CONFIGS), train=corpora, test=corpora)
@@ -138,6 +142,28 @@ def test_small_batches_give_the_same_result(analyzer, monkeypatch):
     monkeypatch.setattr(rhetoric.ngrams, "_BATCH_CHARS", 12)
     config = dict(analyzer=analyzer, ngram_range=(1, 3), min_df=2)
     check_pair(TfidfVectorizer(**config), FastTfidfVectorizer(**config), AUTHORED * 2, AUTHORED[::-1])
+
+
+def test_huge_alphabet_falls_back():
+    """300 distinct characters and 8-grams: base ** 8 overflows int64, so scikit-learn's code runs."""
+    texts = ["".join(chr(0x4E00 + (7 * i + j) % 300) for j in range(12)) + " كلمة" for i in range(60)]
+    config = dict(analyzer="char_wb", ngram_range=(2, 8))
+    check_pair(TfidfVectorizer(**config), FastTfidfVectorizer(**config), texts, texts[::-1] + ["x"])
+
+
+@pytest.mark.parametrize("analyzer", ["char_wb", "word"])
+def test_given_vocabulary_with_unusual_terms(analyzer):
+    """Terms with NUL (scikit-learn's path) and a plain given vocabulary (the fast path)."""
+    for vocabulary in (["ab", "a\x00", "the"], {"the": 1, "ab": 0, "minister said": 2}):
+        config = dict(analyzer=analyzer, ngram_range=(1, 2), vocabulary=vocabulary)
+        check_pair(TfidfVectorizer(**config), FastTfidfVectorizer(**config), AUTHORED, AUTHORED[::-1])
+
+
+@pytest.mark.parametrize("analyzer", ["char_wb", "char", "word"])
+def test_no_documents(analyzer):
+    config = dict(analyzer=analyzer, ngram_range=(1, 3))
+    check_pair(TfidfVectorizer(**config), FastTfidfVectorizer(**config), [], [])
+    check_pair(TfidfVectorizer(**config), FastTfidfVectorizer(**config), AUTHORED, [])
 
 
 def test_refit_and_parameter_changes_rebuild_the_lookup_tables():
