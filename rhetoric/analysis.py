@@ -11,6 +11,7 @@ Every interval is a 95% percentile bootstrap over ARTICLES with a seed derived f
 from __future__ import annotations
 
 import json
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
@@ -21,7 +22,7 @@ import pandas as pd
 from . import stats
 from .errors import RhetoricError
 from .tables import check_table
-from .text import normalize, split_sentences, tokenize
+from .text import count_word_forms, normalize, split_sentences
 
 __all__ = ["analyze", "run_stages", "load_lexicon_set", "resolve_model", "Analysis", "FRAMING_KINDS"]
 
@@ -59,19 +60,22 @@ def resolve_model(model: Any):
 
 
 def _assign_spans(matches: pd.DataFrame, spans: pd.DataFrame) -> pd.DataFrame:
-    """Give each match the span (and voice) its start falls in."""
+    """Give each match the span (and voice) its start falls in.
+
+    Spans come grouped by (doc_id, field) and in text order within a group (as
+    :func:`rhetoric.segment.segment_documents` makes them), so one sorted key per span — the group's
+    number, then its start — finds every match's span with one binary search."""
     if matches.empty:
         return matches.assign(span_id=pd.Series(dtype="int64"), voice=pd.Series(dtype="object"))
-    span_ids = np.empty(len(matches), dtype=np.int64)
-    voices = np.empty(len(matches), dtype=object)
-    by_key = {key: grp for key, grp in spans.groupby(["doc_id", "field"], sort=False)}
-    for (doc_id, fld), idx in matches.groupby(["doc_id", "field"], sort=False).indices.items():
-        grp = by_key[(doc_id, fld)]
-        starts = grp["start"].to_numpy()
-        pos = np.searchsorted(starts, matches["start"].to_numpy()[idx], side="right") - 1
-        span_ids[idx] = grp["span_id"].to_numpy()[pos]
-        voices[idx] = grp["voice"].to_numpy()[pos]
-    return matches.assign(span_id=span_ids, voice=voices)
+    codes, _ = pd.factorize(pd.concat([spans["doc_id"] + "\x1f" + spans["field"],
+                                       matches["doc_id"] + "\x1f" + matches["field"]], ignore_index=True))
+    width = int(max(spans["end"].max(), matches["start"].max())) + 1
+    span_keys = codes[: len(spans)].astype(np.int64) * width + spans["start"].to_numpy(dtype=np.int64)
+    match_keys = codes[len(spans):].astype(np.int64) * width + matches["start"].to_numpy(dtype=np.int64)
+    if np.any(np.diff(span_keys) <= 0):
+        raise RhetoricError("spans must be grouped by (doc_id, field) and in text order")
+    pos = np.searchsorted(span_keys, match_keys, side="right") - 1
+    return matches.assign(span_id=spans["span_id"].to_numpy()[pos], voice=spans["voice"].to_numpy()[pos])
 
 
 def _units(documents: pd.DataFrame, spans: pd.DataFrame) -> pd.DataFrame:
@@ -80,16 +84,20 @@ def _units(documents: pd.DataFrame, spans: pd.DataFrame) -> pd.DataFrame:
     texts = {
         (d, "text"): t for d, t in zip(documents["doc_id"], documents["text"])
     } | {(d, "title"): t for d, t in zip(documents["doc_id"], documents["title"]) if t}
-    for (doc_id, fld), grp in spans.groupby(["doc_id", "field"], sort=False):
+    span_ids, voices = spans["span_id"].tolist(), spans["voice"].tolist()
+    starts, ends = spans["start"].tolist(), spans["end"].tolist()
+    for (doc_id, fld), index in spans.groupby(["doc_id", "field"], sort=False).indices.items():
         text = texts[(doc_id, fld)]
         sentence_ends = [end for _, end in split_sentences(text)]
         unit_id = 0
-        for span_id, voice, start, end in zip(grp["span_id"], grp["voice"], grp["start"], grp["end"]):
-            cuts = [start] + [e for e in sentence_ends if start < e < end] + [end]
+        for i in index:
+            start, end = starts[i], ends[i]
+            inside = sentence_ends[bisect_right(sentence_ends, start):bisect_left(sentence_ends, end)]
+            cuts = [start, *inside, end]
             for a, b in zip(cuts[:-1], cuts[1:]):
                 piece = text[a:b]
                 if any(ch.isalpha() for ch in piece):
-                    rows.append((doc_id, fld, unit_id, span_id, voice, a, b, piece))
+                    rows.append((doc_id, fld, unit_id, span_ids[i], voices[i], a, b, piece))
                     unit_id += 1
     return pd.DataFrame(rows, columns=["doc_id", "field", "unit_id", "span_id", "voice", "start", "end", "unit_text"])
 
@@ -145,6 +153,26 @@ def _explanations(model, texts: list[str], top: int) -> list[str]:
     return out
 
 
+#: The last lexicon set's Matcher, with that set: an engine's worker runs chunk after chunk with the
+#: same lexicons, and building the automaton took ~0.7 s per chunk.
+_MATCHER_CACHE: list = []
+
+
+def _matcher(lexicons: list):
+    """A :class:`~rhetoric.match.Matcher` of ``lexicons``, reused while the same lexicon objects (same
+    files: same ``version_hash``) come back. The cache holds the lexicons, so their ids stay theirs."""
+    from .match import Matcher
+
+    key = [(id(lx), lx.version_hash, id(lx.entries), len(lx.entries)) for lx in lexicons if hasattr(lx, "entries")]
+    if len(key) != len(lexicons) or not key:  # paths: loaded by the Matcher itself
+        return Matcher(lexicons)
+    if _MATCHER_CACHE and _MATCHER_CACHE[0] == key:
+        return _MATCHER_CACHE[2]
+    matcher = Matcher(lexicons)
+    _MATCHER_CACHE[:] = [key, list(lexicons), matcher]
+    return matcher
+
+
 def run_stages(documents: pd.DataFrame, lexicons: list, model: Any, explain_top: int = 5,
                progress: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The per-document stages (segment -> match -> classify) on a documents table.
@@ -152,11 +180,10 @@ def run_stages(documents: pd.DataFrame, lexicons: list, model: Any, explain_top:
     Returns ``(spans, matches, predictions)``. Documents are independent here, so an engine can run
     this on chunks of a corpus in parallel and concatenate the results (see :mod:`rhetoric.engines`).
     """
-    from .match import Matcher
     from .segment import segment_documents
 
     spans = segment_documents(documents)
-    matches = _assign_spans(Matcher(lexicons).match_documents(documents), spans)
+    matches = _assign_spans(_matcher(lexicons).match_documents(documents), spans)
     predictions = _predict(model, _units(documents, spans), explain_top)
     return spans, matches.reset_index(drop=True), predictions.reset_index(drop=True)
 
@@ -317,10 +344,9 @@ class Analysis:
             key = key if isinstance(key, tuple) else (key,)
             seed = stats.group_seed(self.seed, *key)
             grp = grp[grp["n_tokens"] > 0]
-            rate = stats.bootstrap_ratio(grp["n_hits"], grp["n_tokens"], scale=1000.0, seed=seed)
-            weighted = stats.bootstrap_ratio(grp["weighted"], grp["n_tokens"], scale=1000.0, seed=seed)
-            prob = stats.bootstrap_ratio(grp["sum_prob"], grp["n_units"], seed=seed)
-            flagged = stats.bootstrap_ratio(grp["n_flagged"], grp["n_units"], seed=seed)
+            rate, weighted, prob, flagged = stats.bootstrap_ratio_set(
+                [(grp["n_hits"], grp["n_tokens"], 1000.0), (grp["weighted"], grp["n_tokens"], 1000.0),
+                 (grp["sum_prob"], grp["n_units"], 1.0), (grp["n_flagged"], grp["n_units"], 1.0)], seed=seed)
             row = dict(zip(group_cols, key))
             row.setdefault("voice", "all")
             row.setdefault("speaker_type", "all")
@@ -410,17 +436,20 @@ class Analysis:
             adopted = adoption[np.logical_and.reduce([adoption[c] == v for c, v in zip(by, key)])] if len(adoption) else adoption
             n_quoted = int((adopted["n_quote"] > 0).sum()) if len(adopted) else 0
             n_adopted = int(adopted["adopted"].sum()) if len(adopted) else 0
+            paired = {measure: (both[f"{num}_quote"], both[f"{den}_quote"], both[f"{num}_narration"],
+                                both[f"{den}_narration"]) for measure, (num, den, _) in measures.items()}
+            gaps = dict(zip(measures, stats.bootstrap_ratio_difference_set(
+                [(*paired[measure], scale) for measure, (_, _, scale) in measures.items()], seed=seed)))
             for measure, (num, den, scale) in measures.items():
-                args = (both[f"{num}_quote"], both[f"{den}_quote"], both[f"{num}_narration"], both[f"{den}_narration"])
-                gap = stats.bootstrap_ratio_difference(*args, scale=scale, seed=seed)
+                args, gap = paired[measure], gaps[measure]
                 if measure == "rate_per_1k":
                     p = stats.within_article_permutation_pvalue(*args, seed=seed)
                 else:
                     with np.errstate(divide="ignore", invalid="ignore"):
                         per_doc = args[0] / args[1] - args[2] / args[3]
                     p = stats.signflip_pvalue(per_doc.replace([np.inf, -np.inf], np.nan), seed=seed)
-                quote = stats.bootstrap_ratio(grp[f"{num}_quote"], grp[f"{den}_quote"], scale=scale, seed=seed)[0]
-                narration = stats.bootstrap_ratio(grp[f"{num}_narration"], grp[f"{den}_narration"], scale=scale, seed=seed)[0]
+                quote = stats.ratio_of_sums(grp[f"{num}_quote"], grp[f"{den}_quote"], scale=scale)
+                narration = stats.ratio_of_sums(grp[f"{num}_narration"], grp[f"{den}_narration"], scale=scale)
                 row = dict(zip(by, key))
                 row.update(
                     measure=measure,
@@ -483,15 +512,14 @@ class Analysis:
         return quotes
 
     def _token_counts(self, mask: pd.Series) -> Counter:
-        counts: Counter = Counter()
+        """Normalised word -> count over the selected spans (word tokens of :func:`rhetoric.text.tokenize`)."""
         texts = dict(zip(self.documents["doc_id"], self.documents["text"]))
         titles = dict(zip(self.documents["doc_id"], self.documents["title"]))
-        for doc_id, fld, start, end in self.spans.loc[mask, ["doc_id", "field", "start", "end"]].itertuples(index=False):
-            source = texts[doc_id] if fld == "text" else titles[doc_id]
-            for tok in tokenize(source[start:end]):
-                if tok.is_word:
-                    counts[normalize(tok.text)] += 1
-        return counts
+        selected = self.spans.loc[mask, ["doc_id", "field", "start", "end"]]
+        return count_word_forms(
+            (texts[doc_id] if fld == "text" else titles[doc_id])[start:end]
+            for doc_id, fld, start, end in zip(selected["doc_id"], selected["field"], selected["start"], selected["end"])
+        )
 
     def _span_mask(self, selector: dict | None) -> pd.Series:
         spans = self.spans.merge(self.documents.drop(columns=["text", "title"]), on="doc_id", how="left")
@@ -553,13 +581,15 @@ class Analysis:
         hits["side"] = hits["category"].str.rsplit(":", n=1).str[1]
         rows = []
         labels = pair_table.drop_duplicates(["pair_id", "side"]).set_index(["pair_id", "side"])["label"]
+        # hits per article of each (pair, side), counted once for all groups
+        per_doc = {key: grp.groupby("doc_id").size() for key, grp in hits.groupby(["pair_id", "side"], sort=True)}
+        none = pd.Series(dtype="int64")
         for key, group_docs in docs.groupby(by, sort=True):
             key = key if isinstance(key, tuple) else (key,)
             doc_ids = group_docs["doc_id"]
             for pair_id in sorted(pair_table["pair_id"].unique()):
-                sub = hits[(hits["pair_id"] == pair_id) & hits["doc_id"].isin(doc_ids)]
-                a = sub[sub["side"] == "a"].groupby("doc_id").size().reindex(doc_ids, fill_value=0).to_numpy()
-                b = sub[sub["side"] == "b"].groupby("doc_id").size().reindex(doc_ids, fill_value=0).to_numpy()
+                a = per_doc.get((pair_id, "a"), none).reindex(doc_ids, fill_value=0).to_numpy()
+                b = per_doc.get((pair_id, "b"), none).reindex(doc_ids, fill_value=0).to_numpy()
                 share = stats.bootstrap_ratio(a, a + b, seed=stats.group_seed(self.seed, *key, pair_id))
                 row = dict(zip(by, key))
                 row.update(pair_id=pair_id, label_a=labels.get((pair_id, "a")), label_b=labels.get((pair_id, "b")),

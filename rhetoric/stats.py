@@ -9,15 +9,19 @@ which other groups are in the table.
 from __future__ import annotations
 
 import hashlib
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
 __all__ = [
     "group_seed",
+    "ratio_of_sums",
     "bootstrap_ratio",
+    "bootstrap_ratio_set",
     "bootstrap_ratios",
     "bootstrap_ratio_difference",
+    "bootstrap_ratio_difference_set",
     "within_article_permutation_pvalue",
     "signflip_pvalue",
     "bh_qvalues",
@@ -61,26 +65,61 @@ def _ratio(num: np.ndarray, den: np.ndarray, scale: float) -> np.ndarray:
         return np.where(den > 0, scale * num / np.where(den > 0, den, 1), np.nan)
 
 
+def ratio_of_sums(numerators, denominators, *, scale: float = 1.0) -> float:
+    """``scale * sum(num) / sum(den)`` (the estimate of :func:`bootstrap_ratio`, without its interval);
+    NaN when there are no articles or ``sum(den) <= 0``."""
+    num = np.asarray(numerators, dtype=np.float64)
+    den = np.asarray(denominators, dtype=np.float64)
+    if num.size == 0 or den.sum() <= 0:
+        return float("nan")
+    return float(scale * num.sum() / den.sum())
+
+
+def _percentile_interval(estimate: float, replicates: np.ndarray, level: float) -> tuple[float, float, float]:
+    """``(estimate, low, high)``: the percentile interval of the defined (non-NaN) replicates."""
+    replicates = replicates[~np.isnan(replicates)]
+    if replicates.size == 0:
+        return estimate, float("nan"), float("nan")
+    alpha = (1.0 - level) / 2.0
+    low, high = np.quantile(replicates, [alpha, 1.0 - alpha])
+    return estimate, float(low), float(high)
+
+
 def bootstrap_ratio(
     numerators, denominators, *, scale: float = 1.0, n_boot: int = N_BOOT, level: float = 0.95, seed: int = 0
 ) -> tuple[float, float, float]:
     """Ratio of sums ``scale * sum(num) / sum(den)`` over articles, with a percentile bootstrap CI
     from resampling articles. Returns ``(estimate, ci_low, ci_high)``; NaN where undefined."""
-    num = np.asarray(numerators, dtype=np.float64)
-    den = np.asarray(denominators, dtype=np.float64)
-    if num.size == 0 or den.sum() <= 0:
-        return (float("nan"),) * 3
-    estimate = float(scale * num.sum() / den.sum())
-    if num.size == 1:
-        return estimate, float("nan"), float("nan")
-    sum_num, sum_den = _resampled_sums([num, den], n_boot, np.random.default_rng(seed))
-    stats = _ratio(sum_num, sum_den, scale)
-    stats = stats[~np.isnan(stats)]
-    if stats.size == 0:
-        return estimate, float("nan"), float("nan")
-    alpha = (1.0 - level) / 2.0
-    low, high = np.quantile(stats, [alpha, 1.0 - alpha])
-    return estimate, float(low), float(high)
+    return bootstrap_ratio_set([(numerators, denominators, scale)], n_boot=n_boot, level=level, seed=seed)[0]
+
+
+def bootstrap_ratio_set(
+    ratios: Sequence[tuple], *, n_boot: int = N_BOOT, level: float = 0.95, seed: int = 0
+) -> list[tuple[float, float, float]]:
+    """:func:`bootstrap_ratio` of several ``(numerators, denominators, scale)`` measured on the SAME
+    articles with the same ``seed`` (e.g. the hit rate and the mean probability of one outlet).
+
+    Each result is exactly that of its own :func:`bootstrap_ratio` call — every call would draw the
+    same resamples from the same seed — but the resamples (most of the cost) are drawn once."""
+    arrays = [(np.asarray(num, dtype=np.float64), np.asarray(den, dtype=np.float64), scale) for num, den, scale in ratios]
+    results: list = [None] * len(arrays)
+    resampled = []
+    for i, (num, den, scale) in enumerate(arrays):
+        if num.size == 0 or den.sum() <= 0:
+            results[i] = (float("nan"),) * 3
+        elif num.size == 1:
+            results[i] = (float(scale * num.sum() / den.sum()), float("nan"), float("nan"))
+        else:
+            resampled.append(i)
+    if resampled:
+        if len({arrays[i][0].size for i in resampled}) > 1:
+            raise ValueError("bootstrap_ratio_set: every ratio must be measured on the same articles")
+        sums = _resampled_sums([v for i in resampled for v in arrays[i][:2]], n_boot, np.random.default_rng(seed))
+        for k, i in enumerate(resampled):
+            num, den, scale = arrays[i]
+            estimate = float(scale * num.sum() / den.sum())
+            results[i] = _percentile_interval(estimate, _ratio(sums[2 * k], sums[2 * k + 1], scale), level)
+    return results
 
 
 def bootstrap_ratios(
@@ -118,21 +157,35 @@ def bootstrap_ratio_difference(
 ) -> tuple[float, float, float]:
     """``ratio(a) - ratio(b)`` where a and b are measured on the SAME articles (paired: one resample
     of articles serves both). Returns ``(estimate, ci_low, ci_high)``."""
-    arrays = [np.asarray(x, dtype=np.float64) for x in (num_a, den_a, num_b, den_b)]
-    na, da, nb, db = arrays
-    if na.size == 0 or da.sum() <= 0 or db.sum() <= 0:
-        return (float("nan"),) * 3
-    estimate = float(scale * (na.sum() / da.sum() - nb.sum() / db.sum()))
-    if na.size == 1:
-        return estimate, float("nan"), float("nan")
-    sna, sda, snb, sdb = _resampled_sums([na, da, nb, db], n_boot, np.random.default_rng(seed))
-    diff = _ratio(sna, sda, scale) - _ratio(snb, sdb, scale)
-    diff = diff[~np.isnan(diff)]
-    if diff.size == 0:
-        return estimate, float("nan"), float("nan")
-    alpha = (1.0 - level) / 2.0
-    low, high = np.quantile(diff, [alpha, 1.0 - alpha])
-    return estimate, float(low), float(high)
+    return bootstrap_ratio_difference_set([(num_a, den_a, num_b, den_b, scale)], n_boot=n_boot, level=level,
+                                          seed=seed)[0]
+
+
+def bootstrap_ratio_difference_set(
+    differences: Sequence[tuple], *, n_boot: int = N_BOOT, level: float = 0.95, seed: int = 0
+) -> list[tuple[float, float, float]]:
+    """:func:`bootstrap_ratio_difference` of several ``(num_a, den_a, num_b, den_b, scale)`` on the
+    SAME articles with the same ``seed``: results as from separate calls, resamples drawn once."""
+    arrays = [([np.asarray(x, dtype=np.float64) for x in quad[:4]], quad[4]) for quad in differences]
+    results: list = [None] * len(arrays)
+    resampled = []
+    for i, ((na, da, nb, db), scale) in enumerate(arrays):
+        if na.size == 0 or da.sum() <= 0 or db.sum() <= 0:
+            results[i] = (float("nan"),) * 3
+        elif na.size == 1:
+            results[i] = (float(scale * (na.sum() / da.sum() - nb.sum() / db.sum())), float("nan"), float("nan"))
+        else:
+            resampled.append(i)
+    if resampled:
+        if len({arrays[i][0][0].size for i in resampled}) > 1:
+            raise ValueError("bootstrap_ratio_difference_set: every difference must be on the same articles")
+        sums = _resampled_sums([v for i in resampled for v in arrays[i][0]], n_boot, np.random.default_rng(seed))
+        for k, i in enumerate(resampled):
+            (na, da, nb, db), scale = arrays[i]
+            sna, sda, snb, sdb = sums[4 * k: 4 * k + 4]
+            estimate = float(scale * (na.sum() / da.sum() - nb.sum() / db.sum()))
+            results[i] = _percentile_interval(estimate, _ratio(sna, sda, scale) - _ratio(snb, sdb, scale), level)
+    return results
 
 
 def within_article_permutation_pvalue(hits_a, tokens_a, hits_b, tokens_b, *, n_perm: int = N_PERM, seed: int = 0) -> float:

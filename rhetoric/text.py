@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterable
 
 import numpy as np
 import regex as _uregex
@@ -31,6 +33,7 @@ __all__ = [
     "normalize_with_offsets",
     "tokenize",
     "count_words",
+    "count_word_forms",
     "split_sentences",
     "analyze_clitics",
     "clitic_breakdown",
@@ -206,11 +209,32 @@ def tokenize(text: str) -> list[Token]:
 
 
 def count_words(text: str) -> int:
-    """Number of word tokens (tokens with a letter or digit) — :func:`tokenize` without the objects."""
-    return sum(1 for m in _TOKEN_RE.finditer(text) if _HAS_ALNUM.search(m.group()))
+    """Number of word tokens (tokens with a letter or digit) — :func:`tokenize` without the objects.
+
+    Only the runs of :data:`_TOKEN_RE`'s second branch can hold a letter or digit (its one-character
+    branch is punctuation and symbols, never alphanumeric), so those runs are found and tested in C."""
+    return sum(map(bool, map(_HAS_ALNUM.search, _RUN_RE.findall(text))))
+
+
+def count_word_forms(texts: Iterable[str]) -> Counter:
+    """Normalised word -> occurrences over ``texts``: counting ``normalize(t.text)`` for every
+    ``t`` in :func:`tokenize` with ``t.is_word``, in the same first-seen order, without Token objects.
+
+    Texts are joined with a newline (white space: never inside a token, so each text keeps its own
+    tokens); pieces are counted as found, and each DISTINCT piece is tested and normalised once.
+    Stripping bidi controls off a piece's edges changes neither test (they are not letters) nor its
+    normal form (normalisation deletes them), so raw pieces give the same counts."""
+    counts: Counter = Counter()
+    for piece, n in Counter(_TOKEN_RE.findall("\n".join(texts))).items():
+        if any(ch.isalpha() for ch in piece):
+            counts[normalize(piece)] += n
+    return counts
 
 
 _HAS_ALNUM = re.compile(r"[^\W_]")
+#: The multi-character branch of :data:`_TOKEN_RE` alone (runs of anything but white space,
+#: punctuation and symbols): the same runs, since punctuation and symbols end a run either way.
+_RUN_RE = _uregex.compile(r"[^\s\p{P}\p{S}]+")
 
 
 # --------------------------------------------------------------------------- sentences

@@ -10,6 +10,8 @@ from rhetoric.text import (
     BIDI_CONTROLS,
     analyze_clitics,
     clitic_breakdown,
+    count_word_forms,
+    count_words,
     has_arabic,
     normalize,
     normalize_with_offsets,
@@ -44,6 +46,21 @@ arabic_text = st.lists(chunk, max_size=60).map("".join)
 
 
 # --------------------------------------------------------------------------- properties
+
+
+@PROPERTY
+@given(st.lists(st.one_of(arabic_text, st.text(max_size=30)), max_size=5))
+def test_word_counts_are_those_of_the_tokens(texts):
+    """count_word_forms / count_words (C-level regex scans) count exactly what tokenize's tokens say,
+    in the same first-seen order (keyness sums depend on it)."""
+    expected: dict = {}
+    for text in texts:
+        for token in tokenize(text):
+            if token.is_word:
+                key = normalize(token.text)
+                expected[key] = expected.get(key, 0) + 1
+        assert count_words(text) == sum(1 for t in tokenize(text) if any(c.isalnum() for c in t.text))
+    assert list(count_word_forms(texts).items()) == list(expected.items())
 
 
 @PROPERTY
