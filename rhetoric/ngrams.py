@@ -41,7 +41,7 @@ from operator import lt
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer, _document_frequency
 from sklearn.utils._sparse import _align_api_if_sparse
 
 __all__ = ["FastCountVectorizer", "FastTfidfVectorizer"]
@@ -266,7 +266,7 @@ class _FastCountMixin:
         ``limit`` most frequent) with the vocabulary rebuilt in C instead of term by term."""
         if high is None and low is None and limit is None:
             return super()._limit_features(X, vocabulary, high, low, limit)
-        dfs = np.bincount(X.indices, minlength=X.shape[1])  # = _document_frequency for CSR
+        dfs = _document_frequency(X)
         mask = np.ones(len(dfs), dtype=bool)
         if high is not None:
             mask &= dfs <= high
@@ -301,14 +301,15 @@ class _FastCountMixin:
         settings change)."""
         key = (self.analyzer, tuple(self.ngram_range), len(self.vocabulary_))
         cached = getattr(self, "_fast_tables", None)
-        if cached is not None and cached[0] is self.vocabulary_ and cached[1] == key:
-            return cached[2]
-        if self.analyzer == "word":
-            tables = self._word_tables()
-        else:
-            tables = self._char_tables()
-        self._fast_tables = (self.vocabulary_, key, tables)
-        return tables
+        if cached is None or cached[0] is not self.vocabulary_ or cached[1] != key:
+            try:
+                tables = self._word_tables() if self.analyzer == "word" else self._char_tables()
+            except _Fallback:
+                tables = None  # remembered: later calls fall back at once
+            cached = self._fast_tables = (self.vocabulary_, key, tables)
+        if cached[2] is None:
+            raise _Fallback
+        return cached[2]
 
     def _char_tables(self):
         """(digit of each code point, base, vocabulary lookup); right-aligned codes."""
