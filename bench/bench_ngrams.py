@@ -8,6 +8,8 @@ the first ``--mb`` MB of SaudiNewsNet article text (UTF-8), ``transform`` on the
 (text the vocabulary never saw), with the vocabulary fitted by that implementation. Times are CPU
 seconds of this process (``time.process_time``, best of ``--repeat``), which other users of a shared
 machine disturb less than wall-clock time. Every pair of matrices is checked to be identical.
+The last row is the shipped default classifier's ``predict_proba`` on the unseen text, as loaded and
+with its two vectorizers swapped for the fast classes by :func:`rhetoric.ngrams.to_fast`.
 Prints one markdown table (rows for bench/README.md); corpus text never leaves memory.
 """
 from __future__ import annotations
@@ -28,7 +30,8 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer  # 
 from _common import machine, machine_cell  # noqa: E402
 from rhetoric.classify import FramingClassifier  # noqa: E402
 from rhetoric.datasets import load_dataset  # noqa: E402
-from rhetoric.ngrams import FastCountVectorizer, FastTfidfVectorizer  # noqa: E402
+from rhetoric.model_io import default_model_path, load_model  # noqa: E402
+from rhetoric.ngrams import FastCountVectorizer, FastTfidfVectorizer, to_fast  # noqa: E402
 
 
 def read_texts(megabytes: float) -> tuple[list[str], list[str]]:
@@ -108,8 +111,24 @@ def main(argv=None) -> int:
               f"{t_slow / t_fast:.1f}x | {mb_unseen / t_fast:.1f} | {'yes' if ok else 'NO'} |")
         notes.append(f"{name}: lookup tables built in {t_tables:.2f} CPU s on the first transform "
                      f"({len(fast.vocabulary_)} terms)")
+    print(classifier_row(unseen, mb_unseen, args.repeat))
     print("\n" + "\n".join(notes))
     return 0
+
+
+def classifier_row(texts: list[str], megabytes: float, repeat: int) -> str:
+    """The default model's predict_proba with the vectorizers it was saved with vs the fast ones."""
+    model = load_model(default_model_path())
+    features = model.pipeline_.named_steps["features"]
+    kinds = sorted({type(t).__name__ for _, t, _ in features.transformers_ if "Vectorizer" in type(t).__name__})
+    t_before, p_before = best_cpu(lambda: model.predict_proba(texts), repeat)
+    features.transformers_ = [(name, to_fast(t), cols) for name, t, cols in features.transformers_]
+    model.predict_proba(texts[:1])  # builds the lookup tables
+    t_after, p_after = best_cpu(lambda: model.predict_proba(texts), repeat)
+    ok = np.allclose(p_before, p_after, rtol=1e-6, atol=1e-9)
+    return (f"| default classifier predict_proba (saved with {', '.join(kinds)}) | predict | {megabytes:.2f} | "
+            f"{t_before:.2f} | {t_after:.2f} | {t_before / t_after:.1f}x | {megabytes / t_after:.1f} | "
+            f"{'yes' if ok else 'NO'} |")
 
 
 if __name__ == "__main__":

@@ -30,6 +30,9 @@ custom ``tokenizer`` or ``stop_words`` (word analyzer); a batch with a NUL chara
 preprocessed document (char analyzers) or a token containing a space (word analyzer); an alphabet so
 large that ``base ** max_n`` would overflow int64.
 
+:func:`to_fast` turns a scikit-learn vectorizer (e.g. inside a model saved before these classes
+existed) into the fast class without refitting.
+
 The fitted state is scikit-learn's (``vocabulary_`` dict, ``idf_`` array); the lookup tables are
 rebuilt lazily after loading and never saved, so a skops file holds nothing but plain data.
 """
@@ -44,7 +47,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer, _document_frequency
 from sklearn.utils._sparse import _align_api_if_sparse
 
-__all__ = ["FastCountVectorizer", "FastTfidfVectorizer"]
+__all__ = ["FastCountVectorizer", "FastTfidfVectorizer", "to_fast"]
 
 _SEPARATOR = "\x00"  # between documents in a batch; a batch whose text contains it falls back
 _INT64_LIMIT = 2**63
@@ -524,3 +527,20 @@ class FastCountVectorizer(_FastCountMixin, CountVectorizer):
 class FastTfidfVectorizer(_FastCountMixin, TfidfVectorizer):
     """:class:`~sklearn.feature_extraction.text.TfidfVectorizer` with numpy n-gram counting
     (identical output; see :mod:`rhetoric.ngrams`)."""
+
+
+def to_fast(vectorizer):
+    """The fast class for a (fitted or not) scikit-learn ``TfidfVectorizer`` / ``CountVectorizer``:
+    same parameters and the SAME fitted state (shared, not refitted), so a model saved with
+    scikit-learn's classes gives identical results, faster. Anything else is returned unchanged."""
+    if isinstance(vectorizer, _FastCountMixin):
+        return vectorizer
+    if type(vectorizer) is TfidfVectorizer:
+        cls = FastTfidfVectorizer
+    elif type(vectorizer) is CountVectorizer:
+        cls = FastCountVectorizer
+    else:
+        return vectorizer
+    fast = cls.__new__(cls)
+    fast.__dict__.update(vectorizer.__dict__)
+    return fast

@@ -14,7 +14,7 @@ from sklearn.base import clone
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from rhetoric.classify import WORD_PATTERN
-from rhetoric.ngrams import FastCountVectorizer, FastTfidfVectorizer
+from rhetoric.ngrams import FastCountVectorizer, FastTfidfVectorizer, to_fast
 from rhetoric.text import normalize
 
 WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
@@ -172,6 +172,17 @@ def test_refit_and_parameter_changes_rebuild_the_lookup_tables():
     fast.fit(AUTHORED[3:])
     reference = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3)).fit(AUTHORED[3:])
     assert_same_matrix(reference.transform(AUTHORED), fast.transform(AUTHORED))
+
+
+def test_to_fast_keeps_the_fitted_state():
+    config = dict(analyzer="char_wb", ngram_range=(2, 4), min_df=2)
+    for reference in (TfidfVectorizer(**config).fit(AUTHORED), CountVectorizer(**config).fit(AUTHORED)):
+        fast = to_fast(reference)
+        assert isinstance(fast, reference.__class__) and type(fast).__name__.startswith("Fast")
+        assert fast.get_params() == reference.get_params() and fast.vocabulary_ is reference.vocabulary_
+        assert_same_matrix(reference.transform(AUTHORED[::-1]), fast.transform(AUTHORED[::-1]))
+        assert to_fast(fast) is fast
+    assert not any(name.startswith("_fast") for name in vars(reference))  # the original is untouched
 
 
 def test_params_and_clone():
