@@ -378,7 +378,7 @@ MAX_CUE_DISTANCE = 30
 
 
 def _words(text: str, start: int, end: int) -> list[str]:
-    return [norm_word(m.group()) for m in WORD_RE.finditer(text, start, end)]
+    return list(map(norm_word, WORD_RE.findall(text, start, end)))
 
 
 def _strip_al(word: str) -> str:

@@ -569,6 +569,7 @@ def _is_kin(word: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=100_000)
 def _bare(word: str) -> str:
     """A normalised word without conjunction, preposition and article (والمنظمة -> منظمه). A bare
     و is only taken for a conjunction when the word is not itself a known noun (وزير، وكالة)."""
@@ -589,7 +590,7 @@ class DocumentContext:
     def __init__(self, text: str, registry: Registry, marked_spans: list[tuple[int, int]]):
         self.text = text
         self.registry = registry
-        self.words = [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
+        self.words = [m.span() for m in WORD_RE.finditer(text)]
         self.word_starts = [s for s, _ in self.words]
         self.norms = [norm_word(text[s:e]) for s, e in self.words]
         self.marked_spans = sorted(marked_spans)
@@ -1338,7 +1339,8 @@ class DocumentContext:
         target = [_bare(self.norms[k]) for k in rng]
         n = len(target)
         for k in reversed(self.word_range(max(0, cue.start - _LOOKBACK), span[0])):
-            if k < 1 or k + n > len(self.words) or [_bare(w) for w in self.norms[k:k + n]] != target:
+            if k < 1 or k + n > len(self.words) or _bare(self.norms[k]) != target[0] or \
+                    [_bare(w) for w in self.norms[k:k + n]] != target:
                 continue
             if not any(c in self.gap(k - 1) for c in "،,") or self.inside_quote(*self.words[k]):
                 continue
