@@ -10,6 +10,7 @@ Every interval is a 95% percentile bootstrap over ARTICLES with a seed derived f
 """
 from __future__ import annotations
 
+import functools
 import json
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -116,33 +117,67 @@ def _predict(model, units: pd.DataFrame, explain_top: int) -> pd.DataFrame:
         inputs = pd.DataFrame({"text": texts, "type": [UNIT_CONTENT_TYPE] * len(texts)})
     else:
         inputs = texts
-    probs = np.asarray(model.predict_proba(inputs))[:, 1]
+    probs, features = _probabilities(model, inputs)
     if hasattr(model, "decision_thresholds"):
         threshold = np.asarray(model.decision_thresholds(inputs), dtype=float)
     else:
         threshold = float(getattr(model, "threshold_", 0.5))
     out["prob"] = probs
     out["label"] = probs >= threshold
-    features = np.full(len(out), "[]", dtype=object)
+    explanations = np.full(len(out), "[]", dtype=object)
     flagged = np.flatnonzero(out["label"].to_numpy()) if explain_top else []
     if len(flagged):
-        features[flagged] = _explanations(model, units["unit_text"].iloc[flagged].tolist(), explain_top)
-    out["top_features"] = features
+        rows = features[flagged] if features is not None else None
+        explanations[flagged] = _explanations(model, units["unit_text"].iloc[flagged].tolist(), explain_top, rows)
+    out["top_features"] = explanations
     return out
 
 
-def _explanations(model, texts: list[str], top: int) -> list[str]:
+#: Units whose probabilities :func:`_probabilities` checks against ``model.predict_proba``.
+_CHECKED_UNITS = 8
+
+
+def _probabilities(model, inputs) -> tuple[np.ndarray, Any]:
+    """P(framing) of each unit, and the feature matrix (CSR) behind it when it could be kept.
+
+    ``predict_proba`` computes the features and drops them; the explanations of flagged units need
+    them again (that second transform was ~20% of the analysis). For a binary FramingClassifier the
+    probabilities are computed here from the same public pieces — the ``features`` and final step of
+    ``model.pipeline_`` and the Platt calibrator ``calibrators_[0]`` — keeping the matrix. The first
+    units are checked against ``model.predict_proba``; any other model, or any difference, falls back
+    to ``predict_proba`` (and explanations then transform the flagged units again).
+    """
+    from scipy import sparse
+
+    pipeline, calibrators = getattr(model, "pipeline_", None), getattr(model, "calibrators_", None)
+    simple = (getattr(model, "task", None) == "binary" and hasattr(model, "_frame") and calibrators is not None
+              and len(calibrators) == 1 and pipeline is not None and [n for n, _ in pipeline.steps] == ["features", "model"])
+    if not simple:
+        return np.asarray(model.predict_proba(inputs))[:, 1], None
+    features = sparse.csr_matrix(pipeline.named_steps["features"].transform(model._frame(inputs, model.use_type_)))
+    scores = np.asarray(pipeline.named_steps["model"].decision_function(features), dtype=float).reshape(-1, 1)
+    probs = calibrators[0].predict_proba(scores)[:, 1]
+    head = inputs.iloc[:_CHECKED_UNITS] if isinstance(inputs, pd.DataFrame) else inputs[:_CHECKED_UNITS]
+    if not np.array_equal(probs[:_CHECKED_UNITS], np.asarray(model.predict_proba(head))[:, 1]):
+        return np.asarray(model.predict_proba(inputs))[:, 1], None
+    return probs, features
+
+
+def _explanations(model, texts: list[str], top: int, features=None) -> list[str]:
     """JSON ``[[feature, weight], ...]`` of each text's ``top`` contributions, as ``model.explain``
     ranks them (|coef x value|, weights rounded to 6 places). A FramingClassifier's features are
-    computed for all texts in one transform (one call per text was most of the analysis time)."""
+    those the prediction kept (``features``, one row per text) or computed for all texts in one
+    transform (one call per text was most of the analysis time)."""
     step = getattr(getattr(model, "pipeline_", None), "named_steps", {}).get("features")
     if step is None or not hasattr(model, "_frame") or not hasattr(model, "coefficients"):
         return [json.dumps([[name, round(float(weight), 6)] for name, weight, *_ in model.explain(text, top=top)],
                            ensure_ascii=False) for text in texts]
     from scipy import sparse
 
-    frame = model._frame(pd.DataFrame({"text": texts, "type": [UNIT_CONTENT_TYPE] * len(texts)}), model.use_type_)
-    contrib = sparse.csr_matrix(step.transform(frame)).multiply(model.coefficients()).tocsr()
+    if features is None:
+        frame = model._frame(pd.DataFrame({"text": texts, "type": [UNIT_CONTENT_TYPE] * len(texts)}), model.use_type_)
+        features = step.transform(frame)
+    contrib = sparse.csr_matrix(features).multiply(model.coefficients()).tocsr()
     names = model.feature_names()
     out = []
     for row in range(len(texts)):
@@ -339,14 +374,18 @@ class Analysis:
     def _score_rows(self, by: list[str], voice: bool, speaker_type: bool) -> pd.DataFrame:
         table = self._doc_table(by, voice, speaker_type)
         group_cols = by + (["voice"] if voice else []) + (["speaker_type"] if speaker_type else [])
-        rows = []
+        groups, calls = [], []
         for key, grp in table.groupby(group_cols, sort=True, dropna=False):
             key = key if isinstance(key, tuple) else (key,)
-            seed = stats.group_seed(self.seed, *key)
             grp = grp[grp["n_tokens"] > 0]
-            rate, weighted, prob, flagged = stats.bootstrap_ratio_set(
-                [(grp["n_hits"], grp["n_tokens"], 1000.0), (grp["weighted"], grp["n_tokens"], 1000.0),
-                 (grp["sum_prob"], grp["n_units"], 1.0), (grp["n_flagged"], grp["n_units"], 1.0)], seed=seed)
+            col = {c: grp[c].to_numpy(dtype=np.float64) for c in ("n_hits", "weighted", "sum_prob", "n_flagged",
+                                                                   "n_tokens", "n_units")}
+            ratios = [(col["n_hits"], col["n_tokens"], 1000.0), (col["weighted"], col["n_tokens"], 1000.0),
+                      (col["sum_prob"], col["n_units"], 1.0), (col["n_flagged"], col["n_units"], 1.0)]
+            groups.append((key, grp))
+            calls.append(functools.partial(stats.bootstrap_ratio_set, ratios, seed=stats.group_seed(self.seed, *key)))
+        rows = []
+        for (key, grp), (rate, weighted, prob, flagged) in zip(groups, stats.run_parallel(calls)):
             row = dict(zip(group_cols, key))
             row.setdefault("voice", "all")
             row.setdefault("speaker_type", "all")
@@ -370,7 +409,7 @@ class Analysis:
         tokens = self._doc_table(by, voice)
         group_cols = by + (["voice"] if voice else [])
         per_doc = self._category_hits(by, voice)
-        rows = []
+        rows, calls = [], []
         categories = per_doc[["lexicon", "category"]].drop_duplicates().sort_values(["lexicon", "category"])
         cat_keys = list(categories.itertuples(index=False, name=None))
         for key, grp in tokens.groupby(group_cols, sort=True):
@@ -384,14 +423,17 @@ class Analysis:
                                               aggfunc="sum", fill_value=0)
                     .reindex(index=grp["doc_id"], columns=pd.MultiIndex.from_tuples(cat_keys), fill_value=0))
             hits = wide.to_numpy(dtype=np.float64)
-            est, low, high = stats.bootstrap_ratios(hits, grp["n_tokens"], scale=1000.0,
-                                                    seed=stats.group_seed(self.seed, *key, "categories"))
+            calls.append(functools.partial(stats.bootstrap_ratios, hits, grp["n_tokens"].to_numpy(dtype=np.float64),
+                                           scale=1000.0, seed=stats.group_seed(self.seed, *key, "categories")))
             for j, (lexicon, category) in enumerate(cat_keys):
                 row = dict(zip(group_cols, key))
                 row.update(lexicon=lexicon, category=category, n_docs=int(grp["doc_id"].nunique()),
-                           n_tokens=int(grp["n_tokens"].sum()), n_hits=int(hits[:, j].sum()),
-                           rate_per_1k=est[j], rate_ci_low=low[j], rate_ci_high=high[j])
+                           n_tokens=int(grp["n_tokens"].sum()), n_hits=int(hits[:, j].sum()))
                 rows.append(row)
+        cells = iter(rows)
+        for est, low, high in stats.run_parallel(calls):  # one call per group, its categories in order
+            for j in range(len(cat_keys)):
+                next(cells).update(rate_per_1k=est[j], rate_ci_low=low[j], rate_ci_high=high[j])
         return pd.DataFrame(rows)
 
     def _category_hits(self, by: list[str], voice: bool) -> pd.DataFrame:
@@ -579,7 +621,7 @@ class Analysis:
         hits = hits.merge(docs, on="doc_id")
         hits["pair_id"] = hits["category"].str.rsplit(":", n=1).str[0]
         hits["side"] = hits["category"].str.rsplit(":", n=1).str[1]
-        rows = []
+        rows, calls = [], []
         labels = pair_table.drop_duplicates(["pair_id", "side"]).set_index(["pair_id", "side"])["label"]
         # hits per article of each (pair, side), counted once for all groups
         per_doc = {key: grp.groupby("doc_id").size() for key, grp in hits.groupby(["pair_id", "side"], sort=True)}
@@ -590,13 +632,15 @@ class Analysis:
             for pair_id in sorted(pair_table["pair_id"].unique()):
                 a = per_doc.get((pair_id, "a"), none).reindex(doc_ids, fill_value=0).to_numpy()
                 b = per_doc.get((pair_id, "b"), none).reindex(doc_ids, fill_value=0).to_numpy()
-                share = stats.bootstrap_ratio(a, a + b, seed=stats.group_seed(self.seed, *key, pair_id))
+                calls.append(functools.partial(stats.bootstrap_ratio, a, a + b,
+                                               seed=stats.group_seed(self.seed, *key, pair_id)))
                 row = dict(zip(by, key))
                 row.update(pair_id=pair_id, label_a=labels.get((pair_id, "a")), label_b=labels.get((pair_id, "b")),
                            n_a=int(a.sum()), n_b=int(b.sum()), n_docs=int(((a + b) > 0).sum()),
-                           n_tokens=int(tokens.reindex(doc_ids, fill_value=0).sum()), n_hits=int(a.sum() + b.sum()),
-                           share_a=share[0], share_ci_low=share[1], share_ci_high=share[2])
+                           n_tokens=int(tokens.reindex(doc_ids, fill_value=0).sum()), n_hits=int(a.sum() + b.sum()))
                 rows.append(row)
+        for row, share in zip(rows, stats.run_parallel(calls)):  # the bootstraps: most of the time
+            row.update(share_a=share[0], share_ci_low=share[1], share_ci_high=share[2])
         return pd.DataFrame(rows)
 
     def over_time(self, freq: str = "M", by: str | Sequence[str] = ("outlet",), voice: bool = True) -> pd.DataFrame:
