@@ -51,7 +51,7 @@ __all__ = ["FastCountVectorizer", "FastTfidfVectorizer", "to_fast"]
 
 _SEPARATOR = "\x00"  # between documents in a batch; a batch whose text contains it falls back
 _INT64_LIMIT = 2**63
-_BATCH_CHARS = 1 << 21  # characters per batch: bounds the temporary arrays (~10 int64 per character)
+_BATCH_CHARS = 1 << 18  # characters per batch: the temporary arrays take ~150 bytes per character
 
 
 class _Fallback(Exception):
@@ -89,14 +89,22 @@ def _row_of_position(lengths: np.ndarray, total: int) -> np.ndarray:
     return np.repeat(np.arange(len(lengths), dtype=np.int64), lengths + 1)[:total]
 
 
-def _csr(rows: np.ndarray, cols: np.ndarray, counts: np.ndarray, n_rows: int, n_cols: int, dtype):
-    """Canonical CSR exactly as scikit-learn's ``_count_vocab`` builds it (``rows``/``cols`` sorted
-    by row then column, no duplicates)."""
-    index_dtype = np.int64 if len(cols) > np.iinfo(np.int32).max else np.int32
-    indptr = np.zeros(n_rows + 1, dtype=index_dtype)
-    np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
-    X = sp.csr_array((counts.astype(np.intc, copy=False), cols.astype(index_dtype), indptr),
-                     shape=(n_rows, n_cols), dtype=dtype)
+def _compact(rows: np.ndarray, cols: np.ndarray, counts: np.ndarray, n_rows: int, n_cols: int):
+    """One batch's counts, small: (entries per row, column int32 when it fits, count as C int)."""
+    col_dtype = np.int32 if n_cols <= np.iinfo(np.int32).max else np.int64
+    return (np.bincount(rows, minlength=n_rows), cols.astype(col_dtype), counts.astype(np.intc))
+
+
+def _csr(parts: list, n_cols: int, dtype):
+    """The count matrix exactly as scikit-learn's ``_count_vocab`` builds it, from per-batch
+    :func:`_compact` parts (rows in order; columns ascending within each row, no duplicates)."""
+    per_row = np.concatenate([p[0] for p in parts])
+    index_dtype = np.int64 if per_row.sum() > np.iinfo(np.int32).max else np.int32
+    indptr = np.zeros(len(per_row) + 1, dtype=index_dtype)
+    np.cumsum(per_row, out=indptr[1:])
+    indices = np.concatenate([p[1] for p in parts]).astype(index_dtype, copy=False)
+    X = sp.csr_array((np.concatenate([p[2] for p in parts]), indices, indptr),
+                     shape=(len(per_row), n_cols), dtype=dtype)
     X.sort_indices()  # already sorted: this only records it, as scikit-learn's matrix does
     return _align_api_if_sparse(X)
 
@@ -121,6 +129,14 @@ def _ranks(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
     return distinct[order], rank[inverse]
+
+
+def _local_counts(rows: np.ndarray, codes: np.ndarray, n_rows: int):
+    """One batch's (row, code) pairs counted: (entries per row, rank of the code among the batch's
+    distinct codes, count, those distinct codes ascending); ranks ascend within each row."""
+    distinct, rank = _ranks(codes)
+    rows, local, counts = _count_pairs(rows, rank, len(distinct))
+    return np.bincount(rows, minlength=n_rows), local, counts, distinct
 
 
 def _vocabulary_lookup(codes: np.ndarray, columns: np.ndarray):
@@ -378,24 +394,22 @@ class _FastCountMixin:
         return cp, _row_of_position(lengths, len(cp))
 
     def _char_transform(self, docs: list[str]):
-        digit_of, base, table = self._tables()
+        tables = self._tables()
         texts = self._char_texts(docs)
         n_cols = len(self.vocabulary_)
-        all_rows, all_cols, all_counts = [], [], []
-        for start, stop in _batches(texts):
-            cp, row = self._joined(texts[start:stop])
-            digits = digit_of[np.minimum(cp, len(digit_of) - 1)]
-            rows, cols = [_EMPTY], [_EMPTY]
-            for _, pos, codes in _char_windows(cp, digits, base, self.ngram_range, self.analyzer == "char_wb"):
-                hit, found = _lookup(table, codes)
-                rows.append(row[pos[hit]])
-                cols.append(found)
-            r, c, k = _count_pairs(np.concatenate(rows), np.concatenate(cols), n_cols)
-            all_rows.append(r + start)
-            all_cols.append(c)
-            all_counts.append(k)
-        return _csr(np.concatenate(all_rows), np.concatenate(all_cols), np.concatenate(all_counts),
-                    len(docs), n_cols, self.dtype)
+        parts = [self._char_transform_batch(texts[start:stop], tables, n_cols) for start, stop in _batches(texts)]
+        return _csr(parts, n_cols, self.dtype)
+
+    def _char_transform_batch(self, texts: list[str], tables, n_cols: int):
+        digit_of, base, table = tables
+        cp, row = self._joined(texts)
+        digits = digit_of[np.minimum(cp, len(digit_of) - 1)]
+        rows, cols = [_EMPTY], [_EMPTY]
+        for _, pos, codes in _char_windows(cp, digits, base, self.ngram_range, self.analyzer == "char_wb"):
+            hit, found = _lookup(table, codes)
+            rows.append(row[pos[hit]])
+            cols.append(found)
+        return _compact(*_count_pairs(np.concatenate(rows), np.concatenate(cols), n_cols), len(texts), n_cols)
 
     def _char_fit(self, docs: list[str]):
         """Vocabulary in sorted order: digits follow code-point order and codes are LEFT-aligned
@@ -413,33 +427,33 @@ class _FastCountMixin:
             raise _Fallback
         digit_of = np.zeros(int(alphabet[-1]) + 1 if len(alphabet) else 1, dtype=np.int64)
         digit_of[alphabet] = np.arange(1, base)
-        parts = []
-        for start, stop in ranges:
-            cp, row = self._joined(texts[start:stop])
-            rows, codes = [_EMPTY], [_EMPTY]
-            for n, pos, window_codes in _char_windows(cp, digit_of[cp], base, self.ngram_range,
-                                                      self.analyzer == "char_wb"):
-                rows.append(row[pos])
-                codes.append(window_codes * base ** (max_n - n))
-            distinct, rank = _ranks(np.concatenate(codes))
-            r, local, k = _count_pairs(np.concatenate(rows), rank, len(distinct))
-            parts.append((r + start, local, k, distinct))
-        return self._fitted_counts(parts, len(docs), lambda codes: _decode_left_aligned(
+        parts = [self._char_fit_batch(texts[start:stop], digit_of, base) for start, stop in ranges]
+        return self._fitted_counts(parts, lambda codes: _decode_left_aligned(
             codes, np.concatenate([[0], alphabet]).astype(np.uint32), base, max_n))
 
-    def _fitted_counts(self, parts, n_docs: int, decode):
-        """(vocabulary, count matrix) from per-batch ``(rows, local column, count, distinct codes)``,
-        where local columns index the batch's ascending distinct codes."""
-        distincts = [distinct for *_, distinct in parts]
+    def _char_fit_batch(self, texts: list[str], digit_of: np.ndarray, base: int):
+        max_n = self.ngram_range[1]
+        cp, row = self._joined(texts)
+        rows, codes = [_EMPTY], [_EMPTY]
+        for n, pos, window_codes in _char_windows(cp, digit_of[cp], base, self.ngram_range,
+                                                  self.analyzer == "char_wb"):
+            rows.append(row[pos])
+            codes.append(window_codes * base ** (max_n - n))
+        return _local_counts(np.concatenate(rows), np.concatenate(codes), len(texts))
+
+    def _fitted_counts(self, parts: list, decode):
+        """(vocabulary, count matrix) from per-batch :func:`_local_counts` parts."""
+        distincts = [part[3] for part in parts]
         vocab_codes = distincts[0] if len(parts) == 1 else np.unique(np.concatenate(distincts))
         if len(vocab_codes) == 0:
             raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+        n_cols = len(vocab_codes)
         # Local columns ascend with codes within each row, and so do global ones.
-        cols = [np.searchsorted(vocab_codes, distinct)[local] for _, local, _, distinct in parts]
-        vocabulary = dict(zip(decode(vocab_codes), range(len(vocab_codes))))
-        return vocabulary, _csr(np.concatenate([r for r, *_ in parts]), np.concatenate(cols),
-                                np.concatenate([k for _, _, k, _ in parts]), n_docs, len(vocabulary),
-                                self.dtype)
+        parts = [_compact(np.repeat(np.arange(len(per_row)), per_row),
+                          np.searchsorted(vocab_codes, distinct)[local], counts, len(per_row), n_cols)
+                 for per_row, local, counts, distinct in parts]
+        vocabulary = dict(zip(decode(vocab_codes), range(n_cols)))
+        return vocabulary, _csr(parts, n_cols, self.dtype)
 
     # ------------------------------------------------------------------ word analyzer
 
@@ -468,7 +482,13 @@ class _FastCountMixin:
                 yield n, pos, code[pos]
 
     def _word_transform(self, docs: list[str]):
-        token_id, base, table = self._tables()
+        tables = self._tables()
+        n_cols = len(self.vocabulary_)
+        parts = [self._word_transform_batch(docs[start:stop], tables, n_cols) for start, stop in _batches(docs)]
+        return _csr(parts, n_cols, self.dtype)
+
+    def _word_transform_batch(self, docs: list[str], tables, n_cols: int):
+        token_id, base, table = tables
         flat, row = self._tokens(docs)
         ids = np.fromiter(map(token_id.get, flat, repeat(0)), dtype=np.int64, count=len(flat))
         rows, cols = [_EMPTY], [_EMPTY]
@@ -476,9 +496,7 @@ class _FastCountMixin:
             hit, found = _lookup(table, codes)
             rows.append(row[pos[hit]])
             cols.append(found)
-        n_cols = len(self.vocabulary_)
-        r, c, k = _count_pairs(np.concatenate(rows), np.concatenate(cols), n_cols)
-        return _csr(r, c, k, len(docs), n_cols, self.dtype)
+        return _compact(*_count_pairs(np.concatenate(rows), np.concatenate(cols), n_cols), len(docs), n_cols)
 
     def _word_fit(self, docs: list[str]):
         """Token ids follow the sorted order of the tokens and codes are LEFT-aligned, so numeric
@@ -496,11 +514,9 @@ class _FastCountMixin:
         for n, pos, window_codes in self._word_windows(ids, row, base):
             rows.append(row[pos])
             codes.append(window_codes * base ** (max_n - n))
-        distinct, rank = _ranks(np.concatenate(codes))
-        r, local, k = _count_pairs(np.concatenate(rows), rank, len(distinct))
+        part = _local_counts(np.concatenate(rows), np.concatenate(codes), len(docs))
         tokens = np.array([""] + tokens, dtype=object)
-        return self._fitted_counts([(r, local, k, distinct)], len(docs),
-                                   lambda codes: _join_tokens(codes, tokens, base, max_n))
+        return self._fitted_counts([part], lambda codes: _join_tokens(codes, tokens, base, max_n))
 
 
 def _join_tokens(codes: np.ndarray, tokens: np.ndarray, base: int, max_n: int) -> list[str]:
