@@ -118,3 +118,25 @@ def test_seed_framing_lands_in_quotes_with_state_speakers():
     assert not narration["surface"].str.contains("النضال المقدس|الإمبريالية").any()
     assert "الدكتاتور" in set(narration["surface"])
     assert all(text[r.start:r.end] == r.surface for r in fm.itertuples())
+
+
+def test_unit_probabilities_and_explanations_are_the_models(tmp_path):
+    """The analysis computes probabilities from the model's pipeline to keep the feature matrix for
+    the explanations: they must equal predict_proba exactly, and the explanations must equal those
+    computed from a fresh transform of the flagged units."""
+    import numpy as np
+
+    from rhetoric.analysis import UNIT_CONTENT_TYPE, _explanations, _predict, _units, resolve_model
+    from rhetoric.segment import segment_documents
+
+    documents, _ = load_corpus(demo_corpus_path())
+    model = resolve_model("default")
+    units = _units(documents, segment_documents(documents))
+    predictions = _predict(model, units, explain_top=5)
+    texts = units["unit_text"].tolist()
+    inputs = pd.DataFrame({"text": texts, "type": [UNIT_CONTENT_TYPE] * len(texts)}) if model.use_type_ else texts
+    assert np.array_equal(predictions["prob"].to_numpy(), model.predict_proba(inputs)[:, 1])
+    flagged = np.flatnonzero(predictions["label"].to_numpy())
+    assert len(flagged) > 0
+    fresh = _explanations(model, units["unit_text"].iloc[flagged].tolist(), 5)
+    assert predictions["top_features"].iloc[flagged].tolist() == fresh

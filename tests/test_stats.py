@@ -129,3 +129,45 @@ def test_bootstrap_ratios_agree_with_single_ratio_estimates():
         assert est[j] == pytest.approx(single[0])
         # same seed, same resamples: the intervals are the same as one ratio at a time
         assert low[j] == pytest.approx(single[1]) and high[j] == pytest.approx(single[2])
+
+
+def _reference_bootstrap(num, den, scale, seed, n_boot=stats.N_BOOT, level=0.95):
+    """The article bootstrap written out plainly (the random stream every release keeps: blocks of
+    250 multinomial resamples from ``default_rng(seed)``)."""
+    num, den = np.asarray(num, float), np.asarray(den, float)
+    rng, n = np.random.default_rng(seed), len(num)
+    counts = np.vstack([rng.multinomial(n, np.full(n, 1.0 / n), size=min(250, n_boot - lo)).astype(float)
+                        for lo in range(0, n_boot, 250)])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = np.where(counts @ den > 0, scale * (counts @ num) / (counts @ den), np.nan)
+    ratios = ratios[~np.isnan(ratios)]
+    alpha = (1 - level) / 2
+    return (float(scale * num.sum() / den.sum()), *map(float, np.quantile(ratios, [alpha, 1 - alpha])))
+
+
+def test_shared_resamples_give_each_ratio_its_own_result():
+    """bootstrap_ratio_set draws the resamples once for ratios on the same articles; each result must
+    be that of the plain bootstrap with the same seed (also for undefined and one-article ratios)."""
+    rng = np.random.default_rng(5)
+    hits, tokens = rng.poisson(2, 40).astype(float), rng.integers(50, 400, 40).astype(float)
+    units, prob = rng.integers(1, 9, 40).astype(float), rng.uniform(0, 5, 40)
+    got = stats.bootstrap_ratio_set([(hits, tokens, 1000.0), (prob, units, 1.0), (hits, np.zeros(40), 1.0)], seed=7)
+    assert got[0] == _reference_bootstrap(hits, tokens, 1000.0, 7)
+    assert got[1] == _reference_bootstrap(prob, units, 1.0, 7)
+    assert all(math.isnan(x) for x in got[2])
+    assert stats.bootstrap_ratio(hits, tokens, scale=1000.0, seed=7) == got[0]
+    one = stats.bootstrap_ratio_set([([3.0], [10.0], 1.0)], seed=1)[0]
+    assert one[0] == 0.3 and math.isnan(one[1]) and math.isnan(one[2])
+    with pytest.raises(ValueError):
+        stats.bootstrap_ratio_set([(hits, tokens, 1.0), (hits[:5], tokens[:5], 1.0)])
+    diffs = stats.bootstrap_ratio_difference_set([(hits, tokens, prob, units, 1000.0), (prob, units, hits, tokens, 1.0)],
+                                                 seed=3)
+    assert diffs[0] == stats.bootstrap_ratio_difference(hits, tokens, prob, units, scale=1000.0, seed=3)
+    assert diffs[1] == stats.bootstrap_ratio_difference(prob, units, hits, tokens, seed=3)
+    assert stats.ratio_of_sums(hits, tokens, scale=1000.0) == got[0][0]
+    assert math.isnan(stats.ratio_of_sums([], []))
+
+
+def test_run_parallel_keeps_call_order_and_results():
+    calls = [lambda seed=seed: stats.bootstrap_ratio(np.arange(30.0), np.arange(1.0, 31.0), seed=seed) for seed in range(6)]
+    assert stats.run_parallel(calls) == [call() for call in calls]
