@@ -471,6 +471,8 @@ _ORG_HEADS = frozenset(normalize(w) for w in (
     "دار مركز مؤسسة اتحاد ائتلاف جبهة تحالف رئاسة حكومة معارضة إدارة مذكرة جامعة كلية معهد نقابة رابطة "
     "مكتب بلاغ أمانة سفارة بعثة مديرية محافظة بلدية سلطة سلطات شرطة قوات مستشفى بنك صندوق برلمان".split()))
 _GENERIC_HEADS = _PERSON_HEADS | _ORG_HEADS
+#: Units inside an organisation (قسم الإعلام في البحرية): the phrase goes on to name the organisation.
+_UNIT_HEADS = frozenset(normalize(w) for w in "قسم إدارة مكتب لجنة فرع دائرة مديرية".split())
 #: Documents that "say" on behalf of their issuer (بيان صادر عن فلان), and the participle of issuing.
 _STATEMENT_HEADS = frozenset(normalize(w) for w in "بيان بلاغ تقرير مذكرة رسالة تصريح".split())
 _ISSUED = frozenset(normalize(w) for w in "صادر الصادر صادرة الصادرة".split())
@@ -765,11 +767,13 @@ class DocumentContext:
         b = j
         while j < len(self.words) and self.words[j][1] <= hi and j - first < 9:
             w = self.norms[j]
-            if w in ("في", "فى") and j > first and _bare(self.norms[first]) in _PERSON_HEADS and all(
-                    _bare(self.norms[k]) in _GENERIC_HEADS or _bare(self.norms[k]) in _GENERIC_ADJ
-                    for k in range(first, j)) and j + 1 < len(self.words) and not self.norms[j + 1].startswith(
-                    _STATEMENT_NOUNS):
-                j += 1  # مسؤول في الدفاع المدني: a description that names its organisation
+            if w in ("في", "فى") and j > first and j + 1 < len(self.words) and not self.norms[j + 1].startswith(
+                    _STATEMENT_NOUNS) and self.norms[j + 1] not in _NP_STOP and (
+                    (_bare(self.norms[first]) in _PERSON_HEADS and all(
+                        _bare(self.norms[k]) in _GENERIC_HEADS or _bare(self.norms[k]) in _GENERIC_ADJ
+                        for k in range(first, j))) or
+                    (_bare(self.norms[first]) in _UNIT_HEADS and self.norms[j + 1].startswith("ال"))):
+                j += 1  # مسؤول في الدفاع المدني / قسم الإعلام في البحرية: a description naming its organisation
                 continue
             if self.inside_quote(*self.words[j]):
                 break

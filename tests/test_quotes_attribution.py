@@ -100,3 +100,17 @@ def test_masculine_pronoun_cue_never_takes_a_feminine_speaker(registry):
             "وأضاف: «سنبدأ التنفيذ الشهر المقبل».")
     [(_, speaker, start)] = _speakers(text, registry)
     assert _covers(text, start, "الرئيس سالم الهادي"), speaker
+
+
+def test_unit_of_an_organisation_keeps_the_organisation_it_names(registry):
+    # نقل تقرير عن قسم الإعلام في القوات البحرية: the phrase runs on through في to the organisation
+    text = ('ونقل تقرير نشرته وكالة أنباء محلية عن قسم الإعلام والعلاقات العامة في القوات البحرية، الاثنين، '
+            '"لقد نجحنا في إنقاذ السفينة وطاقمها بالكامل".')
+    [(_, speaker, _)] = _speakers(text, registry)
+    assert speaker.endswith("في القوات البحرية"), speaker
+
+
+def test_person_description_still_stops_before_a_time_phrase(registry):
+    text = 'وقال مسؤول في الوزارة في وقت لاحق "لن نسمح بتكرار ما حدث أبدا".'
+    [(_, speaker, _)] = _speakers(text, registry)
+    assert "وقت" not in (speaker or ""), speaker
