@@ -7,7 +7,7 @@ the raw-count CountVectorizer its cross-validation uses (``_base_blocks``). ``fi
 the first ``--mb`` MB of SaudiNewsNet article text (UTF-8), ``transform`` on the NEXT ``--mb`` MB
 (text the vocabulary never saw), with the vocabulary fitted by that implementation. Times are CPU
 seconds of this process (``time.process_time``, best of ``--repeat``), which other users of a shared
-machine disturb less than wall-clock time. Every pair of matrices is checked to be identical.
+machine disturb less than wall-clock time; peak memory of one transform is measured apart (untimed). Every pair of matrices is checked to be identical.
 The last row is the shipped default classifier's ``predict_proba`` on the unseen text, as loaded and
 with its two vectorizers swapped for the fast classes by :func:`rhetoric.ngrams.to_fast`.
 Prints one markdown table (rows for bench/README.md); corpus text never leaves memory.
@@ -18,6 +18,7 @@ import argparse
 import os
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -75,6 +76,16 @@ def best_cpu(fn, repeat: int):
     return best, result
 
 
+def peak_mb(fn) -> float:
+    """Peak memory allocated during one call (tracemalloc; numpy reports its buffers), in MB."""
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1] / 1e6
+    finally:
+        tracemalloc.stop()
+
+
 def same(a, b) -> bool:
     a, b = a.tocsr().sorted_indices(), b.tocsr().sorted_indices()
     return (a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a.indptr, b.indptr)
@@ -110,7 +121,9 @@ def main(argv=None) -> int:
         print(f"| {name} | transform | {mb_unseen:.2f} | {t_slow:.2f} | {t_fast:.2f} | "
               f"{t_slow / t_fast:.1f}x | {mb_unseen / t_fast:.1f} | {'yes' if ok else 'NO'} |")
         notes.append(f"{name}: lookup tables built in {t_tables:.2f} CPU s on the first transform "
-                     f"({len(fast.vocabulary_)} terms)")
+                     f"({len(fast.vocabulary_)} terms); transform peak memory (tracemalloc) "
+                     f"scikit-learn {peak_mb(lambda: slow.transform(unseen)):.0f} MB, "
+                     f"rhetoric.ngrams {peak_mb(lambda: fast.transform(unseen)):.0f} MB")
     print(classifier_row(unseen, mb_unseen, args.repeat))
     print("\n" + "\n".join(notes))
     return 0

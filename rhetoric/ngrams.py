@@ -3,17 +3,21 @@ and :class:`~sklearn.feature_extraction.text.TfidfVectorizer`.
 
 scikit-learn builds n-grams one Python string at a time and counts them with one dict lookup each;
 for the classifier's character 2-5 grams that was most of the CPU time of ``rhetoric analyze``. The
-classes here give the SAME matrices (same vocabulary, same indices, same values, same dtype, canonical
-CSR) but compute them with numpy:
+classes here give the SAME matrices (same vocabulary, same columns, same values, same dtypes) but
+compute them with numpy, a batch of documents (~2^18 characters, so memory stays bounded) at a time:
 
 * characters become small integers (a compact alphabet; 0 means "cannot be in the vocabulary": an
   unknown character or the separator between documents), so every n-gram of length ``n`` is ONE
   int64 ``sum(digit_k * base**(n-1-k))`` with digits >= 1 (lengths are unambiguous);
-* all windows of a batch of documents are encoded at once, looked up in the sorted codes of the
-  vocabulary with :func:`numpy.searchsorted` (transform) or collected with :func:`numpy.unique`
-  (fit), and counted per (document, column) in one sort;
+* all windows of a batch are encoded at once and looked up in a C hash table of the vocabulary's
+  codes (a ``pandas.Index``; transform) or ranked with ``pandas.factorize`` (fit), then counted per
+  (document, column) with one sort of int64 keys;
 * word n-grams: the regex tokeniser still runs per document (it is C already); tokens become integer
-  ids with a hash table in C (pandas), and word n-grams are int64 codes over those ids.
+  ids through one dict, and word n-grams are int64 codes over those ids.
+
+When fitting, digits follow code-point order (token ids follow token order) and codes are
+left-aligned (``code * base**(max_n - n)``), so the numeric order of the codes is the sorted order of
+the terms: the vocabulary comes out sorted and scikit-learn's final sort has nothing to do.
 
 Exactness rests on reproducing scikit-learn's analyzers: ``char_wb`` pads each ``str.split()`` word
 with one space on both sides and takes the n-grams of the padded word (a padded word shorter than
@@ -38,7 +42,7 @@ rebuilt lazily after loading and never saved, so a skops file holds nothing but 
 """
 from __future__ import annotations
 
-from itertools import compress, islice, repeat
+from itertools import chain, compress, islice, repeat
 from operator import lt
 
 import numpy as np
@@ -461,7 +465,7 @@ class _FastCountMixin:
         """All tokens of all documents in order, and the document of each."""
         tokenize = self.build_tokenizer()
         per_doc = [tokenize(doc) for doc in docs]
-        flat = [t for tokens in per_doc for t in tokens]
+        flat = list(chain.from_iterable(per_doc))
         if " " in "".join(flat):
             raise _Fallback  # a token with a space would make joined n-grams ambiguous
         lengths = np.fromiter(map(len, per_doc), dtype=np.int64, count=len(per_doc))
