@@ -5,7 +5,8 @@
 Training: the shipped default model's recipe (authored sentences, grouped CV) and, when
 $RHETORIC_DATA holds ArAIEval 2023, the news model (train split + deduplicated ArMPro paragraphs).
 Throughput (MB/s of UTF-8 text): the full model (features + linear model + calibration), its feature
-step alone, the bare character-n-gram TfidfVectorizer, and the lexicon matcher alone, all on the same
+step alone, the bare character-n-gram vectoriser (the model's FastTfidfVectorizer and scikit-learn's
+TfidfVectorizer with the same settings), and the lexicon matcher alone, all on the same
 texts in the same run, so the ratios hold even when the machine is busy. Best of ``--repeat`` runs.
 Times are CPU seconds of this process (``time.process_time``; everything runs in this one process),
 which other users of a shared machine disturb less than wall-clock time; wall seconds are recorded too.
@@ -29,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 
 from rhetoric.classify import FramingClassifier, _cached_matcher, combine_training_data  # noqa: E402
+from rhetoric.ngrams import FastTfidfVectorizer  # noqa: E402
 from rhetoric.text import normalize  # noqa: E402
 
 
@@ -54,13 +56,16 @@ def _throughput(model: FramingClassifier, texts: list[str], repeat: int) -> dict
     mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     frame = pd.DataFrame({"text": texts, "type": "paragraph"})
     frame = frame if model.use_type_ else frame[["text"]]
-    bare = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), preprocessor=normalize, sublinear_tf=True,
-                           min_df=2, dtype=np.float32).fit(texts)
+    settings = dict(analyzer="char_wb", ngram_range=(2, 5), preprocessor=normalize, sublinear_tf=True, min_df=2,
+                    dtype=np.float32)
+    bare = FastTfidfVectorizer(**settings).fit(texts)
+    sklearn_bare = TfidfVectorizer(**settings).fit(texts)
     features = model.pipeline_.named_steps["features"]
     runs = {
         "model_predict_proba": lambda: model.predict_proba(frame),
         "model_features_only": lambda: features.transform(frame),
         "bare_char_tfidf": lambda: bare.transform(texts),
+        "sklearn_char_tfidf": lambda: sklearn_bare.transform(texts),
         "normalize_only": lambda: [normalize(t) for t in texts],
     }
     found = _cached_matcher()

@@ -3,8 +3,8 @@
 The model a researcher inspects is ``model.pipeline_``, a scikit-learn :class:`~sklearn.pipeline.Pipeline`::
 
     features  ColumnTransformer
-      char      TfidfVectorizer(analyzer="char_wb", 2-5 grams) on rhetoric.text.normalize(text)
-      word      TfidfVectorizer(word 1-2 grams) on normalize(text)
+      char      FastTfidfVectorizer(analyzer="char_wb", 2-5 grams) on rhetoric.text.normalize(text)
+      word      FastTfidfVectorizer(word 1-2 grams) on normalize(text)
       lexicon   LexiconCounts: hits per lexicon category (rhetoric.lexicon + rhetoric.match), when lexicons exist
       type      OneHotEncoder of the content type ('tweet' / 'paragraph') when the data has one
     model     LogisticRegression (binary) or OneVsRestClassifier(LogisticRegression) (techniques)
@@ -36,7 +36,6 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold
@@ -46,6 +45,7 @@ from sklearn.preprocessing import OneHotEncoder
 from sklearn.preprocessing import normalize as l2_normalize
 
 from .errors import ModelError, RhetoricError
+from .ngrams import FastCountVectorizer, FastTfidfVectorizer
 from .tables import columns
 from .text import normalize, normalize_with_offsets
 
@@ -303,13 +303,13 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
     def _build_pipeline(self, use_type: bool, use_lexicon: bool) -> Pipeline:
         parts = []
         if self.char_ngrams:
-            parts.append(("char", TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngrams),
-                                                  preprocessor=normalize, sublinear_tf=True, min_df=2,
-                                                  dtype=np.float32), "text"))
+            parts.append(("char", FastTfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngrams),
+                                                      preprocessor=normalize, sublinear_tf=True, min_df=2,
+                                                      dtype=np.float32), "text"))
         if self.word_ngrams:
-            parts.append(("word", TfidfVectorizer(analyzer="word", ngram_range=tuple(self.word_ngrams),
-                                                  preprocessor=normalize, token_pattern=WORD_PATTERN,
-                                                  sublinear_tf=True, dtype=np.float32), "text"))
+            parts.append(("word", FastTfidfVectorizer(analyzer="word", ngram_range=tuple(self.word_ngrams),
+                                                      preprocessor=normalize, token_pattern=WORD_PATTERN,
+                                                      sublinear_tf=True, dtype=np.float32), "text"))
         if use_lexicon:
             parts.append(("lexicon", LexiconCounts(), ["text"]))
         if use_type:
@@ -394,10 +394,10 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         blocks = []
         features = self._build_pipeline(self.use_type_, self.use_lexicon_).named_steps["features"]
         for name, transformer, column in features.transformers:
-            if isinstance(transformer, TfidfVectorizer):
+            if isinstance(transformer, FastTfidfVectorizer):
                 params = {k: v for k, v in transformer.get_params().items()
-                          if k in CountVectorizer().get_params() and k not in ("min_df", "max_df", "dtype")}
-                counts = CountVectorizer(**params, dtype=np.float32).fit_transform(X_in[column])
+                          if k in FastCountVectorizer().get_params() and k not in ("min_df", "max_df", "dtype")}
+                counts = FastCountVectorizer(**params, dtype=np.float32).fit_transform(X_in[column])
                 blocks.append(("tfidf", counts.tocsr(), transformer.min_df))
             else:
                 blocks.append(("fixed", sparse.csr_matrix(transformer.fit_transform(X_in[column])), 0))

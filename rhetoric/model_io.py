@@ -27,6 +27,7 @@ __all__ = ["TRUSTED_TYPES", "save_model", "load_model", "load_card", "card_path"
 TRUSTED_TYPES: tuple[str, ...] = (
     "rhetoric.classify.FramingClassifier",
     "rhetoric.classify.LexiconCounts",
+    "rhetoric.ngrams.FastTfidfVectorizer",
     "rhetoric.text.normalize",
     "sklearn.compose._column_transformer.ColumnTransformer",
     "sklearn.feature_extraction.text.TfidfTransformer",

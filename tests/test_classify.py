@@ -3,12 +3,13 @@ data deduplication, predict_units. Trained on a slice of the project's own autho
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from rhetoric.classify import FramingClassifier, combine_training_data, predict_units
+from rhetoric.classify import WORD_PATTERN, FramingClassifier, combine_training_data, predict_units
 from rhetoric.errors import ModelError, RhetoricError
 from rhetoric.resources import project_path
 from rhetoric.text import normalize
@@ -63,8 +64,8 @@ def test_explanations_point_at_real_offsets(model, data):
                 piece = normalize(text[start:end])
                 if kind == "char":
                     assert value.strip(" ") in piece
-                elif kind == "word":
-                    assert value == " ".join(piece.split())
+                elif kind == "word":  # the tokens the vectoriser saw (punctuation between them is not a token)
+                    assert re.findall(WORD_PATTERN, piece) == value.split(" ")
                 checked += 1
     assert checked > 50
 
