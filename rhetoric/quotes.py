@@ -700,8 +700,10 @@ def _nearest_naming(ctx: DocumentContext, att: Attribution, pos: int) -> Attribu
                 best = (m.start, m.end)
     own = ctx.words_overlapping(att.speaker_start, att.speaker_end)
     target = [ctx.norms[k] for k in own]
-    # (a surname ends a name of at most four words; a longer span is a phrase whose last word is no name)
-    surname = target[-1] if 2 <= len(target) <= 4 and len(target[-1]) >= 3 and not ctx.is_descriptive(
+    # (the last word of a longer phrase is a surname only when it looks like one: a nisba (الوردي) or a
+    # word without the article; جامعة X سحب درجة الدكتوراه ends in a common noun)
+    looks_like_surname = len(target) <= 4 or not target[-1].startswith("ال") or target[-1].endswith("ي")
+    surname = target[-1] if len(target) >= 2 and looks_like_surname and len(target[-1]) >= 3 and not ctx.is_descriptive(
         ctx.words[own[-1]][0], ctx.words[own[-1]][1]) and target[-1] not in _NP_STOP else None
     for k in rng:
         if ctx.inside_quote(*ctx.words[k]):

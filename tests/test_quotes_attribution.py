@@ -114,3 +114,12 @@ def test_person_description_still_stops_before_a_time_phrase(registry):
     text = 'وقال مسؤول في الوزارة في وقت لاحق "لن نسمح بتكرار ما حدث أبدا".'
     [(_, speaker, _)] = _speakers(text, registry)
     assert "وقت" not in (speaker or ""), speaker
+
+
+def test_later_mention_by_a_nisba_surname_is_the_nearest_naming_mention(registry):
+    # the speaker first named with a long title is named again by his nisba surname before the quote
+    text = ("وجه القائد العظيم الرئيس قاسم الوردي مساء الأحد خطابا إلى الشعب.\n"
+            "وأضاف الرئيس الوردي أن العام كان صعبا.\n"
+            "وخص القائد بالتحية أرواح الشهداء، مؤكدا أن تضحياتهم «نور يضيء طريق الأجيال».")
+    [(_, speaker, start)] = _speakers(text, registry)
+    assert start is not None and start >= text.index("الرئيس الوردي أن"), speaker
