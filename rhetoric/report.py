@@ -11,8 +11,10 @@ import base64
 import hashlib
 import html
 import json
+import os
 import platform
 import shutil
+from concurrent.futures import Future, ProcessPoolExecutor
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -205,11 +207,39 @@ def render_html(analysis: Analysis, tables: dict[str, pd.DataFrame], plot_paths:
     return "\n".join(parts)
 
 
+def _draw(out: Path, name: str, function: str, table: pd.DataFrame, kwargs: dict) -> str | None:
+    """Draw one plot to ``out/plots/<name>.png|svg``; returns ``name``, or None (and a
+    ``<name>.skipped.txt`` saying why) when the table has nothing to draw. Runs in a plotting process."""
+    from . import plots
+
+    try:
+        fig = getattr(plots, function)(table, save=out / "plots" / name, **kwargs)
+    except (KeyError, ValueError) as exc:  # an empty table has nothing to draw
+        (out / "plots" / f"{name}.skipped.txt").write_text(f"not drawn: {exc}\n", encoding="utf-8")
+        return None
+    plots.plt.close(fig)
+    return name
+
+
+def _plot_pool():
+    """One process that draws the plots while this one computes the tables (None on one core).
+    It draws them in the order they are sent, as this process would (the files are identical)."""
+    if (os.cpu_count() or 1) < 2:
+        return None
+    from .engines.local import _context
+
+    return ProcessPoolExecutor(max_workers=1, mp_context=_context())
+
+
+def _done(result) -> Future:
+    future: Future = Future()
+    future.set_result(result)
+    return future
+
+
 def write_outputs(analysis: Analysis, out_dir: str | Path, *, by: str = "outlet", load_report: dict | None = None,
                   settings: dict | None = None) -> Path:
     """Write every output of ``rhetoric analyze`` to ``out_dir``; return the path of report.html."""
-    from . import plots
-
     out = Path(out_dir)
     (out / "plots").mkdir(parents=True, exist_ok=True)
     partials = getattr(analysis, "partials", None)
@@ -221,39 +251,45 @@ def write_outputs(analysis: Analysis, out_dir: str | Path, *, by: str = "outlet"
             if target.is_dir():  # a streamed run's partitioned table of the same name
                 shutil.rmtree(target)
             getattr(analysis, name).to_parquet(target, index=False)
-    tables = {
-        "scores": analysis.scores(by=by),
-        "scores_by_speaker_type": analysis.scores(by=by, by_speaker_type=True),
-        "category_scores": analysis.category_scores(by=by),
-        "voice_gap": analysis.voice_gap(by=by),
-        "keyness": analysis.keyness({"voice": "quote"}, {"voice": "narration"}),
-        "naming": analysis.naming(by=by),
-        "attribution": analysis.attribution(by=by),
-        "adoption": analysis.adoption(by=by),
-        "over_time": analysis.over_time("M", by=by),
+    # Tables in the order their plots are drawn; each table's plots go to a plotting process as soon
+    # as it is ready, so the figures render while the next tables are computed.
+    makers = {
+        "scores": lambda: analysis.scores(by=by),
+        "scores_by_speaker_type": lambda: analysis.scores(by=by, by_speaker_type=True),
+        "voice_gap": lambda: analysis.voice_gap(by=by),
+        "category_scores": lambda: analysis.category_scores(by=by),
+        "keyness": lambda: analysis.keyness({"voice": "quote"}, {"voice": "narration"}),
+        "naming": lambda: analysis.naming(by=by),
+        "attribution": lambda: analysis.attribution(by=by),
+        "adoption": lambda: analysis.adoption(by=by),
+        "over_time": lambda: analysis.over_time("M", by=by),
     }
-    for name, frame in tables.items():
-        frame.to_csv(out / f"{name}.csv", index=False, float_format="%.6g")
-    plot_paths: dict[str, Path] = {}
-
-    def plot(name, func, *args, **kwargs):
-        try:
-            fig = func(*args, save=out / "plots" / name, **kwargs)
-        except (KeyError, ValueError) as exc:  # an empty table has nothing to draw
-            (out / "plots" / f"{name}.skipped.txt").write_text(f"not drawn: {exc}\n", encoding="utf-8")
-            return
-        plots.plt.close(fig)
-        plot_paths[name] = out / "plots" / f"{name}.png"
-
-    plot("outlet_scores", plots.outlet_scores, tables["scores"], by=by)
-    if tables["scores"]["mean_prob"].notna().any():
-        plot("outlet_prob", plots.outlet_scores, tables["scores"], by=by, measure="mean_prob",
-             title="Mean classifier probability by outlet and voice (95% CI)")
-    plot("voice_gap", plots.voice_gap, tables["voice_gap"], by=by)
-    plot("category_heatmap", plots.category_heatmap, tables["category_scores"], by=by, voice=None)
-    plot("keyness", plots.keyness_scatter, tables["keyness"], title="Quotes (target) vs narration (reference)")
-    plot("naming", plots.naming_preferences, tables["naming"], by=by)
-    plot("over_time", plots.time_series, tables["over_time"], by=by)
+    figures = {  # table -> [(plot name, plots function, keyword arguments)]
+        "scores": [("outlet_scores", "outlet_scores", {"by": by}),
+                   ("outlet_prob", "outlet_scores", {"by": by, "measure": "mean_prob",
+                                                     "title": "Mean classifier probability by outlet and voice (95% CI)"})],
+        "voice_gap": [("voice_gap", "voice_gap", {"by": by})],
+        "category_scores": [("category_heatmap", "category_heatmap", {"by": by, "voice": None})],
+        "keyness": [("keyness", "keyness_scatter", {"title": "Quotes (target) vs narration (reference)"})],
+        "naming": [("naming", "naming_preferences", {"by": by})],
+        "over_time": [("over_time", "time_series", {"by": by})],
+    }
+    tables: dict[str, pd.DataFrame] = {}
+    drawn: list[Future] = []
+    pool = _plot_pool()
+    try:
+        for table_name, make in makers.items():
+            frame = tables[table_name] = make()
+            frame.to_csv(out / f"{table_name}.csv", index=False, float_format="%.6g")
+            for name, function, kwargs in figures.get(table_name, []):
+                if name == "outlet_prob" and not frame["mean_prob"].notna().any():
+                    continue  # no classifier: nothing to draw
+                args = (out, name, function, frame, kwargs)
+                drawn.append(pool.submit(_draw, *args) if pool is not None else _done(_draw(*args)))
+        plot_paths = {name: out / "plots" / f"{name}.png" for name in (f.result() for f in drawn) if name}
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     model_card = getattr(analysis.model, "card_", None) or getattr(analysis.model, "model_card_", None)
     manifest = {
         "rhetoric_version": _versions()["rhetoric"],
