@@ -140,8 +140,9 @@ _CHECKED_UNITS = 8
 def _probabilities(model, inputs) -> tuple[np.ndarray, Any]:
     """P(framing) of each unit, and the feature matrix (CSR) behind it when it could be kept.
 
-    ``predict_proba`` computes the features and drops them; the explanations of flagged units need
-    them again (that second transform was ~20% of the analysis). For a binary FramingClassifier the
+    ``predict_proba`` computes the features and drops them; the explanations of flagged units (about
+    half of all units) need them again: a second transform was ~20% of a chunk's time with
+    scikit-learn's vectorisers, ~10% with :mod:`rhetoric.ngrams`'. For a binary FramingClassifier the
     probabilities are computed here from the same public pieces — the ``features`` and final step of
     ``model.pipeline_`` and the Platt calibrator ``calibrators_[0]`` — keeping the matrix. The first
     units are checked against ``model.predict_proba``; any other model, or any difference, falls back
