@@ -31,11 +31,13 @@ from .speakers import (
     _NP_STOP,
     _PREPOSITIONS,
     _SPACE,
+    _TITLE_WORDS,
     WORD_RE,
     Attribution,
     Cue,
     DocumentContext,
     Registry,
+    _bare,
     load_registry,
     lookup_cue,
     norm_word,
@@ -299,9 +301,12 @@ def find_marked_spans(text: str) -> list[MarkedSpan]:
                     if role not in ("C", "W") or marks[i][2] == "open":
                         continue
                     prev_ends = [e for s, e in mark_ends if e <= ms]
-                    if not prev_ends:
-                        continue  # no quote before it in the paragraph: a stray mark, not a continuation
-                    start = _continuation_start(text, max(prev_ends), ms)
+                    if prev_ends:
+                        start = _continuation_start(text, max(prev_ends), ms)
+                    elif ":" in text[lo:ms] or "：" in text[lo:ms]:
+                        start = _continuation_start(text, lo, ms)  # فلان: كلام ...” (the opener is missing)
+                    else:
+                        continue  # no quote or colon before it in the paragraph: a stray mark
                     s, e = _trim(text, start, ms)
                     first_word = WORD_RE.search(text, s, e)
                     if first_word and lookup_cue(norm_word(first_word.group())) is not None:
@@ -371,6 +376,10 @@ _DIRECT_CUES = frozenset({"قال", "أضاف", "تابع", "كتب"})
 
 #: What may stand between two quotes of one list (هتافات "..." و"..."، "..."): they share a speaker.
 _COORDINATED = re.compile(r"[ \t\u00a0\u200e\u200f،,]*و?[ \t\u00a0\u200e\u200f]*")
+#: A separator that joins the items of one list: a comma or و (two bare adjacent marks may be a new span).
+_LISTED = re.compile(r"[ \t\u00a0\u200e\u200f]*(?:[،,][ \t\u00a0\u200e\u200f]*و?|و)[ \t\u00a0\u200e\u200f]*")
+#: Nouns for chanted or written slogans: what follows them in marks is a quote even with no speech verb.
+_CHANT_NOUNS = _norm_set("هتاف هتافات الهتاف الهتافات لافتة لافتات اللافتات يافطة يافطات شعارات الشعارات")
 #: A quote without any cue must be at least this many words long.
 MIN_UNCUED_QUOTE_WORDS = 6
 #: A cue governs a quote fragment when at most this many words separate them.
@@ -412,6 +421,8 @@ class _Features:
     window_lo: int
     window_hi: int
     fragment_link: bool = False
+    complementized: bool = False
+    colon_after: bool = False
     is_alias: bool = False
     governed: bool = False
     repeated: bool = False
@@ -437,7 +448,7 @@ def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Feat
         if m and "ـ" in m.group(1):
             attached = "ل"
     para_lo = ctx.paragraph_bounds(span.mark_start)[0]
-    prev_words = _words(text, max(para_lo, span.mark_start - 80), k)[-3:]
+    prev_words = _words(text, max(para_lo, span.mark_start - 80), k)[-5:]
     clause_lo = ctx.clause_start(max(lo, span.mark_start - 600), span.mark_start)
     cue_before = ctx.cue_before(clause_lo, span.mark_start)
     if cue_before is not None:
@@ -457,9 +468,11 @@ def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Feat
         prev_is_cue = (entry is not None and entry.role == "verb" and entry.lemma not in _OBJECT_CUES
                        and prev_words[-2:-1] not in (["ما"], ["بما"]))
     fragment_link = attached in ("ب", "وب")
+    complementized = False
     if cue_before is not None:
         between = [ctx.norms[i] for i in ctx.word_range(cue_before.end, span.mark_start)]
-        fragment_link = fragment_link or any(w in _COMPLEMENTIZERS for w in between)
+        complementized = any(w in _COMPLEMENTIZERS for w in between)
+        fragment_link = fragment_link or complementized
         fragment_link = fragment_link or cue_before.lemma in _OBJECT_CUES or cue_before.lemma in _DIRECT_CUES
         fragment_link = fragment_link or (cue_before.role == "source" and len(between) <= 8)
         fragment_link = fragment_link or (len(between) <= 1 and prev_words[-2:-1] in (["ما"], ["بما"]))
@@ -478,6 +491,9 @@ def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Feat
         window_lo=clause_lo,
         window_hi=hi,
         fragment_link=fragment_link,
+        complementized=complementized,
+        colon_after=bool(re.fullmatch(r"[^.!?؟\n:：]*[:：][\s\u200e\u200f]*", rest)) and hi < len(text) and
+        text[hi] in _MARKS and not any(lookup_cue(w) for w in _words(text, span.mark_end, hi)),
         is_alias=_is_alias(ctx, span),
         governed=cue_before is not None and fragment_link,
     )
@@ -492,6 +508,15 @@ def _is_alias(ctx: DocumentContext, span: MarkedSpan) -> bool:
     return len(mentions) == 1 and mentions[0].start == 0 and mentions[0].end == len(content)
 
 
+def _is_name_list(content: str) -> bool:
+    """Marks around a list of names (صور لـ«فلان، وفلان، وفلان، وآخرين»، وهم: «...»): at least three
+    comma-separated items, at least two later ones joined with و, all but the last of at most three words."""
+    items = [w for w in (_words(part, 0, len(part)) for part in re.split(r"[،,]", content)) if w]
+    if len(items) < 3 or any(len(item) > 3 for item in items[:-1]):
+        return False
+    return sum(item[0].startswith("و") for item in items[1:]) >= 2
+
+
 def classify_marked(f: _Features, content: str) -> str:
     """``quote`` or another kind (:data:`OTHER_KINDS`) for a marked span with features ``f``.
 
@@ -502,8 +527,10 @@ def classify_marked(f: _Features, content: str) -> str:
     n = f.n_words
     if not f.has_letters:
         return "other"
-    if " ".join(_words(content, 0, len(content))) in _PLATFORMS:
-        return "platform"
+    if " ".join(_strip_al(w) if w.startswith("ال") else w for w in _words(content, 0, len(content))) in _PLATFORMS:
+        return "platform"  # "فيسبوك"، "الواتس آب"
+    if _is_name_list(content):
+        return "name"
     if f.colon_before:
         prev = ""  # after a colon the noun before does not name the marked text (المعرض: "...")
     if prev and _in_nouns(prev, _TITLE_NOUNS) and (n <= 15 or _strip_al(prev) in ("عنوان", "بعنوان", "عنوانه")):
@@ -522,8 +549,17 @@ def classify_marked(f: _Features, content: str) -> str:
             return "other"  # «على حد قولهم»: a hedge set in marks
     if n <= 3 and prev and any(_in_nouns(w, _NAME_NOUNS) for w in f.prev_words[-3:]) and not f.governed:
         return "name"  # وكالة الأنباء السورية الرسمية «سانا»
+    if n == 1 and prev and any(_in_nouns(w, _NAME_NOUNS) for w in f.prev_words) and not f.complementized and \
+            not f.attached:
+        return "name"  # وفقا لنشرة مؤسسة النقد العربي السعودي «ساما»: a short name after the long one
+    if n <= 3 and f.colon_after and not f.complementized:
+        return "name"  # وقال فلان، المشارك في «الرقصة»، على صفحته: «...»: inside the attribution clause
+    if any(_in_nouns(w, _CHANT_NOUNS) for w in f.prev_words[-3:]):
+        return "quote"  # وعلت الهتافات "..."
     if f.attached in ("ل", "لل") and n <= 4:
         return "name"
+    if n <= 3 and prev and not f.colon_before and _bare(prev) in _TITLE_WORDS and f.next_text.startswith(("،", ",")):
+        return "name"  # قال العقيد "فلان الفلاني"، الضابط بـ...: a marked name after its title
     if prev and any(_in_nouns(w, _TERM_NOUNS) for w in f.prev_words[-2:]) and n <= 5:
         return "term"
     if n <= 4 and f.next_text.startswith((":", "：")) and len(f.next_text) > 2:
@@ -618,7 +654,11 @@ def extract_quotes(text: str, registry: Registry | None = None) -> tuple[list[Qu
             f.sentence_has_quote = not any(ch in ".!?؟\n" for ch in between) and (
                 lf.cue_before is not None or lf.cue_after is not None or lf.colon_before or lf.sentence_has_quote)
         feats.append(f)
-        kinds.append(classify_marked(f, text[span.start:span.end]))
+        kind = classify_marked(f, text[span.start:span.end])
+        if kind not in ("quote", "platform", "title") and last_quote == index - 1 and last_end >= para_lo and \
+                _LISTED.fullmatch(text[last_end:span.mark_start]):
+            kind = "quote"  # لافتات منها "..."،"...": the next item of a list of quotes is a quote too
+        kinds.append(kind)
         if kinds[-1] == "quote":
             last_quote = index
     quote_idx = [i for i, k in enumerate(kinds) if k == "quote"]

@@ -289,7 +289,7 @@ _CUE_TABLE: list[tuple[str, str, str, str]] = [
     ("اعتبر", "neutral", "verb", "اعتبر اعتبرت اعتبروا يعتبر تعتبر رأى رأت يرى ترى"),
     ("اعتبر", "neutral", "participle", "معتبرا معتبرة"),
     ("وصف", "neutral", "verb", "وصف وصفت وصفوا يصف تصف"),
-    ("وصف", "neutral", "participle", "واصفا واصفة"),
+    ("وصف", "neutral", "participle", "واصفا واصفة بوصفه بوصفها بوصفهم"),
     ("نفى", "neutral", "verb", "نفى نفت نفوا ينفي تنفي"),
     ("نفى", "neutral", "participle", "نافيا نافية"),
     ("حذر", "neutral", "verb", "حذر حذرت حذروا يحذر تحذر"),
@@ -1400,6 +1400,14 @@ class DocumentContext:
                   if k + 1 < len(self.words) and any(c in self.gap(k) for c in "،,")
                   and (self.norms[k + 1].startswith("و") or self.norms[k + 1] in ("حيث", "اذ"))
                   and not self.inside_quote(*self.words[k])]
+        # ``...، الذي قدمه الإعلام بوصفه``: a relative clause whose verb carries an object pronoun has its
+        # own subject after the verb
+        starts += [self.words[k + 2][0] for k in self.word_range(lo, hi)
+                   if k + 2 < len(self.words) and any(c in self.gap(k) for c in "،,")
+                   and self.norms[k + 1] in _RELATIVES and self._looks_like_verb(k + 2)
+                   and self.text[self.words[k + 2][0]:self.words[k + 2][1]].endswith(("ه", "ها", "هم"))
+                   and self.words[k + 2][1] <= hi and not self.inside_quote(*self.words[k])]
+        starts.sort()
         for start in reversed([lo] + starts):
             span = self._verb_subject(start, hi)
             if span is not None:

@@ -246,3 +246,59 @@ def test_real_articles_never_crash_and_offsets_hold():
         for text in docs["text"]:
             quotes, others = extract_quotes(text)
             check_offsets(text, quotes, others)
+
+
+# ----------------------------------------------------------------------------- generalisation (held-out classes)
+
+
+def test_closing_mark_without_opener_after_a_colon_closes_a_quote():
+    text = "وجاء في الرسالة التي بعثها المدير: نتمنى لكم التوفيق في العام الجديد”.\nوانتهى اللقاء."
+    assert quotes_of(text) == ["نتمنى لكم التوفيق في العام الجديد"]
+
+
+def test_closing_mark_without_opener_or_colon_stays_stray():
+    text = "ذهب الفريق إلى الملعب مبكرا” ثم عاد.\n"
+    assert quotes_of(text) == []
+
+
+def test_next_item_of_a_list_of_quotes_is_a_quote():
+    text = 'ورفع الطلاب لافتات منها "نريد حقنا في التعليم"،"لن نتراجع أبدا".'
+    assert quotes_of(text) == ["نريد حقنا في التعليم", "لن نتراجع أبدا"]
+
+
+def test_chants_after_the_noun_for_chants_are_quotes():
+    text = 'وعلت الهتافات خلال الوقفة "يسقط الظلم" و"عاش الوطن".'
+    assert quotes_of(text) == ["يسقط الظلم", "عاش الوطن"]
+
+
+def test_marked_list_of_names_is_a_name():
+    text = "وظهر في الصورة شباب يحملون صورا لـ«سامي عادل، ووليد حسن، وكريم فؤاد، وآخرين من الفريق»."
+    assert quotes_of(text) == []
+    assert kinds_of(text) == {"سامي عادل، ووليد حسن، وكريم فؤاد، وآخرين من الفريق": "name"}
+
+
+def test_marked_name_after_a_rank_is_a_name():
+    text = 'قال العقيد "سمير فؤاد"، المسؤول بإدارة المرور: إن الطرق مزدحمة اليوم.'
+    assert quotes_of(text) == []
+    assert kinds_of(text) == {"سمير فؤاد": "name"}
+
+
+def test_short_marked_name_after_an_organisation_is_its_short_name():
+    text = "ارتفعت الأرباح وفقا لنشرة مؤسسة النقد الوطني «منار» لشهر مايو."
+    assert kinds_of(text) == {"منار": "name"}
+
+
+def test_short_mark_inside_the_attribution_clause_before_a_colon_is_not_the_quote():
+    text = "وقال سامي فؤاد، المشارك في «الحفل»، على صفحته: «سنعود أقوى في العام المقبل إن شاء الله»."
+    assert quotes_of(text) == ["سنعود أقوى في العام المقبل إن شاء الله"]
+    assert kinds_of(text) == {"الحفل": "name"}
+
+
+def test_platform_with_the_article_is_a_platform():
+    text = 'ودعت الجمعية إلى التسجيل عبر "الواتس آب" قبل الموعد.'
+    assert kinds_of(text) == {"الواتس آب": "platform"}
+
+
+def test_fragment_after_describing_them_as_is_a_quote():
+    text = "وانتقد الوزير القوانين القديمة بوصفها “قوانين ظالمة”، ثم غادر القاعة."
+    assert quotes_of(text) == ["قوانين ظالمة"]

@@ -123,3 +123,11 @@ def test_later_mention_by_a_nisba_surname_is_the_nearest_naming_mention(registry
             "وخص القائد بالتحية أرواح الشهداء، مؤكدا أن تضحياتهم «نور يضيء طريق الأجيال».")
     [(_, speaker, start)] = _speakers(text, registry)
     assert start is not None and start >= text.index("الرئيس الوردي أن"), speaker
+
+
+def test_participle_in_a_relative_clause_with_its_own_subject(registry):
+    # ...، الذي قدمه X بوصفه "...": the relative clause's subject speaks, not the noun it describes
+    text = "بعد عام على توقيع الاتفاق مع الجيران، الذي قدمه التلفزيون الرسمي بوصفه \"انتصارا تاريخيا\"، لم يتغير شيء."
+    [(quote, speaker, start)] = _speakers(text, registry)
+    assert quote == "انتصارا تاريخيا"
+    assert _covers(text, start, "التلفزيون الرسمي"), speaker
