@@ -681,8 +681,9 @@ def extract_quotes(text: str, registry: Registry | None = None) -> tuple[list[Qu
         elif f.colon_before and f.cue_after is None:
             att = _colon_speaker(ctx, f.window_lo, span.mark_start)
         elif f.cue_after is not None:
-            hi = f.window_hi
-            att = ctx.attribute(f.cue_after, f.window_lo, hi)
+            # the subject may be a marked name after the cue (، حسبما ذكر «فلان»): read up to the paragraph
+            # end, past the next mark (quotes stay out of subjects)
+            att = ctx.attribute(f.cue_after, f.window_lo, ctx.paragraph_bounds(span.mark_start)[1])
         atts[i] = att
         prev = i
         if att is not None and att.speaker:

@@ -698,6 +698,9 @@ class DocumentContext:
             return None  # جاء في البيان is a cue; جاء على خلفية is not
         if i > 0 and self.norms[i - 1] in _NOT_A_CUE_BEFORE:
             return None  # عدم ذكر اسمه: a verbal noun, not an attribution
+        if entry.lemma == "ادعى" and self.text[self.words[i][0]:self.words[i][1]].endswith("ى") and (
+                self.norms[i].startswith("و") or (i > 0 and not self.norms[i - 1].startswith("ال"))):
+            return None  # أحد المتظاهرين ويدعى فلان / شاب يدعى فلان: "is called", not "claims"
         if entry.role == "source" and self.norms[i] in ("حسب", "بحسب", "حسبما") and i + 1 < len(self.words):
             nxt = lookup_cue(self.norms[i + 1])
             if nxt is not None and nxt.role in ("verb", "report") and not self.gap(i).strip():
@@ -1323,15 +1326,56 @@ class DocumentContext:
         description (قالت الوزيرة) the last earlier mention that names it; None when nothing does."""
         span = self._with_apposition(span, hi)
         if not self.is_descriptive(*span):
+            words = self.words_overlapping(*span)
+            if words and (self._generic_head(words[0]) or _bare(self.norms[words[0]]) in _TITLE_WORDS):
+                named = self._name_after_pp(words[-1] + 1, hi)  # أمين منطقة X رئيس اللجنة للانتخابات فلان
+                if named is not None:
+                    return named
             return self._apposed_name(span, cue) or span
         first = self.words_overlapping(*span)
         if not first:
             return None
-        named = self._apposition(first[-1] + 1, hi) or self._named_by_head(
-            _bare(self.norms[first[0]]), max(0, cue.start - _LOOKBACK), span[0])
+        named = self._apposition(first[-1] + 1, hi) or self._name_after_pp(first[-1] + 1, hi) or \
+            self._named_by_head(_bare(self.norms[first[0]]), max(0, cue.start - _LOOKBACK), span[0])
         if named is None and self._new_referent(first[0]):
             return span  # مصدر أمني، شهود عيان، المتظاهرون: no earlier mention names them
         return named
+
+    def _name_after_pp(self, b: int, hi: int) -> tuple[int, int] | None:
+        """The name that ends a long title after its prepositional complement, with no comma
+        (``عضو المكتب السياسي للحركة فلان الفلاني،`` / ``رئيس اللجنة للانتخابات بالمنطقة فلان بن فلان أنه``):
+        after words of the form لل.../بال... (and definite adjectives after them), two or more words
+        that start indefinite and end at punctuation, a complementizer, a cue or a quote mark."""
+        j = b
+        if j >= len(self.words) or not self.norms[j].startswith(("لل", "بال")) or self.gap(j - 1).strip(_SPACE):
+            return None
+        while j < len(self.words) and j - b < 5 and self.words[j][1] <= hi and not self.gap(j - 1).strip(_SPACE) \
+                and (self.norms[j].startswith(("لل", "بال")) or (j > b and self.norms[j].startswith("ال"))):
+            j += 1
+        start = j
+        if start >= len(self.words) or self.gap(start - 1).strip(_SPACE) or self.words[start][1] > hi:
+            return None
+        w = self.norms[start]
+        if w.startswith("ال") or w[:1] in "وفبل" or w in _NP_STOP or lookup_cue(w) is not None or \
+                _bare(w) in _GENERIC_HEADS or _bare(w) in _TITLE_WORDS:
+            return None
+        e = start
+        while e < len(self.words) and e - start < 5 and self.words[e][1] <= hi:
+            w = self.norms[e]
+            if (w in _NP_STOP and not self._name_ali(e, start)) or lookup_cue(w) is not None or \
+                    self.inside_quote(*self.words[e]):
+                break
+            e += 1
+            if self.gap(e - 1).strip(_SPACE):
+                break
+        if e - start < 2:
+            return None
+        nxt = self.norms[e] if e < len(self.words) else ""
+        ended = self.gap(e - 1).strip(_SPACE) or nxt in _COMPLEMENTIZER_WORDS or lookup_cue(nxt) is not None
+        if not ended:
+            return None
+        span = self._surface(start, e)
+        return None if self.is_descriptive(*span) else span
 
     def _apposed_name(self, span: tuple[int, int], cue: Cue) -> tuple[int, int] | None:
         """The name an epithet was set off after earlier in the text: for ``وأضاف محامي الجماعة`` after

@@ -131,3 +131,32 @@ def test_participle_in_a_relative_clause_with_its_own_subject(registry):
     [(quote, speaker, start)] = _speakers(text, registry)
     assert quote == "انتصارا تاريخيا"
     assert _covers(text, start, "التلفزيون الرسمي"), speaker
+
+
+def test_name_after_a_long_title_and_its_prepositional_complement(registry):
+    # عضو المكتب السياسي للحركة فلان: the name after the للـ complement is the speaker, not the title
+    text = "وأكد عضو المكتب السياسي للحركة سامر الخطيب، في تصريح صحفي، «أنه لا صحة لهذه الأخبار على الإطلاق»."
+    [(_, speaker, start)] = _speakers(text, registry)
+    assert speaker == "سامر الخطيب" and _covers(text, start, "سامر الخطيب")
+
+
+def test_name_after_a_place_title_and_a_committee_title(registry):
+    text = ("أوضح أمين منطقة الواحة رئيس اللجنة المحلية للانتخابات البلدية بالمنطقة سالم بن علي الحربي أنه "
+            "تم افتتاح مراكز جديدة.\nوأشار إلى أن المراحل هي \"التسجيل والاقتراع وإعلان النتائج\".")
+    [(_, speaker, start)] = _speakers(text, registry)
+    assert _covers(text, start, "سالم بن علي الحربي"), speaker
+
+
+def test_yudaa_with_alef_maqsura_names_someone_and_is_no_cue(registry):
+    # ويدعى = "is called": the man so named is not the one who speaks
+    text = ('وقالت سلمى حداد، المتحدثة باسم الحملة، إن أحد المشاركين ويدعى خالد منصور '
+            '"أصيب إصابة بالغة في الاشتباكات التي وقعت صباح اليوم".')
+    [(_, speaker, start)] = _speakers(text, registry)
+    assert _covers(text, start, "سلمى حداد"), speaker
+
+
+def test_trailing_source_with_a_marked_name(registry):
+    text = ("وبعد موجة من الانتقادات، قام «الراوي» بحذف المقطع، «لأنه حقق الهدف من نشره ولا داعي لبقائه على "
+            "الصفحة»، حسبما ذكر «الراوي» على صفحته.")
+    [(_, speaker, start)] = _speakers(text, registry)
+    assert start is not None and start > text.find("حسبما") and text[start:].startswith("الراوي"), speaker
