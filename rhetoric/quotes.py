@@ -422,6 +422,7 @@ class _Features:
     window_hi: int
     fragment_link: bool = False
     complementized: bool = False
+    chant: bool = False
     colon_after: bool = False
     is_alias: bool = False
     governed: bool = False
@@ -492,6 +493,7 @@ def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Feat
         window_hi=hi,
         fragment_link=fragment_link,
         complementized=complementized,
+        chant=any(_in_nouns(w, _CHANT_NOUNS) for w in prev_words[-3:]),
         colon_after=bool(re.fullmatch(r"[^.!?؟\n:：]*[:：][\s\u200e\u200f]*", rest)) and hi < len(text) and
         text[hi] in _MARKS and not any(lookup_cue(w) for w in _words(text, span.mark_end, hi)),
         is_alias=_is_alias(ctx, span),
@@ -554,7 +556,7 @@ def classify_marked(f: _Features, content: str) -> str:
         return "name"  # وفقا لنشرة مؤسسة النقد العربي السعودي «ساما»: a short name after the long one
     if n <= 3 and f.colon_after and not f.complementized:
         return "name"  # وقال فلان، المشارك في «الرقصة»، على صفحته: «...»: inside the attribution clause
-    if any(_in_nouns(w, _CHANT_NOUNS) for w in f.prev_words[-3:]):
+    if f.chant:
         return "quote"  # وعلت الهتافات "..."
     if f.attached in ("ل", "لل") and n <= 4:
         return "name"
@@ -669,8 +671,8 @@ def extract_quotes(text: str, registry: Registry | None = None) -> tuple[list[Qu
     for i in quote_idx:
         span, f = top[i], feats[i]
         att = None
-        if prev is not None and atts[prev] is not None and atts[prev].speaker and _COORDINATED.fullmatch(
-                text[top[prev].mark_end:span.mark_start]):
+        if prev is not None and atts[prev] is not None and (atts[prev].speaker or feats[prev].chant) and \
+                _COORDINATED.fullmatch(text[top[prev].mark_end:span.mark_start]):
             att = replace(atts[prev])  # هتافات "..." و"...": a list of quotes shares its speaker
         elif f.cue_before is not None:
             att = ctx.attribute(f.cue_before, f.window_lo, span.mark_start)
@@ -678,6 +680,8 @@ def extract_quotes(text: str, registry: Registry | None = None) -> tuple[list[Qu
                     ctx.subject_of(f.cue_before, f.window_lo, span.mark_start) is None and \
                     ctx.can_speak(ctx.subject_of(f.cue_after, f.window_lo, f.window_hi)):
                 att = ctx.attribute(f.cue_after, f.window_lo, f.window_hi)  # اعتبر «...»، حسبما ذكرت الوكالة
+        elif f.chant and f.cue_after is None and not f.colon_before:
+            att = ctx.bearer(span.mark_start)  # ورفع الطلاب لافتات "..." / وعلت الهتافات "..." (nobody named)
         elif f.colon_before and f.cue_after is None:
             att = _colon_speaker(ctx, f.window_lo, span.mark_start)
         elif f.cue_after is not None:

@@ -692,6 +692,9 @@ class DocumentContext:
     def cue_at(self, i: int) -> Cue | None:
         """The cue that word ``i`` is, with its particle (حسبما ذكرت، كما قال) when one precedes."""
         entry = lookup_cue(self.norms[i], self.text[self.words[i][0]:self.words[i][1]])
+        if entry is None and self.norms[i] in ("ورد", "فرد") and i + 1 < len(self.words) and \
+                self.norms[i + 1] in _PRONOUN_PPS:
+            entry = lookup_cue(self.norms[i][1:])  # ورد عليه فلان: "and he replied" (ورد alone is "was stated")
         if entry is None:
             return None
         if entry.lemma == "جاء" and (i + 1 >= len(self.words) or self.norms[i + 1] not in ("في", "فى")):
@@ -1216,6 +1219,16 @@ class DocumentContext:
         after = self.norms[i + 2] if i + 2 < len(self.words) else ""
         return nxt in ("على", "علي") and (_bare(after) in _SIGN_NOUNS or after in ("احدي", "احد"))
 
+    def bearer(self, pos: int) -> Attribution:
+        """Speaker of chants or banner slogans that no speech verb introduces (ورفع الطلاب لافتات منها
+        "..."): the subject of the sentence's first verb when it can speak, else nobody (وعلت الهتافات)."""
+        span = self._clause_subject(self._sentence_start(pos), pos)
+        if span is None:
+            return Attribution()
+        verb = Cue(span[0], span[0], "", "", "verb", "neutral", 0)
+        named = self._naming_span(span, verb, pos) or span
+        return self._speaker(named[0], named[1], verb)
+
     def _sentence_start(self, pos: int) -> int:
         return self.clause_start(self.window_start(self.paragraph_bounds(pos)[0]), pos)
 
@@ -1500,7 +1513,7 @@ class DocumentContext:
         if head in _GENERIC_HEADS or head in _TITLE_WORDS or head in _MEDIA_NOUNS or head in _PARTITIVES:
             return True
         if self.norms[a].startswith("ال"):
-            return head.endswith(("ون", "يين"))
+            return head.endswith(("ون", "يين")) or head in _GROUP_NOUNS  # المتظاهرون، الطلاب
         raws = [self.text[self.words[k][0]:self.words[k][1]] for k in range(a, b)]
         return b - a >= 2 and not raws[0].endswith("ة") and not any(r.endswith(("ه", "ها", "هم")) for r in raws)
 

@@ -160,3 +160,26 @@ def test_trailing_source_with_a_marked_name(registry):
             "الصفحة»، حسبما ذكر «الراوي» على صفحته.")
     [(_, speaker, start)] = _speakers(text, registry)
     assert start is not None and start > text.find("حسبما") and text[start:].startswith("الراوي"), speaker
+
+
+def test_wa_radda_alayhi_is_a_reply_cue(registry):
+    # ورد عليه رئيس اللجنة "...": the committee chair named earlier replies, not the one who spoke before
+    text = ("شهد الاجتماع مشادة بين النائب سامي فؤاد ورئيس اللجنة الدكتور عادل منصور بسبب القانون.\n"
+            "قال فؤاد إن القانون سيواجه الطعن ورد عليه رئيس اللجنة \"أنا أعرف عملي جيدا ولا أحتاج إلى تنبيه\".")
+    [(_, speaker, start)] = _speakers(text, registry)
+    assert start is not None and start > text.find("سامي فؤاد") and "عادل منصور" in speaker, speaker
+
+
+def test_banners_without_speech_verb_belong_to_the_subject_that_raised_them(registry):
+    text = ('وردد المشاركون في المسيرة هتافات كثيرة ضد الوزير. ورفع الطلاب العديد من اللافتات منها '
+            '"نريد حقنا في التعليم"،"لن نتراجع أبدا".')
+    pairs = _speakers(text, registry)
+    assert [q for q, _, _ in pairs] == ["نريد حقنا في التعليم", "لن نتراجع أبدا"]
+    assert all(_covers(text, start, "الطلاب") for _, _, start in pairs), pairs
+
+
+def test_chants_with_no_one_named_have_no_speaker(registry):
+    text = ('وقالت سلمى حداد إن الوقفة سلمية تماما. وعلت الهتافات خلال الوقفة "يسقط الظلم" و"عاش الوطن".')
+    pairs = _speakers(text, registry)
+    assert [q for q, _, _ in pairs] == ["يسقط الظلم", "عاش الوطن"]
+    assert [s for _, s, _ in pairs] == [None, None]
