@@ -306,6 +306,7 @@ _CUE_TABLE: list[tuple[str, str, str, str]] = [
     ("هتف", "neutral", "verb", "هتف هتفوا يهتفون رددوا يرددون ردد"),
     ("هتف", "neutral", "participle", "هاتفين مرددين"),
     ("أبدى", "neutral", "verb", "أبدى أبدت يبدي تبدي"),
+    ("تمنى", "neutral", "verb", "تمنى تمنت يتمنى تتمنى"),
     ("اختتم", "neutral", "verb", "اختتم اختتمت ختم ختمت"),
     ("زعم", "distancing", "verb", "زعم زعمت زعموا يزعم تزعم يزعمون"),
     ("زعم", "distancing", "participle", "زاعما زاعمة"),
@@ -474,7 +475,7 @@ _GENERIC_HEADS = _PERSON_HEADS | _ORG_HEADS
 #: Units inside an organisation (قسم الإعلام في البحرية): the phrase goes on to name the organisation.
 _UNIT_HEADS = frozenset(normalize(w) for w in "قسم إدارة مكتب لجنة فرع دائرة مديرية".split())
 #: Documents that "say" on behalf of their issuer (بيان صادر عن فلان), and the participle of issuing.
-_STATEMENT_HEADS = frozenset(normalize(w) for w in "بيان بلاغ تقرير مذكرة رسالة تصريح".split())
+_STATEMENT_HEADS = frozenset(normalize(w) for w in "بيان بلاغ تقرير مذكرة رسالة تصريح برقية".split())
 _ISSUED = frozenset(normalize(w) for w in "صادر الصادر صادرة الصادرة".split())
 _GENERIC_ADJ = frozenset(normalize(w) for w in (
     "رسمي رسمية إعلامي إعلامية حقوقية حقوقي أمني أمنى أمنية مطلع مطلعة رفيع مستوى عسكري عسكرية دولية دولي "
@@ -965,6 +966,11 @@ class DocumentContext:
         if k < len(self.words) and self.norms[k] in ("عن", "من") and (
                 self.norms[k - 1] in _ISSUED or k - words[0] == 1):
             np = self._np_after(k, hi)
+            if np is not None and self._speaker_like(*np):
+                return self._surface(*np)
+        if k + 1 < len(self.words) and self.norms[k] in _RELATIVES and self._looks_like_verb(k + 1) and \
+                self.text[self.words[k + 1][0]:self.words[k + 1][1]].endswith(("ه", "ها")):
+            np = self._np_after(k + 1, hi)  # البرقية التي بعثها فلان: the relative clause's subject sent it
             if np is not None and self._speaker_like(*np):
                 return self._surface(*np)
         return span

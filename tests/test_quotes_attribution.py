@@ -183,3 +183,17 @@ def test_chants_with_no_one_named_have_no_speaker(registry):
     pairs = _speakers(text, registry)
     assert [q for q, _, _ in pairs] == ["يسقط الظلم", "عاش الوطن"]
     assert [s for _, s, _ in pairs] == [None, None]
+
+
+def test_wished_is_a_speech_verb_for_a_following_pronoun_cue(registry):
+    text = ("وتمنى سعيد أن تظهر المباراة بصورة تعكس ما يتمتع به شباب المملكة العربية السعودية من روح رياضية.\n"
+            "وأضاف: \"أشكر إدارة الناديين على جهودهم الكبيرة في الإعداد لهذه المباراة\".")
+    [(_, speaker, start)] = _speakers(text, registry)
+    assert speaker == "سعيد" and _covers(text, start, "سعيد")
+
+
+def test_cable_sent_by_someone_speaks_for_its_sender(registry):
+    text = ("وصل وزير الخارجية سامي فؤاد إلى العاصمة أمس.\n"
+            "وجاء في البرقية التي بعثها الدكتور عادل منصور: \"نتمنى لكم التوفيق في مهمتكم الجديدة\".")
+    [(_, speaker, start)] = _speakers(text, registry)
+    assert start is not None and "عادل منصور" in speaker, speaker
