@@ -1179,6 +1179,9 @@ class DocumentContext:
             if appo is not None:
                 return appo
             span = self._surface(*np)
+            if head in _PERSON_HEADS and not self.norms[k].lstrip("وف").startswith("ال") and not (
+                    self._has_name(*np) or self.mentions_in(*span)):
+                continue  # مسؤول في الإدارة المحلية: an unnamed person, not a name for a later المسؤول العسكري
             if not self.is_descriptive(*span) and (
                     not self.norms[k].lstrip("وف").startswith("ال") or self._has_name(*np) or self._names_head(k, span)):
                 return span  # منظمة هيومن رايتس ووتش / الوزيرة الدكتورة فلانة

@@ -197,3 +197,13 @@ def test_cable_sent_by_someone_speaks_for_its_sender(registry):
             "وجاء في البرقية التي بعثها الدكتور عادل منصور: \"نتمنى لكم التوفيق في مهمتكم الجديدة\".")
     [(_, speaker, start)] = _speakers(text, registry)
     assert start is not None and "عادل منصور" in speaker, speaker
+
+
+def test_unnamed_indefinite_person_does_not_name_a_later_definite_description(registry):
+    # نقلا عن محامي الأسر ... وقال فلان ... وأضاف المحامي: the named lawyer, not the earlier unnamed one
+    text = ("ذكرت صحيفة محلية أن الأسر سترفع دعاوى نقلا عن محامي هؤلاء الأشخاص.\n"
+            "وقال سامر الخطيب الذي يمثل عشرين أسرة: \"نحن نجهز الدعاوى الآن\".\n"
+            "وأضاف المحامي أنه \"من الممكن كسب هذه القضايا خلال عام واحد فقط\".")
+    pairs = _speakers(text, registry)
+    assert len(pairs) == 2
+    assert _covers(text, pairs[1][2], "سامر الخطيب"), pairs
