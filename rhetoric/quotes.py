@@ -263,11 +263,38 @@ def _continuation_start(text: str, lo: int, end: int) -> int:
     return lo
 
 
+#: A line broken around a hyperlinked word (CNN Arabic: "... عن  \nالحليب\n  أنه ..."): the line before
+#: ends in white space or a mark, the link line is short, and the line after starts with white space or a mark.
+_LINK_LINE = re.compile(r"[ \t\u00a0" + re.escape("".join(k for k in _MARKS if len(k) == 1)) + r"]\n([^\n]{1,40})\n(?=[ \t\u00a0"
+                        + re.escape("".join(k for k in _MARKS if len(k) == 1)) + r"])")
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """Non-empty lines of ``text`` as (start, end), with a line broken around a hyperlinked word joined
+    to its neighbours (:data:`_LINK_LINE`) when both neighbours hold an odd number of marks, so that a
+    quote opened before the link and closed after it pairs up."""
+    joins: set[int] = set()
+    for m in _LINK_LINE.finditer(text):
+        if len(m.group(1).split()) > 4:
+            continue
+        before_lo = text.rfind("\n", 0, m.start()) + 1
+        after_hi = text.find("\n", m.end())
+        after_hi = len(text) if after_hi < 0 else after_hi
+        if len(_MARK_RE.findall(text, before_lo, m.start() + 1)) % 2 and len(_MARK_RE.findall(text, m.end(), after_hi)) % 2:
+            joins |= {m.start() + 1, m.end(1)}
+    out: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text):
+        if out and line.start() - 1 in joins and out[-1][1] == line.start() - 1:
+            out[-1] = (out[-1][0], line.end())
+        else:
+            out.append((line.start(), line.end()))
+    return out
+
+
 def find_marked_spans(text: str) -> list[MarkedSpan]:
     """Every marked span of ``text`` in order, without crossing; nested spans carry ``nested_in``."""
     candidates: list[tuple[int, MarkedSpan]] = []  # (priority, span)
-    for para in re.finditer(r"[^\n]+", text):
-        lo, hi = para.start(), para.end()
+    for lo, hi in _paragraphs(text):
         by_family: dict[str, list[tuple[int, int, str | None, str]]] = {}
         all_marks: list[tuple[int, int]] = []
         for m in _MARK_RE.finditer(text, lo, hi):

@@ -302,3 +302,17 @@ def test_platform_with_the_article_is_a_platform():
 def test_fragment_after_describing_them_as_is_a_quote():
     text = "وانتقد الوزير القوانين القديمة بوصفها “قوانين ظالمة”، ثم غادر القاعة."
     assert quotes_of(text) == ["قوانين ظالمة"]
+
+
+def test_quote_across_a_line_broken_around_a_linked_word():
+    # CNN Arabic style: a hyperlinked word sits on its own line inside the sentence
+    text = ('وقالت الباحثة: "لم ندرس مكونات الحمية لهؤلاء الأشخاص، لكن ربما يعود ذلك إلى قلة \n'
+            "الدهون المشبعة\n التي يتناولونها.\"\nوأشارت إلى نتائج أخرى.")
+    quotes, _ = extract_quotes(text)
+    assert [q.text for q in quotes] == [text[text.index("لم ندرس"):text.index('."') + 1]]
+    check_offsets(text, quotes, [])
+
+
+def test_linked_word_line_is_not_joined_when_no_mark_closes_after_it():
+    text = 'وتزامن انتخاب "الحبر الأعظم، وهو \nالبابا\n الجديد، مع أحداث كثيرة في أوروبا وأفريقيا وآسيا.'
+    assert quotes_of(text) == []
