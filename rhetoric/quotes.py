@@ -494,6 +494,7 @@ def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Feat
     if prev_words and not text[k:span.mark_start] and not text[max(lo, k - 3):k].strip(" ").endswith((",", "،", ":")):
         entry = lookup_cue(prev_words[-1])
         prev_is_cue = (entry is not None and entry.role == "verb" and entry.lemma not in _OBJECT_CUES
+                       and entry.lemma != "جاء"  # جاء "...": "came", a cue only as جاء في
                        and prev_words[-2:-1] not in (["ما"], ["بما"]))
     fragment_link = attached in ("ب", "وب")
     complementized = False
@@ -593,7 +594,7 @@ def classify_marked(f: _Features, content: str) -> str:
         return "term"
     if n <= 4 and f.next_text.startswith((":", "：")) and len(f.next_text) > 2:
         return "name"  # «فلان»: headline text
-    if n <= 3 and f.next_word:
+    if n <= 3 and f.next_word and not f.complementized:  # (أوضح أنه ... بعد "تأمل طويل" لافتا: a fragment)
         entry = lookup_cue(f.next_word)
         if entry is not None and (entry.role == "participle" or (
                 entry.role == "verb" and f.next_word.lstrip("وف")[:1] in ("ي", "ت"))):

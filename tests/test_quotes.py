@@ -316,3 +316,10 @@ def test_quote_across_a_line_broken_around_a_linked_word():
 def test_linked_word_line_is_not_joined_when_no_mark_closes_after_it():
     text = 'وتزامن انتخاب "الحبر الأعظم، وهو \nالبابا\n الجديد، مع أحداث كثيرة في أوروبا وأفريقيا وآسيا.'
     assert quotes_of(text) == []
+
+
+def test_fragments_in_reported_speech_before_a_participle_or_after_jaa_are_quotes():
+    # "X" لافتا: after أنه the marked words are a fragment, not the participle's subject; جاء alone is "came"
+    text = ('وأعلن الرئيس استقالته، موضحا أنه اتخذ القرار بعد "تفكير عميق" لافتا إلى أن القرار جاء '
+            '"لمصلحة البلاد أولا".')
+    assert quotes_of(text) == ["تفكير عميق", "لمصلحة البلاد أولا"]
