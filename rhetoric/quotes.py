@@ -407,6 +407,7 @@ _COORDINATED = re.compile(r"[ \t\u00a0\u200e\u200f،,]*و?[ \t\u00a0\u200e\u200f
 _LISTED = re.compile(r"[ \t\u00a0\u200e\u200f]*(?:[،,][ \t\u00a0\u200e\u200f]*و?|و)[ \t\u00a0\u200e\u200f]*")
 #: Nouns for chanted or written slogans: what follows them in marks is a quote even with no speech verb.
 _CHANT_NOUNS = _norm_set("هتاف هتافات الهتاف الهتافات لافتة لافتات اللافتات يافطة يافطات شعارات الشعارات")
+_CHANT_STEMS = ("هتاف", "لافت", "يافط", "شعارات")  # a cheap test before the noun look-up
 #: A quote without any cue must be at least this many words long.
 MIN_UNCUED_QUOTE_WORDS = 6
 #: A cue governs a quote fragment when at most this many words separate them.
@@ -521,7 +522,8 @@ def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Feat
         window_hi=hi,
         fragment_link=fragment_link,
         complementized=complementized,
-        chant=any(_in_nouns(w, _CHANT_NOUNS) for w in prev_words[-3:]),
+        chant=any(stem in w for w in prev_words[-3:] for stem in _CHANT_STEMS) and
+        any(_in_nouns(w, _CHANT_NOUNS) for w in prev_words[-3:]),
         colon_after=bool(re.fullmatch(r"[^.!?؟\n:：]*[:：][\s\u200e\u200f]*", rest)) and hi < len(text) and
         text[hi] in _MARKS and not any(lookup_cue(w) for w in _words(text, span.mark_end, hi)),
         is_alias=_is_alias(ctx, span),
@@ -541,6 +543,8 @@ def _is_alias(ctx: DocumentContext, span: MarkedSpan) -> bool:
 def _is_name_list(content: str) -> bool:
     """Marks around a list of names (صور لـ«فلان، وفلان، وفلان، وآخرين»، وهم: «...»): at least three
     comma-separated items, at least two later ones joined with و, all but the last of at most three words."""
+    if content.count("،") + content.count(",") < 2:
+        return False
     items = [w for w in (_words(part, 0, len(part)) for part in re.split(r"[،,]", content)) if w]
     if len(items) < 3 or any(len(item) > 3 for item in items[:-1]):
         return False
@@ -557,7 +561,8 @@ def classify_marked(f: _Features, content: str) -> str:
     n = f.n_words
     if not f.has_letters:
         return "other"
-    if " ".join(_strip_al(w) if w.startswith("ال") else w for w in _words(content, 0, len(content))) in _PLATFORMS:
+    if n <= 3 and " ".join(_strip_al(w) if w.startswith("ال") else w for w in _words(content, 0, len(content))) \
+            in _PLATFORMS:
         return "platform"  # "فيسبوك"، "الواتس آب"
     if _is_name_list(content):
         return "name"
@@ -579,8 +584,8 @@ def classify_marked(f: _Features, content: str) -> str:
             return "other"  # «على حد قولهم»: a hedge set in marks
     if n <= 3 and prev and any(_in_nouns(w, _NAME_NOUNS) for w in f.prev_words[-3:]) and not f.governed:
         return "name"  # وكالة الأنباء السورية الرسمية «سانا»
-    if n == 1 and prev and any(_in_nouns(w, _NAME_NOUNS) for w in f.prev_words) and not f.complementized and \
-            not f.attached:
+    if n == 1 and prev and not f.complementized and not f.attached and \
+            any(_in_nouns(w, _NAME_NOUNS) for w in f.prev_words):
         return "name"  # وفقا لنشرة مؤسسة النقد العربي السعودي «ساما»: a short name after the long one
     if n <= 3 and f.colon_after and not f.complementized:
         return "name"  # وقال فلان، المشارك في «الرقصة»، على صفحته: «...»: inside the attribution clause

@@ -1469,8 +1469,8 @@ class DocumentContext:
         # ``...، الذي قدمه الإعلام بوصفه``: a relative clause whose verb carries an object pronoun has its
         # own subject after the verb
         starts += [self.words[k + 2][0] for k in self.word_range(lo, hi)
-                   if k + 2 < len(self.words) and any(c in self.gap(k) for c in "،,")
-                   and self.norms[k + 1] in _RELATIVES and self._looks_like_verb(k + 2)
+                   if k + 2 < len(self.words) and self.norms[k + 1] in _RELATIVES
+                   and any(c in self.gap(k) for c in "،,") and self._looks_like_verb(k + 2)
                    and self.text[self.words[k + 2][0]:self.words[k + 2][1]].endswith(("ه", "ها", "هم"))
                    and self.words[k + 2][1] <= hi and not self.inside_quote(*self.words[k])]
         starts.sort()
