@@ -526,6 +526,7 @@ _PRONOUN_HEADS = frozenset(normalize(w) for w in "جانبه جانبها جهت
 _MEDIA_NOUNS = frozenset(normalize(w) for w in (
     "وكالة صحيفة جريدة قناة موقع شبكة برنامج مجلة تلفزيون إذاعة الصحفيين للصحفيين مراسل إعلام".split()))
 _TERMINATORS = ".!?؟"
+_TERMINATOR_RE = re.compile(f"[{re.escape(_TERMINATORS)}]")
 _SPACE = " \u200f\u200e\xa0\t\n\r"
 #: How far back (characters) a description or pronoun looks for the mention that names its speaker.
 _LOOKBACK = 4000
@@ -596,8 +597,13 @@ class DocumentContext:
         self.words = [m.span() for m in WORD_RE.finditer(text)]
         self.word_starts = [s for s, _ in self.words]
         self.norms = [norm_word(text[s:e]) for s, e in self.words]
+        self.word_ends = [e for _, e in self.words]
         self.marked_spans = sorted(marked_spans)
         self._marked_starts = [s for s, _ in self.marked_spans]
+        # sentence ends outside marks (not a decimal point): clause_start / sentence_end bisect them
+        self._terminators = [m.start() for m in _TERMINATOR_RE.finditer(text)
+                             if not self.inside_marks(m.start(), m.end()) and not self._is_number_dot(m.start())]
+        self._cues: dict[int, Cue | None] = {}  # cue_at by word index (the rules ask for a word many times)
         self._all_mentions = registry.find_mentions(text)
         self.paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
         self.last: Attribution | None = None
@@ -628,10 +634,7 @@ class DocumentContext:
     def word_range(self, lo: int, hi: int) -> range:
         """Indexes of the words that lie entirely in ``[lo, hi)``."""
         i = bisect.bisect_left(self.word_starts, lo)
-        j = i
-        while j < len(self.words) and self.words[j][1] <= hi:
-            j += 1
-        return range(i, j)
+        return range(i, max(i, bisect.bisect_right(self.word_ends, hi)))
 
     def words_overlapping(self, start: int, end: int) -> range:
         """Indexes of the words that overlap ``[start, end)`` (a span may start inside a word)."""
@@ -650,13 +653,10 @@ class DocumentContext:
     def clause_start(self, lo: int, pos: int) -> int:
         """Start of the sentence that contains ``pos`` (not before ``lo``): after the last
         terminator outside quotes."""
-        k = pos
-        while k > lo:
-            ch = self.text[k - 1]
-            if ch in _TERMINATORS and not self.inside_marks(k - 1, k) and not self._is_number_dot(k - 1):
-                break
-            k -= 1
-        return k
+        if pos <= lo:
+            return pos
+        t = bisect.bisect_left(self._terminators, pos) - 1
+        return self._terminators[t] + 1 if t >= 0 and self._terminators[t] >= lo else lo
 
     def window_start(self, para_lo: int) -> int:
         """Start of the text a cue may come from: the paragraph, extended over up to three short
@@ -678,12 +678,8 @@ class DocumentContext:
         """End of the sentence that contains ``pos``: after the next terminator outside marks, or at
         the end of the paragraph."""
         _, para_end = self.paragraph_bounds(pos)
-        k = pos
-        while k < para_end:
-            if self.text[k] in _TERMINATORS and not self.inside_marks(k, k + 1) and not self._is_number_dot(k):
-                return k + 1
-            k += 1
-        return para_end
+        t = bisect.bisect_left(self._terminators, pos)
+        return self._terminators[t] + 1 if t < len(self._terminators) and self._terminators[t] < para_end else para_end
 
     def _is_number_dot(self, i: int) -> bool:
         t = self.text
@@ -692,6 +688,13 @@ class DocumentContext:
     # ----------------------------------------------------------------- cues
     def cue_at(self, i: int) -> Cue | None:
         """The cue that word ``i`` is, with its particle (حسبما ذكرت، كما قال) when one precedes."""
+        try:
+            return self._cues[i]
+        except KeyError:
+            cue = self._cues[i] = self._find_cue(i)
+            return cue
+
+    def _find_cue(self, i: int) -> Cue | None:
         entry = lookup_cue(self.norms[i], self.text[self.words[i][0]:self.words[i][1]])
         if entry is None and self.norms[i] in ("ورد", "فرد") and i + 1 < len(self.words) and \
                 self.norms[i + 1] in _PRONOUN_PPS:
