@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
 
 from .speakers import (
     _NAME_MARKS,
@@ -418,6 +419,7 @@ def _words(text: str, start: int, end: int) -> list[str]:
     return list(map(norm_word, WORD_RE.findall(text, start, end)))
 
 
+@lru_cache(maxsize=50_000)
 def _strip_al(word: str) -> str:
     for prefix in ("وال", "بال", "فال", "كال", "لل", "ال", "وب", "ول", "و", "ب", "ل", "ك"):
         if word.startswith(prefix) and len(word) - len(prefix) >= 3:
@@ -534,9 +536,13 @@ def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Feat
 def _is_alias(ctx: DocumentContext, span: MarkedSpan) -> bool:
     """The marked text is exactly a registry alias (a name, not words someone said)."""
     content = ctx.text[span.start:span.end]
-    if len(content) > 60:
-        return False
-    mentions = ctx.registry.find_mentions(content)
+    return len(content) <= 60 and _whole_alias(ctx.registry, content)
+
+
+@lru_cache(maxsize=20_000)
+def _whole_alias(registry: Registry, content: str) -> bool:
+    """``content`` is exactly one alias of ``registry`` (cached: outlets mark the same names again and again)."""
+    mentions = registry.find_mentions(content)
     return len(mentions) == 1 and mentions[0].start == 0 and mentions[0].end == len(content)
 
 

@@ -384,6 +384,15 @@ _STATEMENT_NOUNS = tuple(normalize(w) for w in (
 _PRONOUN_PPS = frozenset(normalize(w) for w in "عليه عليها عليهم له لها لهم عنه عنها منه منها إليه إليها".split())
 
 
+@lru_cache(maxsize=1)
+def _cue_forms() -> frozenset[str]:
+    """Every word :func:`lookup_cue` may find a cue in (a superset: length rules are left out), so a
+    document's words can be screened with one set look-up each."""
+    lex = cue_lexicon()
+    stems = set(lex) | {k[:-1] for k in lex if k.endswith("وا")}
+    return frozenset(p + stem + q for stem in stems for p in ("", "و", "ف") for q in ("",) + _OBJECT_PRONOUNS)
+
+
 @lru_cache(maxsize=50_000)
 def lookup_cue(word_norm: str, raw: str | None = None) -> CueEntry | None:
     """The cue entry of one normalised word, with or without a leading و / ف and an object pronoun
@@ -604,6 +613,9 @@ class DocumentContext:
         self._terminators = [m.start() for m in _TERMINATOR_RE.finditer(text)
                              if not self.inside_marks(m.start(), m.end()) and not self._is_number_dot(m.start())]
         self._cues: dict[int, Cue | None] = {}  # cue_at by word index (the rules ask for a word many times)
+        # words that may be cues (a superset: cue_at rules out some), so scans for cues skip the rest
+        forms = _cue_forms()
+        self._cue_words = [i for i, w in enumerate(self.norms) if w in forms or w in ("ورد", "فرد")]
         self._all_mentions = registry.find_mentions(text)
         self.paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
         self.last: Attribution | None = None
@@ -728,11 +740,17 @@ class DocumentContext:
         end = self.words[i][1]
         return Cue(start, end, self.text[start:end], entry.lemma, entry.role, entry.stance, i)
 
+    def cue_words(self, lo: int, hi: int) -> list[int]:
+        """Indexes of the words in ``[lo, hi)`` that may be cues (:meth:`cue_at` decides), in order."""
+        rng = self.word_range(lo, hi)
+        return self._cue_words[bisect.bisect_left(self._cue_words, rng.start):
+                               bisect.bisect_left(self._cue_words, rng.stop)]
+
     def cue_before(self, lo: int, pos: int) -> Cue | None:
         """The attribution cue of a quote opening at ``pos``: the nearest speech verb of the clause
         before it (a source preposition only when no verb is there)."""
         fallback = None
-        for i in reversed(self.word_range(lo, pos)):
+        for i in reversed(self.cue_words(lo, pos)):
             cue = self.cue_at(i)
             if cue is None:
                 continue
@@ -1291,7 +1309,7 @@ class DocumentContext:
         description (وقال المصدر) ends the search: nothing earlier in the sentence is the speaker."""
         subject = described = None
         anchor = hi
-        for i in reversed(self.word_range(lo, hi)):
+        for i in reversed(self.cue_words(lo, hi)):
             if self.inside_quote(*self.words[i]):
                 continue
             cue = self.cue_at(i)
