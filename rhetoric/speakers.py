@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import ahocorasick
+import numpy as np
 import yaml
 
 from .errors import LexiconError
@@ -58,6 +59,32 @@ WORD_RE = re.compile(r"(?:[^\W_]|[\u064B-\u065F\u0670])+")
 def norm_word(word: str) -> str:
     """Normalised form of one word (cached: news text repeats its words)."""
     return normalize(word)
+
+
+@lru_cache(maxsize=1)
+def _word_char_table() -> np.ndarray:
+    """For every code point, whether :data:`WORD_RE` takes it as a word character (built once with
+    the regex itself, so the two cannot disagree)."""
+    table = np.zeros(0x110000, dtype=bool)
+    for m in WORD_RE.finditer("".join(map(chr, range(0x110000)))):
+        table[m.start():m.end()] = True
+    return table
+
+
+def split_words(text: str) -> tuple[list[tuple[int, int]], list[str]]:
+    """Spans and strings of the :data:`WORD_RE` words of ``text``: the runs of word characters, found
+    with array operations (a regex match object per word was a third of the quote stage's cost)."""
+    try:
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:  # a lone surrogate: the regex handles it
+        matches = list(WORD_RE.finditer(text))
+        return [m.span() for m in matches], [m.group() for m in matches]
+    is_word = _word_char_table()[codes]
+    edges = np.flatnonzero(np.diff(is_word.view(np.int8), prepend=0, append=0)).tolist()
+    spans = list(zip(edges[0::2], edges[1::2]))
+    # word characters are never white space, so blanking the rest and splitting gives the words
+    words = np.where(is_word, codes, np.uint32(32)).astype(np.uint32).tobytes().decode("utf-32-le").split()
+    return spans, words
 
 
 # =========================================================================== registry
@@ -603,9 +630,9 @@ class DocumentContext:
     def __init__(self, text: str, registry: Registry, marked_spans: list[tuple[int, int]]):
         self.text = text
         self.registry = registry
-        self.words = [m.span() for m in WORD_RE.finditer(text)]
+        self.words, raws = split_words(text)
         self.word_starts = [s for s, _ in self.words]
-        self.norms = [norm_word(text[s:e]) for s, e in self.words]
+        self.norms = list(map(norm_word, raws))
         self.word_ends = [e for _, e in self.words]
         self.marked_spans = sorted(marked_spans)
         self._marked_starts = [s for s, _ in self.marked_spans]
