@@ -22,6 +22,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 
 import ahocorasick
@@ -71,20 +72,19 @@ def _word_char_table() -> np.ndarray:
     return table
 
 
-def split_words(text: str) -> tuple[list[tuple[int, int]], list[str]]:
-    """Spans and strings of the :data:`WORD_RE` words of ``text``: the runs of word characters, found
-    with array operations (a regex match object per word was a third of the quote stage's cost)."""
+def split_words(text: str) -> tuple[list[int], list[int], list[str]]:
+    """Starts, ends and strings of the :data:`WORD_RE` words of ``text``: the runs of word characters,
+    found with array operations (a regex match object per word was a third of the quote stage's cost)."""
     try:
         codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     except UnicodeEncodeError:  # a lone surrogate: the regex handles it
         matches = list(WORD_RE.finditer(text))
-        return [m.span() for m in matches], [m.group() for m in matches]
+        return [m.start() for m in matches], [m.end() for m in matches], [m.group() for m in matches]
     is_word = _word_char_table()[codes]
-    edges = np.flatnonzero(np.diff(is_word.view(np.int8), prepend=0, append=0)).tolist()
-    spans = list(zip(edges[0::2], edges[1::2]))
+    edges = np.flatnonzero(np.diff(is_word.view(np.int8), prepend=0, append=0))
     # word characters are never white space, so blanking the rest and splitting gives the words
     words = np.where(is_word, codes, np.uint32(32)).astype(np.uint32).tobytes().decode("utf-32-le").split()
-    return spans, words
+    return edges[0::2].tolist(), edges[1::2].tolist(), words
 
 
 # =========================================================================== registry
@@ -250,6 +250,7 @@ _TYPE_RULES: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 
+@lru_cache(maxsize=20_000)
 def speaker_type_from_rules(surface: str | None) -> str:
     """Type of an unregistered speaker from its title words (``unknown`` when none applies)."""
     if not surface:
@@ -417,7 +418,8 @@ def _cue_forms() -> frozenset[str]:
     document's words can be screened with one set look-up each."""
     lex = cue_lexicon()
     stems = set(lex) | {k[:-1] for k in lex if k.endswith("وا")}
-    return frozenset(p + stem + q for stem in stems for p in ("", "و", "ف") for q in ("",) + _OBJECT_PRONOUNS)
+    forms = {p + stem + q for stem in stems for p in ("", "و", "ف") for q in ("",) + _OBJECT_PRONOUNS}
+    return frozenset(forms | {"ورد", "فرد"})  # (ورد عليه: cue_at reads و + رد)
 
 
 @lru_cache(maxsize=50_000)
@@ -630,10 +632,9 @@ class DocumentContext:
     def __init__(self, text: str, registry: Registry, marked_spans: list[tuple[int, int]]):
         self.text = text
         self.registry = registry
-        self.words, raws = split_words(text)
-        self.word_starts = [s for s, _ in self.words]
+        self.word_starts, self.word_ends, raws = split_words(text)
+        self.words = list(zip(self.word_starts, self.word_ends))
         self.norms = list(map(norm_word, raws))
-        self.word_ends = [e for _, e in self.words]
         self.marked_spans = sorted(marked_spans)
         self._marked_starts = [s for s, _ in self.marked_spans]
         # sentence ends outside marks (not a decimal point): clause_start / sentence_end bisect them
@@ -641,8 +642,7 @@ class DocumentContext:
                              if not self.inside_marks(m.start(), m.end()) and not self._is_number_dot(m.start())]
         self._cues: dict[int, Cue | None] = {}  # cue_at by word index (the rules ask for a word many times)
         # words that may be cues (a superset: cue_at rules out some), so scans for cues skip the rest
-        forms = _cue_forms()
-        self._cue_words = [i for i, w in enumerate(self.norms) if w in forms or w in ("ورد", "فرد")]
+        self._cue_words = list(compress(range(len(self.norms)), map(_cue_forms().__contains__, self.norms)))
         self._all_mentions = registry.find_mentions(text)
         self.paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
         self.last: Attribution | None = None
