@@ -294,6 +294,8 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
 
 def find_marked_spans(text: str) -> list[MarkedSpan]:
     """Every marked span of ``text`` in order, without crossing; nested spans carry ``nested_in``."""
+    if _MARK_RE.search(text) is None:
+        return []
     candidates: list[tuple[int, MarkedSpan]] = []  # (priority, span)
     for lo, hi in _paragraphs(text):
         by_family: dict[str, list[tuple[int, int, str | None, str]]] = {}
@@ -463,7 +465,7 @@ class _Features:
 
 def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Features:
     text = ctx.text
-    content_words = [m.group() for m in WORD_RE.finditer(text, span.start, span.end)]
+    content_words = WORD_RE.findall(text, span.start, span.end)
     latin_only = bool(content_words) and all(re.fullmatch(r"[A-Za-z0-9.'-]+", w) for w in content_words)
     # attached letters right before the opening mark (لـ«الوطن»)
     k = span.mark_start
@@ -567,8 +569,8 @@ def classify_marked(f: _Features, content: str) -> str:
     n = f.n_words
     if not f.has_letters:
         return "other"
-    if n <= 3 and " ".join(_strip_al(w) if w.startswith("ال") else w for w in _words(content, 0, len(content))) \
-            in _PLATFORMS:
+    words = _words(content, 0, len(content))
+    if n <= 3 and " ".join(_strip_al(w) if w.startswith("ال") else w for w in words) in _PLATFORMS:
         return "platform"  # "فيسبوك"، "الواتس آب"
     if _is_name_list(content):
         return "name"
@@ -580,7 +582,7 @@ def classify_marked(f: _Features, content: str) -> str:
         return "title"
     if prev and _in_nouns(prev, _NAME_NOUNS) and n <= 6:
         return "name"
-    first = _words(content, 0, len(content))[:1]
+    first = words[:1]
     if first and not f.colon_before:
         if n <= 6 and not (f.governed and n >= 3) and _in_nouns(first[0], _TITLE_NOUNS) and first[0] != "عرض":
             return "title"  # «جمعة الغضب»، «عملية الفجر»
@@ -679,7 +681,8 @@ def extract_quotes(text: str, registry: Registry | None = None) -> tuple[list[Qu
     # (a cue window ends at the previous quote, not at a marked name: بحسب موقع "X"، أنه "...")
     kinds: list[str] = []
     feats: list[_Features] = []
-    contents = Counter(" ".join(_words(text, s.start, s.end)) for s in spans)
+    keys = {id(s): " ".join(_words(text, s.start, s.end)) for s in spans}  # the words of each span
+    contents = Counter(keys.values())
     last_quote: int | None = None
     for index, span in enumerate(top):
         para_lo, para_hi = ctx.paragraph_bounds(span.mark_start)
@@ -687,7 +690,7 @@ def extract_quotes(text: str, registry: Registry | None = None) -> tuple[list[Qu
         lo = max(ctx.window_start(para_lo), last_end)
         hi = min(para_hi, top[index + 1].mark_start if index + 1 < len(top) else len(text))
         f = _features(ctx, span, lo, hi)
-        f.repeated = contents[" ".join(_words(text, span.start, span.end))] >= 2
+        f.repeated = contents[keys[id(span)]] >= 2
         if last_quote is not None and last_end >= para_lo:
             f.continues_quote = span.how == "continuation"
             between = text[last_end:span.mark_start]
