@@ -26,6 +26,7 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
+from operator import itemgetter
 
 from .speakers import (
     _NAME_MARKS,
@@ -202,7 +203,7 @@ def _pair_family(marks: list[tuple[int, int, str | None, str]], family: str):
             [(cost[0] + as_open, (0, "open")), (cost[1] + skip, (1, "skip")), (cost[2] + as_close, (2, "unnest"))],
             [(cost[1] + nest, (1, "nest")), (cost[2] + skip, (2, "skip"))],
         ]
-        best = [min(opts, key=lambda o: o[0]) for opts in options]
+        best = [min(opts, key=itemgetter(0)) for opts in options]
         cost = [b[0] for b in best]
         back.append([b[1] for b in best])
     finals = [cost[0], cost[1] + end_open, cost[2] + end_open + skip]
@@ -463,10 +464,15 @@ class _Features:
     sentence_has_quote: bool = False
 
 
+_LATIN_WORD = re.compile(r"[A-Za-z0-9.'-]+")
+#: The rest of a sentence after a marked span that ends in a colon (a name inside an attribution clause).
+_COLON_AFTER = re.compile(r"[^.!?؟\n:：]*[:：][\s\u200e\u200f]*")
+
+
 def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Features:
     text = ctx.text
     content_words = WORD_RE.findall(text, span.start, span.end)
-    latin_only = bool(content_words) and all(re.fullmatch(r"[A-Za-z0-9.'-]+", w) for w in content_words)
+    latin_only = bool(content_words) and all(_LATIN_WORD.fullmatch(w) for w in content_words)
     # attached letters right before the opening mark (لـ«الوطن»)
     k = span.mark_start
     while k > lo and (text[k - 1].isalpha() or text[k - 1] == "\u0640"):
@@ -528,7 +534,7 @@ def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Feat
         complementized=complementized,
         chant=any(stem in w for w in prev_words[-3:] for stem in _CHANT_STEMS) and
         any(_in_nouns(w, _CHANT_NOUNS) for w in prev_words[-3:]),
-        colon_after=bool(re.fullmatch(r"[^.!?؟\n:：]*[:：][\s\u200e\u200f]*", rest)) and hi < len(text) and
+        colon_after=bool(_COLON_AFTER.fullmatch(rest)) and hi < len(text) and
         text[hi] in _MARKS and not any(lookup_cue(w) for w in _words(text, span.mark_end, hi)),
         is_alias=_is_alias(ctx, span),
         governed=cue_before is not None and fragment_link,
