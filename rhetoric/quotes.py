@@ -40,6 +40,7 @@ from .speakers import (
     DocumentContext,
     Registry,
     _bare,
+    indexes_of,
     load_registry,
     lookup_cue,
     norm_word,
@@ -798,7 +799,11 @@ def _nearest_naming(ctx: DocumentContext, att: Attribution, pos: int) -> Attribu
     looks_like_surname = len(target) <= 4 or not target[-1].startswith("ال") or target[-1].endswith("ي")
     surname = target[-1] if len(target) >= 2 and looks_like_surname and len(target[-1]) >= 3 and not ctx.is_descriptive(
         ctx.words[own[-1]][0], ctx.words[own[-1]][1]) and target[-1] not in _NP_STOP else None
-    for k in rng:
+    # (only words equal to the phrase's first word or to the surname can start a naming)
+    starts = set(indexes_of(ctx.norms, target[0], rng)) if target else set()
+    if surname:
+        starts.update(indexes_of(ctx.norms, surname, rng))
+    for k in sorted(starts):
         if ctx.inside_quote(*ctx.words[k]):
             continue
         if target and ctx.norms[k:k + len(target)] == target and k + len(target) <= rng.stop:

@@ -72,6 +72,18 @@ def _word_char_table() -> np.ndarray:
     return table
 
 
+def indexes_of(seq: list[str], value: str, rng: range) -> list[int]:
+    """Indexes ``k`` in ``rng`` with ``seq[k] == value``, in order (list.index scans at C speed)."""
+    found, k = [], rng.start
+    while True:
+        try:
+            k = seq.index(value, k, rng.stop)
+        except ValueError:
+            return found
+        found.append(k)
+        k += 1
+
+
 def split_words(text: str) -> tuple[list[int], list[int], list[str]]:
     """Starts, ends and strings of the :data:`WORD_RE` words of ``text``: the runs of word characters,
     found with array operations (a regex match object per word was a third of the quote stage's cost)."""
@@ -773,14 +785,7 @@ class DocumentContext:
         scan: the rules look for an earlier mention of a head noun up to 4,000 characters back)."""
         if self._bares is None:
             self._bares = list(map(_bare, self.norms))
-        found, k = [], rng.start
-        while True:
-            try:
-                k = self._bares.index(bare, k, rng.stop)
-            except ValueError:
-                return found
-            found.append(k)
-            k += 1
+        return indexes_of(self._bares, bare, rng)
 
     def cue_words(self, lo: int, hi: int) -> list[int]:
         """Indexes of the words in ``[lo, hi)`` that may be cues (:meth:`cue_at` decides), in order."""
@@ -804,7 +809,6 @@ class DocumentContext:
 
     def cue_after(self, pos: int, hi: int) -> Cue | None:
         """A cue right after a quote closing at ``pos`` (``"..."، قال فلان`` / ``"..."، حسبما ذكرت X``)."""
-        between = self.text[pos:hi]
         rng = self.word_range(pos, hi)
         if not rng:
             return None
@@ -820,7 +824,6 @@ class DocumentContext:
                 return cue
             if self.norms[i] not in _CUE_PARTICLES and self.norms[i] not in ("على", "علي", "حد", "و", "ف"):
                 return None
-        del between
         return None
 
     # ----------------------------------------------------------------- speaker noun phrases
