@@ -298,11 +298,15 @@ def speaker_type_from_rules(surface: str | None) -> str:
     if not surface:
         return "unknown"
     words = " " + " ".join(WORD_RE.findall(normalize(surface))) + " "
-    for stype, keys in _TYPE_RULES:
-        for key in keys:
-            if f" {key.strip()} " in words or (" " in key.strip() and key.strip() in words):
+    for stype, keys in _TYPE_KEYS:
+        for padded, key in keys:
+            if padded in words or (" " in key and key in words):
                 return stype
     return "unknown"
+
+
+#: :data:`_TYPE_RULES` with each key stripped and padded with spaces once (whole-word tests).
+_TYPE_KEYS = [(stype, tuple((f" {key.strip()} ", key.strip()) for key in keys)) for stype, keys in _TYPE_RULES]
 
 
 # =========================================================================== cues
