@@ -292,6 +292,10 @@ _TYPE_RULES: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 
+#: :data:`_TYPE_RULES` with each key stripped and padded with spaces once (whole-word tests).
+_TYPE_KEYS = [(stype, tuple((f" {key.strip()} ", key.strip()) for key in keys)) for stype, keys in _TYPE_RULES]
+
+
 @lru_cache(maxsize=20_000)
 def speaker_type_from_rules(surface: str | None) -> str:
     """Type of an unregistered speaker from its title words (``unknown`` when none applies)."""
@@ -303,10 +307,6 @@ def speaker_type_from_rules(surface: str | None) -> str:
             if padded in words or (" " in key and key in words):
                 return stype
     return "unknown"
-
-
-#: :data:`_TYPE_RULES` with each key stripped and padded with spaces once (whole-word tests).
-_TYPE_KEYS = [(stype, tuple((f" {key.strip()} ", key.strip()) for key in keys)) for stype, keys in _TYPE_RULES]
 
 
 # =========================================================================== cues
