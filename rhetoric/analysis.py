@@ -614,7 +614,8 @@ class Analysis:
     def naming(self, by: str | Sequence[str] = "outlet", pairs: Any = None) -> pd.DataFrame:
         """For each naming pair (lexicons/naming_pairs.yaml), each group's preference for variant A.
         Columns: group keys, ``pair_id``, ``label_a``, ``label_b``, ``n_a``, ``n_b``, ``n_docs``,
-        ``n_tokens``, ``n_hits`` (= n_a + n_b), ``share_a`` with ``share_ci_low/high`` (article bootstrap)."""
+        ``n_tokens``, ``n_hits`` (= n_a + n_b), ``share_a`` with ``share_ci_low/high`` (article bootstrap,
+        drawn over the articles that use the pair: :func:`rhetoric.stats.bootstrap_ratio_sparse`)."""
         by = [by] if isinstance(by, str) else list(by)
         hits, pair_table = self._naming_hits(pairs)
         tokens = self._doc_tokens()
@@ -633,14 +634,14 @@ class Analysis:
             for pair_id in sorted(pair_table["pair_id"].unique()):
                 a = per_doc.get((pair_id, "a"), none).reindex(doc_ids, fill_value=0).to_numpy()
                 b = per_doc.get((pair_id, "b"), none).reindex(doc_ids, fill_value=0).to_numpy()
-                calls.append(functools.partial(stats.bootstrap_ratio, a, a + b,
+                calls.append(functools.partial(stats.bootstrap_ratio_sparse, a, a + b,
                                                seed=stats.group_seed(self.seed, *key, pair_id)))
                 row = dict(zip(by, key))
                 row.update(pair_id=pair_id, label_a=labels.get((pair_id, "a")), label_b=labels.get((pair_id, "b")),
                            n_a=int(a.sum()), n_b=int(b.sum()), n_docs=int(((a + b) > 0).sum()),
                            n_tokens=int(tokens.reindex(doc_ids, fill_value=0).sum()), n_hits=int(a.sum() + b.sum()))
                 rows.append(row)
-        for row, share in zip(rows, stats.run_parallel(calls)):  # the bootstraps: most of the time
+        for row, share in zip(rows, stats.run_parallel(calls)):
             row.update(share_a=share[0], share_ci_low=share[1], share_ci_high=share[2])
         return pd.DataFrame(rows)
 

@@ -171,3 +171,23 @@ def test_shared_resamples_give_each_ratio_its_own_result():
 def test_run_parallel_keeps_call_order_and_results():
     calls = [lambda seed=seed: stats.bootstrap_ratio(np.arange(30.0), np.arange(1.0, 31.0), seed=seed) for seed in range(6)]
     assert stats.run_parallel(calls) == [call() for call in calls]
+
+
+def test_sparse_bootstrap_matches_the_full_article_bootstrap_in_distribution():
+    """Most articles name neither variant of a pair: the sparse bootstrap draws over the others only,
+    and its interval must agree with the full bootstrap's up to Monte Carlo error."""
+    rng = np.random.default_rng(11)
+    n = 3000
+    a = np.zeros(n)
+    b = np.zeros(n)
+    users = rng.choice(n, size=60, replace=False)
+    a[users] = rng.poisson(1.5, size=60)
+    b[users] = rng.poisson(1.0, size=60) + (a[users] == 0)
+    full = stats.bootstrap_ratio(a, a + b, seed=1, n_boot=20000)
+    sparse = stats.bootstrap_ratio_sparse(a, a + b, seed=2, n_boot=20000)
+    assert sparse[0] == full[0]
+    assert abs(sparse[1] - full[1]) < 0.01 and abs(sparse[2] - full[2]) < 0.01
+    assert stats.bootstrap_ratio_sparse(a, a + b, seed=2) == stats.bootstrap_ratio_sparse(a, a + b, seed=2)
+    assert all(math.isnan(x) for x in stats.bootstrap_ratio_sparse(np.zeros(5), np.zeros(5)))
+    est, low, high = stats.bootstrap_ratio_sparse([2], [10])
+    assert est == 0.2 and math.isnan(low) and math.isnan(high)
