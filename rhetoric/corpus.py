@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -273,7 +274,12 @@ def _resolve_columns(keys: Iterable[str], mapping: dict[str, str], report: LoadR
 def _clean_str(value: Any) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
-    return value if isinstance(value, str) else str(value)
+    return _LONE_SURROGATE.sub("\ufffd", value if isinstance(value, str) else str(value))
+
+
+#: A surrogate code point on its own (JSON allows "\ud800"); it cannot be written as UTF-8, so it
+#: becomes U+FFFD — one character for one, so offsets into the text stay valid.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def iter_corpus(
@@ -327,6 +333,9 @@ def iter_corpus(
         if "\x00" in text:
             text = text.replace("\x00", "")
             report.warnings["nul_bytes_removed"] += 1
+        if _LONE_SURROGATE.search(text):
+            text = _LONE_SURROGATE.sub("\ufffd", text)
+            report.warnings["lone_surrogates_replaced"] += 1
         if not has_arabic(text):
             report.warnings["no_arabic_text"] += 1
         title = _clean_str(record.get(resolved.get("title", ""), "")).replace("\x00", "")

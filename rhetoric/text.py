@@ -151,7 +151,8 @@ def normalize_with_offsets(text: str) -> NormalizedText:
     n = len(text)
     if changing.search(text) is None:
         return NormalizedText(text, norm, np.arange(n + 1, dtype=np.int64))
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    # surrogatepass: a lone surrogate (possible in JSON input) is one unchanged character
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     per_char = np.where(codes < 0x10000, lengths[np.minimum(codes, 0xFFFF)], 1)
     starts = np.repeat(np.arange(n, dtype=np.int64), per_char)
     starts = np.append(starts, n)

@@ -148,6 +148,18 @@ def test_utf8_bom_on_first_jsonl_line(tmp_path):
     assert load_corpus(path).documents["doc_id"].tolist() == ["a1", "b1"]
 
 
+def test_lone_surrogates_become_replacement_characters(tmp_path):
+    """JSON may escape a lone surrogate; it cannot be written as UTF-8 (Parquet, CSV), so it becomes
+    U+FFFD one for one: offsets stay valid, the row is kept and the warning counted."""
+    path = tmp_path / "s.jsonl"
+    path.write_text('{"id": "s\\ud800", "text": "نص \\udc00 عربي", "title": "\\ud83d"}\n', encoding="utf-8")
+    docs, report = load_corpus(path)
+    assert docs["text"][0] == "نص \ufffd عربي" and len(docs["text"][0]) == len("نص x عربي")
+    assert docs["title"][0] == "\ufffd" and docs["doc_id"][0] == "s\ufffd"
+    assert report.warnings["lone_surrogates_replaced"] == 1
+    docs.to_parquet(tmp_path / "s.parquet")  # writable now
+
+
 def test_nul_bytes(tmp_path):
     escaped = _lines(tmp_path / "esc.jsonl", [_json({"id": "n", "text": "نص\u0000عربي", "title": "عن\u0000وان"})])
     docs, report = load_corpus(escaped)

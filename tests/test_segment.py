@@ -206,4 +206,4 @@ def test_real_dev_gold_scores_do_not_regress():
     assert result["skipped"].get("text_mismatch", 0) == 0
     assert result["exact"]["f1"] >= 0.90
     assert result["overlap"]["f1"] >= 0.92
-    assert result["speaker"]["accuracy"] >= 0.68
+    assert result["speaker"]["accuracy"] >= 0.90  # the target (0.914 measured)
