@@ -125,6 +125,17 @@ def _count_pairs(rows: np.ndarray, cols: np.ndarray, n_cols: int):
     return keys // width, keys % width, np.diff(np.append(starts, len(new)))
 
 
+def _vocabulary_counts(windows, row: np.ndarray, table, n_rows: int, n_cols: int):
+    """Compact per-row counts of the n-gram windows ``(n, positions, codes)`` found in the
+    vocabulary ``table``; ``row`` gives the text of each position."""
+    rows, cols = [_EMPTY], [_EMPTY]
+    for _, pos, codes in windows:
+        hit, found = _lookup(table, codes)
+        rows.append(row[pos[hit]])
+        cols.append(found)
+    return _compact(*_count_pairs(np.concatenate(rows), np.concatenate(cols), n_cols), n_rows, n_cols)
+
+
 def _ranks(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(distinct codes in ascending order, rank of each code among them): ``np.unique(...,
     return_inverse=True)`` through a hash table, several times faster on millions of codes."""
@@ -408,12 +419,8 @@ class _FastCountMixin:
         digit_of, base, table = tables
         cp, row = self._joined(texts)
         digits = digit_of[np.minimum(cp, len(digit_of) - 1)]
-        rows, cols = [_EMPTY], [_EMPTY]
-        for _, pos, codes in _char_windows(cp, digits, base, self.ngram_range, self.analyzer == "char_wb"):
-            hit, found = _lookup(table, codes)
-            rows.append(row[pos[hit]])
-            cols.append(found)
-        return _compact(*_count_pairs(np.concatenate(rows), np.concatenate(cols), n_cols), len(texts), n_cols)
+        windows = _char_windows(cp, digits, base, self.ngram_range, self.analyzer == "char_wb")
+        return _vocabulary_counts(windows, row, table, len(texts), n_cols)
 
     def _char_fit(self, docs: list[str]):
         """Vocabulary in sorted order: digits follow code-point order and codes are LEFT-aligned
@@ -495,12 +502,7 @@ class _FastCountMixin:
         token_id, base, table = tables
         flat, row = self._tokens(docs)
         ids = np.fromiter(map(token_id.get, flat, repeat(0)), dtype=np.int64, count=len(flat))
-        rows, cols = [_EMPTY], [_EMPTY]
-        for _, pos, codes in self._word_windows(ids, row, base):
-            hit, found = _lookup(table, codes)
-            rows.append(row[pos[hit]])
-            cols.append(found)
-        return _compact(*_count_pairs(np.concatenate(rows), np.concatenate(cols), n_cols), len(docs), n_cols)
+        return _vocabulary_counts(self._word_windows(ids, row, base), row, table, len(docs), n_cols)
 
     def _word_fit(self, docs: list[str]):
         """Token ids follow the sorted order of the tokens and codes are LEFT-aligned, so numeric
