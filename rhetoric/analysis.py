@@ -133,35 +133,14 @@ def _predict(model, units: pd.DataFrame, explain_top: int) -> pd.DataFrame:
     return out
 
 
-#: Units whose probabilities :func:`_probabilities` checks against ``model.predict_proba``.
-_CHECKED_UNITS = 8
-
-
 def _probabilities(model, inputs) -> tuple[np.ndarray, Any]:
-    """P(framing) of each unit, and the feature matrix (CSR) behind it when it could be kept.
-
-    ``predict_proba`` computes the features and drops them; the explanations of flagged units (about
-    half of all units) need them again: a second transform was ~20% of a chunk's time with
-    scikit-learn's vectorisers, ~10% with :mod:`rhetoric.ngrams`'. For a binary FramingClassifier the
-    probabilities are computed here from the same public pieces — the ``features`` and final step of
-    ``model.pipeline_`` and the Platt calibrator ``calibrators_[0]`` — keeping the matrix. The first
-    units are checked against ``model.predict_proba``; any other model, or any difference, falls back
-    to ``predict_proba`` (and explanations then transform the flagged units again).
-    """
-    from scipy import sparse
-
-    pipeline, calibrators = getattr(model, "pipeline_", None), getattr(model, "calibrators_", None)
-    simple = (getattr(model, "task", None) == "binary" and hasattr(model, "_frame") and calibrators is not None
-              and len(calibrators) == 1 and pipeline is not None and [n for n, _ in pipeline.steps] == ["features", "model"])
-    if not simple:
-        return np.asarray(model.predict_proba(inputs))[:, 1], None
-    features = sparse.csr_matrix(pipeline.named_steps["features"].transform(model._frame(inputs, model.use_type_)))
-    scores = np.asarray(pipeline.named_steps["model"].decision_function(features), dtype=float).reshape(-1, 1)
-    probs = calibrators[0].predict_proba(scores)[:, 1]
-    head = inputs.iloc[:_CHECKED_UNITS] if isinstance(inputs, pd.DataFrame) else inputs[:_CHECKED_UNITS]
-    if not np.array_equal(probs[:_CHECKED_UNITS], np.asarray(model.predict_proba(head))[:, 1]):
-        return np.asarray(model.predict_proba(inputs))[:, 1], None
-    return probs, features
+    """P(framing) of each unit, and the feature matrix behind it when the model can keep it
+    (:meth:`FramingClassifier.predict_proba_with_features`): the explanations of flagged units (about
+    half of all units) then need no second transform."""
+    if hasattr(model, "predict_proba_with_features"):
+        probs, features = model.predict_proba_with_features(inputs)
+        return np.asarray(probs)[:, 1], features
+    return np.asarray(model.predict_proba(inputs))[:, 1], None
 
 
 def _explanations(model, texts: list[str], top: int, features=None) -> list[str]:

@@ -477,11 +477,19 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X) -> np.ndarray:
         """Calibrated probabilities: (n, 2) ``[P(no framing), P(framing)]`` for binary (scikit-learn
         convention: use ``[:, 1]``), (n, n_classes) one column per technique in ``classes_``."""
-        scores = np.asarray(self.decision_function(X), dtype=float).reshape(-1, len(self.calibrators_))
+        return self.predict_proba_with_features(X)[0]
+
+    def predict_proba_with_features(self, X) -> tuple[np.ndarray, sparse.csr_matrix]:
+        """:meth:`predict_proba` and the feature matrix (CSR, one row per text) behind it, so that
+        explanations of the same texts need no second transform."""
+        inputs = self._inputs(X)  # checks that the model is fitted
+        features = sparse.csr_matrix(self.pipeline_.named_steps["features"].transform(inputs))
+        scores = np.asarray(self.pipeline_.named_steps["model"].decision_function(features), dtype=float)
+        scores = scores.reshape(-1, len(self.calibrators_))
         prob = np.column_stack([self._calibrate(k, scores[:, k]) for k in range(scores.shape[1])])
         if self.task == "binary":
-            return np.column_stack([1 - prob[:, 0], prob[:, 0]])
-        return prob
+            return np.column_stack([1 - prob[:, 0], prob[:, 0]]), features
+        return prob, features
 
     def predict(self, X) -> np.ndarray:
         """Binary: bool array (prob >= :meth:`decision_thresholds`). Techniques: 0/1 matrix (prob >= ``thresholds_``)."""

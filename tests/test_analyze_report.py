@@ -121,9 +121,9 @@ def test_seed_framing_lands_in_quotes_with_state_speakers():
 
 
 def test_unit_probabilities_and_explanations_are_the_models(tmp_path):
-    """The analysis computes probabilities from the model's pipeline to keep the feature matrix for
-    the explanations: they must equal predict_proba exactly, and the explanations must equal those
-    computed from a fresh transform of the flagged units."""
+    """The analysis keeps the prediction's feature matrix for the explanations
+    (predict_proba_with_features): probabilities must equal predict_proba exactly, and the explanations
+    must equal those computed from a fresh transform of the flagged units."""
     import numpy as np
 
     from rhetoric.analysis import UNIT_CONTENT_TYPE, _explanations, _predict, _units, resolve_model
