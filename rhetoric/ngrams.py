@@ -42,6 +42,7 @@ rebuilt lazily after loading and never saved, so a skops file holds nothing but 
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import chain, compress, islice, repeat
 from operator import lt
 
@@ -50,6 +51,9 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer, _document_frequency
 from sklearn.utils._sparse import _align_api_if_sparse
+
+from .text import _tables as _normalize_table
+from .text import normalize
 
 __all__ = ["FastCountVectorizer", "FastTfidfVectorizer", "to_fast"]
 
@@ -167,6 +171,63 @@ def _lookup(table, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return hit, columns[at[hit]]
 
 
+# --------------------------------------------------------------------------- the project's normaliser
+
+
+#: Between documents when a batch is normalised as one string: normalize() keeps it, and it is
+#: neither white space nor a word character.
+_NORMALIZE_SEPARATOR = "\uffff"
+
+
+@lru_cache(maxsize=1)
+def _normalize_arrays() -> tuple[np.ndarray, np.ndarray]:
+    """:func:`rhetoric.text.normalize`'s table as arrays over the BMP: (output code points of each
+    code point, padded with zeros to the longest output; output length, 0 = deleted). Characters
+    outside the BMP are never changed."""
+    table, lengths, _ = _normalize_table()
+    chars = np.zeros((0x10000, max(int(lengths.max()), 1)), dtype=np.uint32)
+    chars[:, 0] = np.arange(0x10000)
+    for cp, out in table.items():
+        chars[cp] = 0
+        chars[cp, :len(out)] = [ord(ch) for ch in out]
+    assert lengths[ord(_NORMALIZE_SEPARATOR)] == 1 and chars[ord(_NORMALIZE_SEPARATOR), 0] == ord(_NORMALIZE_SEPARATOR)
+    return chars, lengths.astype(np.uint8)
+
+
+def _normalize_code_points(cp: np.ndarray) -> np.ndarray:
+    """The code points of ``normalize(text)`` from those of ``text``."""
+    chars, lengths = _normalize_arrays()
+    bmp = np.minimum(cp, 0xFFFF)  # U+FFFF stays itself, once: the place holder of astral characters
+    size = lengths[bmp]
+    if size.max(initial=0) <= 1:  # deletions and one-to-one replacements only (nearly always)
+        result = chars[:, 0][bmp]
+        astral = cp > 0xFFFF
+        result[astral] = cp[astral]
+        return result if size.all() else result[size.astype(bool)]
+    source = np.repeat(np.arange(len(cp)), size)  # input position of each output character
+    nth = np.arange(len(source)) - np.repeat(np.cumsum(size, dtype=np.int64) - size, size)  # its place there
+    result = chars[bmp[source], nth]
+    astral = cp[source] > 0xFFFF
+    result[astral] = cp[source[astral]]
+    return result
+
+
+def _normalize_many(texts: list[str]) -> list[str]:
+    """``[normalize(t) for t in texts]``, several times faster: ``str.translate`` with a dict costs a
+    lookup per character; here each batch is one string translated by array indexing (same table,
+    so the same strings)."""
+    out: list[str] = []
+    for start, stop in _batches(texts) if texts else ():
+        batch = texts[start:stop]
+        joined = _NORMALIZE_SEPARATOR.join(batch)
+        if joined.count(_NORMALIZE_SEPARATOR) != len(batch) - 1:
+            out.extend(map(normalize, batch))  # a text holds the separator itself
+            continue
+        result = _normalize_code_points(_code_points(joined))
+        out.extend(result.tobytes().decode("utf-32-le", "surrogatepass").split(_NORMALIZE_SEPARATOR))
+    return out
+
+
 # --------------------------------------------------------------------------- character n-grams
 
 
@@ -256,6 +317,8 @@ class _FastCountMixin:
         return self.analyzer == "word" and self.tokenizer is None and self.stop_words is None
 
     def _preprocessed(self, raw_documents) -> list[str]:
+        if self.preprocessor is normalize and self.input == "content" and set(map(type, raw_documents)) <= {str}:
+            return _normalize_many(raw_documents)  # decode() would return each text unchanged
         decode, preprocess = self.decode, self.build_preprocessor()
         return [preprocess(decode(doc)) for doc in raw_documents]
 

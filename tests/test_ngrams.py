@@ -14,8 +14,8 @@ from sklearn.base import clone
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from rhetoric.classify import WORD_PATTERN
-from rhetoric.ngrams import FastCountVectorizer, FastTfidfVectorizer, to_fast
-from rhetoric.text import normalize
+from rhetoric.ngrams import FastCountVectorizer, FastTfidfVectorizer, _normalize_many, to_fast
+from rhetoric.text import _tables, normalize
 
 WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
 ARABIC = "".join(chr(c) for c in range(0x0621, 0x064B))  # letters
@@ -98,6 +98,25 @@ def test_tfidf_matches_scikit_learn(config, train, test):
 @given(config=st.sampled_from([c for c in CONFIGS if "sublinear_tf" not in c]), train=corpora, test=corpora)
 def test_count_matches_scikit_learn(config, train, test):
     check_pair(CountVectorizer(**config), FastCountVectorizer(**config), train, test)
+
+
+# Every character normalize() changes (deleted, replaced, expanded to several), the batch separator,
+# astral characters, a lone surrogate, white space.
+CHANGED = "".join(sorted(map(chr, _tables()[0])))
+RAW = CHANGED + "\uffff\U0001F600\U0001D400\ud800 \n" + ARABIC + "abc"
+
+
+@given(texts=st.lists(st.text(alphabet=RAW, max_size=40) | st.text(max_size=20), max_size=12))
+def test_batched_normalize_matches_normalize(texts):
+    assert _normalize_many(texts) == [normalize(t) for t in texts]
+
+
+def test_batched_normalize_over_many_batches(monkeypatch):
+    import rhetoric.ngrams
+
+    monkeypatch.setattr(rhetoric.ngrams, "_BATCH_CHARS", 7)
+    texts = [RAW[i::13] for i in range(13)] + ["", "a\uffffb", ""]
+    assert _normalize_many(texts) == [normalize(t) for t in texts]
 
 
 AUTHORED = [
