@@ -294,8 +294,10 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         else:
             texts = pd.Series(list(X), dtype=object)
             types = pd.Series(["unknown"] * len(texts))
+        # ``object`` dtype: the vectorisers read the texts once each, and a pandas string column would
+        # make new Python strings on every read
         frame = pd.DataFrame({
-            "text": ["" if t is None else str(t) for t in texts],
+            "text": pd.Series(["" if t is None else str(t) for t in texts], dtype=object),
             "type": ["unknown" if t is None or t != t else str(t) for t in types],
         })
         return frame if need_type else frame[["text"]]
