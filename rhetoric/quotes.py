@@ -441,6 +441,7 @@ def _in_nouns(word: str, nouns: frozenset[str]) -> bool:
 class _Features:
     """What the classifier and the attribution look at around one marked span."""
 
+    words: list[str]  # the normalised words of the marked text
     n_words: int
     has_letters: bool
     latin_only: bool
@@ -465,15 +466,17 @@ class _Features:
     sentence_has_quote: bool = False
 
 
-_LATIN_WORD = re.compile(r"[A-Za-z0-9.'-]+")
+#: A word character that is not a Latin letter or an ASCII digit (:data:`WORD_RE` takes letters,
+#: digits and Arabic diacritics).
+_NON_LATIN_WORD_CHAR = re.compile(r"[^\W_A-Za-z0-9]|[\u064B-\u065F\u0670]")
 #: The rest of a sentence after a marked span that ends in a colon (a name inside an attribution clause).
 _COLON_AFTER = re.compile(r"[^.!?؟\n:：]*[:：][\s\u200e\u200f]*")
 
 
 def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Features:
     text = ctx.text
-    content_words = WORD_RE.findall(text, span.start, span.end)
-    latin_only = bool(content_words) and all(_LATIN_WORD.fullmatch(w) for w in content_words)
+    content_words = ctx.words_in(span.start, span.end)
+    latin_only = bool(content_words) and _NON_LATIN_WORD_CHAR.search(text, span.start, span.end) is None
     # attached letters right before the opening mark (لـ«الوطن»)
     k = span.mark_start
     while k > lo and (text[k - 1].isalpha() or text[k - 1] == "\u0640"):
@@ -488,7 +491,7 @@ def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Feat
         if m and "ـ" in m.group(1):
             attached = "ل"
     para_lo = ctx.paragraph_bounds(span.mark_start)[0]
-    prev_words = _words(text, max(para_lo, span.mark_start - 80), k)[-5:]
+    prev_words = ctx.words_in(max(para_lo, span.mark_start - 80), k)[-5:]
     clause_lo = ctx.clause_start(max(lo, span.mark_start - 600), span.mark_start)
     cue_before = ctx.cue_before(clause_lo, span.mark_start)
     if cue_before is not None:
@@ -518,6 +521,7 @@ def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Feat
         fragment_link = fragment_link or (cue_before.role == "source" and len(between) <= 8)
         fragment_link = fragment_link or (len(between) <= 1 and prev_words[-2:-1] in (["ما"], ["بما"]))
     return _Features(
+        words=content_words,
         n_words=len(content_words),
         has_letters=any(ch.isalpha() for ch in text[span.start:span.end]),
         latin_only=latin_only,
@@ -576,7 +580,7 @@ def classify_marked(f: _Features, content: str) -> str:
     n = f.n_words
     if not f.has_letters:
         return "other"
-    words = _words(content, 0, len(content))
+    words = f.words
     if n <= 3 and " ".join(_strip_al(w) if w.startswith("ال") else w for w in words) in _PLATFORMS:
         return "platform"  # "فيسبوك"، "الواتس آب"
     if _is_name_list(content):
@@ -688,7 +692,7 @@ def extract_quotes(text: str, registry: Registry | None = None) -> tuple[list[Qu
     # (a cue window ends at the previous quote, not at a marked name: بحسب موقع "X"، أنه "...")
     kinds: list[str] = []
     feats: list[_Features] = []
-    keys = {id(s): " ".join(_words(text, s.start, s.end)) for s in spans}  # the words of each span
+    keys = {id(s): " ".join(ctx.words_in(s.start, s.end)) for s in spans}  # the words of each span
     contents = Counter(keys.values())
     last_quote: int | None = None
     for index, span in enumerate(top):

@@ -129,6 +129,45 @@ def split_words(text: str) -> tuple[list[int], list[int], list[str]]:
     return edges[0::2].tolist(), edges[1::2].tolist(), words
 
 
+@lru_cache(maxsize=1)
+def _space_table() -> np.ndarray:
+    """For every code point, whether ``str.split()`` splits there (``str.isspace``)."""
+    table = np.zeros(0x110000, dtype=bool)
+    table[[cp for cp in range(0x110000) if chr(cp).isspace()]] = True
+    return table
+
+
+def normalized_words(norm: NormalizedText, starts: list[int], ends: list[int]) -> list[str]:
+    """:func:`norm_word` of every word ``norm.original[starts[k]:ends[k]]``, sliced out of the
+    document's normalised text (normalisation maps characters one by one, so a word's normal form is
+    the stretch of normalised characters that come from it)."""
+    lo = np.searchsorted(norm.starts, starts).tolist()
+    hi = np.searchsorted(norm.starts, ends).tolist()
+    ntext = norm.text
+    return [ntext[a:b] for a, b in zip(lo, hi)]
+
+
+def document_words(text: str) -> tuple[list[int], list[int], list[str], NormalizedText]:
+    """Starts and ends of the words of an article (:func:`split_words`), the :func:`norm_word` form
+    of each, and the article normalised with offsets (:func:`normalize_document`), by array
+    operations over the whole text (normalising word by word was a tenth of the quote stage's cost)."""
+    starts, ends, _ = split_words(text)
+    normalized = normalize_document(text)
+    try:
+        ncodes = np.frombuffer(normalized.text.encode("utf-32-le"), dtype=np.uint32)
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:
+        return starts, ends, normalized_words(normalized, starts, ends), normalized
+    # the normalised characters that come from word characters, blanked elsewhere and split: the
+    # words in order, unless a word character became white space or a word vanished (then slice)
+    in_word = _word_char_table()[codes][np.asarray(normalized.starts[:-1])]
+    if not _space_table()[ncodes[in_word]].any():
+        norms = np.where(in_word, ncodes, np.uint32(32)).astype(np.uint32).tobytes().decode("utf-32-le").split()
+        if len(norms) == len(starts):
+            return starts, ends, norms, normalized
+    return starts, ends, normalized_words(normalized, starts, ends), normalized
+
+
 # =========================================================================== registry
 
 
@@ -182,11 +221,15 @@ class Registry:
     def get(self, speaker_id: str | None) -> RegistryEntry | None:
         return self.entries.get(speaker_id) if speaker_id else None
 
-    def find_mentions(self, text: str) -> list[Mention]:
-        """All registry mentions in ``text`` (original offsets), longest first, without overlap."""
+    def find_mentions(self, text: str, normalized: NormalizedText | None = None) -> list[Mention]:
+        """All registry mentions in ``text`` (original offsets), longest first, without overlap.
+        ``normalized`` is ``text`` already normalised with offsets, when the caller has it."""
         if not self._alias_ids or not text:
             return []
-        norm = normalize_document(text) if len(text) > 200 else normalize_with_offsets(text)
+        if normalized is not None:
+            norm = normalized
+        else:
+            norm = normalize_document(text) if len(text) > 200 else normalize_with_offsets(text)
         ntext = norm.text
         found = []
         for end_idx, (length, sid) in self._automaton.iter(ntext):
@@ -678,9 +721,8 @@ class DocumentContext:
     def __init__(self, text: str, registry: Registry, marked_spans: list[tuple[int, int]]):
         self.text = text
         self.registry = registry
-        self.word_starts, self.word_ends, raws = split_words(text)
+        self.word_starts, self.word_ends, self.norms, self._normalized = document_words(text)
         self.words = list(zip(self.word_starts, self.word_ends))
-        self.norms = list(map(norm_word, raws))
         self.marked_spans = sorted(marked_spans)
         self._marked_starts = [s for s, _ in self.marked_spans]
         # sentence ends outside marks (not a decimal point): clause_start / sentence_end bisect them
@@ -690,7 +732,7 @@ class DocumentContext:
         # words that may be cues (a superset: cue_at rules out some), so scans for cues skip the rest
         self._cue_words = list(compress(range(len(self.norms)), map(_cue_forms().__contains__, self.norms)))
         self._bares: list[str] | None = None  # _bare of every word, when a rule first asks
-        self._all_mentions = registry.find_mentions(text)
+        self._all_mentions: list[Mention] | None = None  # registry mentions, when a rule first asks
         self.paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
         self.last: Attribution | None = None
         self.set_quotes(marked_spans)
@@ -699,8 +741,18 @@ class DocumentContext:
         """Declare which marked spans are quotes: registry mentions inside them name no speaker."""
         self.quote_spans = sorted(quote_spans)
         self._quote_starts = [s for s, _ in self.quote_spans]
-        self.mentions = [m for m in self._all_mentions if not self.inside_quote(m.start, m.end)]
-        self._mention_starts = [m.start for m in self.mentions]
+        self._mentions: list[Mention] | None = None
+
+    @property
+    def mentions(self) -> list[Mention]:
+        """Registry mentions outside quotes, in order (found on first use: the many articles whose
+        marked spans are all names or titles never need them)."""
+        if self._mentions is None:
+            if self._all_mentions is None:
+                self._all_mentions = self.registry.find_mentions(self.text, self._normalized)
+            self._mentions = [m for m in self._all_mentions if not self.inside_quote(m.start, m.end)]
+            self._mention_starts = [m.start for m in self._mentions]
+        return self._mentions
 
     # ----------------------------------------------------------------- small helpers
     def inside_quote(self, start: int, end: int) -> bool:
@@ -729,6 +781,20 @@ class DocumentContext:
             i += 1
         j = bisect.bisect_left(self.word_starts, end)
         return range(i, max(i, j))
+
+    def words_in(self, lo: int, hi: int) -> list[str]:
+        """Normalised words of ``text[lo:hi]`` as :data:`WORD_RE` finds them there (a word cut by an
+        edge gives its part inside), taken from the document's words instead of a new regex scan."""
+        i = bisect.bisect_right(self.word_ends, lo)
+        j = bisect.bisect_left(self.word_starts, hi)
+        if hi <= lo or i >= j:
+            return []
+        out = self.norms[i:j]
+        if self.word_starts[i] < lo or self.word_ends[i] > hi:
+            out[0] = norm_word(self.text[max(lo, self.word_starts[i]):min(hi, self.word_ends[i])])
+        if j - 1 > i and self.word_ends[j - 1] > hi:
+            out[-1] = norm_word(self.text[self.word_starts[j - 1]:hi])
+        return out
 
     def gap(self, i: int) -> str:
         """The text between word ``i`` and word ``i + 1`` (punctuation, space, marks)."""
@@ -1033,11 +1099,12 @@ class DocumentContext:
         return None
 
     def mentions_in(self, start: int, end: int) -> list[Mention]:
+        mentions = self.mentions
         i = bisect.bisect_left(self._mention_starts, start)
         out = []
-        while i < len(self.mentions) and self.mentions[i].start < end:
-            if self.mentions[i].end <= end:
-                out.append(self.mentions[i])
+        while i < len(mentions) and mentions[i].start < end:
+            if mentions[i].end <= end:
+                out.append(mentions[i])
             i += 1
         return out
 
@@ -1640,6 +1707,7 @@ class DocumentContext:
         if any(x in _NP_STOP or x in _PREPOSITIONS or x in _PRONOUN_HEADS for x in (w, core)) or \
                 _bare(core) in _GENERIC_HEADS:
             return False
+        mentions = self.mentions
         m = bisect.bisect_left(self._mention_starts, self.words[a][0])
-        return not (m < len(self.mentions) and self.mentions[m].start < self.words[a][1])
+        return not (m < len(mentions) and mentions[m].start < self.words[a][1])
 

@@ -5,7 +5,8 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rhetoric.speakers import WORD_RE, normalize_document, split_words
+from rhetoric.speakers import (WORD_RE, DocumentContext, Registry, document_words, norm_word, normalize_document,
+                               split_words)
 from rhetoric.text import normalize_with_offsets
 
 # Arabic letters, diacritics, tatweel, ligatures, Latin, digits, punctuation, spaces, marks,
@@ -32,7 +33,26 @@ def test_normalize_document_equals_normalize_with_offsets(text):
     assert np.array_equal(np.asarray(fast.starts), np.asarray(reference.starts))
 
 
+@given(TEXTS)
+def test_document_words_equal_split_words_and_norm_word(text):
+    starts, ends, norms, normalized = document_words(text)
+    ref_starts, ref_ends, raws = split_words(text)
+    assert (starts, ends) == (ref_starts, ref_ends)
+    assert norms == [norm_word(w) for w in raws]
+    assert normalized.text == normalize_with_offsets(text).text
+
+
+@given(TEXTS, st.integers(0, 90), st.integers(0, 90))
+def test_words_in_equals_the_word_regex_on_the_stretch(text, lo, hi):
+    lo, hi = min(lo, len(text)), min(hi, len(text))
+    ctx = DocumentContext(text, Registry([]), [])
+    assert ctx.words_in(lo, hi) == [norm_word(w) for w in WORD_RE.findall(text, lo, hi)]
+
+
 def test_authored_article_edge_cases():
     text = "قال الوزير: «إن النضال المقدس ﻻ ينتهي» 😀 والإمبريالية... Kim said \"no\"."
     test_split_words_equals_the_word_regex.hypothesis.inner_test(text)
     test_normalize_document_equals_normalize_with_offsets.hypothesis.inner_test(text)
+    test_document_words_equal_split_words_and_norm_word.hypothesis.inner_test(text)
+    for lo, hi in ((0, len(text)), (3, 20), (13, 14), (30, 10)):
+        test_words_in_equals_the_word_regex_on_the_stretch.hypothesis.inner_test(text, lo, hi)
