@@ -57,14 +57,20 @@ def update_corpus_hash(digest, documents: pd.DataFrame) -> None:
 def highlight(text: str, start: int, end: int, hits: pd.DataFrame) -> str:
     """``text[start:end]`` as escaped HTML with each lexicon hit wrapped in ``<mark>`` (its entry
     and category in the title attribute). ``hits`` has original ``start``/``end`` offsets."""
+    columns = ["start", "end", "entry_id", "category", "lexicon"]
+    return _highlight_rows(text, start, end, hits[columns].itertuples(index=False, name=None))
+
+
+def _highlight_rows(text: str, start: int, end: int, hits) -> str:
+    """:func:`highlight` of ``(start, end, entry_id, category, lexicon)`` tuples, in any order."""
     pieces, cursor = [], start
-    for hit in hits.sort_values(["start", "end"]).itertuples(index=False):
-        if hit.start < cursor or hit.end > end:
+    for hit_start, hit_end, entry_id, category, lexicon in sorted(hits, key=lambda hit: hit[:2]):
+        if hit_start < cursor or hit_end > end:
             continue
-        pieces.append(html.escape(text[cursor:hit.start]))
-        label = f"{hit.entry_id} · {hit.category} · {hit.lexicon}"
-        pieces.append(f'<mark title="{html.escape(label, quote=True)}">{html.escape(text[hit.start:hit.end])}</mark>')
-        cursor = hit.end
+        pieces.append(html.escape(text[cursor:hit_start]))
+        label = f"{entry_id} · {category} · {lexicon}"
+        pieces.append(f'<mark title="{html.escape(label, quote=True)}">{html.escape(text[hit_start:hit_end])}</mark>')
+        cursor = hit_end
     pieces.append(html.escape(text[cursor:end]))
     return "".join(pieces)
 
@@ -94,29 +100,33 @@ def _flagged_units(analysis: Analysis, by: str, per_group: int) -> dict[str, lis
     texts = dict(zip(analysis.documents["doc_id"], analysis.documents["text"]))
     titles = dict(zip(analysis.documents["doc_id"], analysis.documents["title"]))
     group_of = dict(zip(analysis.documents["doc_id"], analysis.documents[by]))
-    spans = analysis.spans.set_index(["doc_id", "field", "span_id"])
-    hits_by_doc = {key: grp for key, grp in fm.groupby(["doc_id", "field"], sort=False)}
+    sp = analysis.spans
+    speakers = dict(zip(zip(sp["doc_id"], sp["field"], sp["span_id"]), zip(sp["speaker"], sp["speaker_type"])))
+    hit_rows = fm.groupby(["doc_id", "field"], sort=False).indices
+    hit_starts = fm["start"].to_numpy()
+    hit_tuples = list(zip(fm["start"], fm["end"], fm["entry_id"], fm["category"], fm["lexicon"]))
     n_hits = _hits_per_unit(preds, fm)
     keep = np.flatnonzero((n_hits > 0) | preds["label"].fillna(False).astype(bool).to_numpy())
-    scored = []
-    for unit, n in zip(preds.iloc[keep].itertuples(index=False), n_hits[keep]):
-        prob = 0.0 if pd.isna(unit.prob) else float(unit.prob)
-        scored.append((group_of[unit.doc_id], -int(n), -prob, unit.doc_id, unit.field, unit.start, unit))
-    scored.sort(key=lambda item: item[:6])
+    # Sorted by (group, most hits, highest probability, doc_id, field, start); only the first
+    # ``per_group`` of each group are turned into HTML.
+    candidates = preds.iloc[keep].assign(
+        rank_group=preds["doc_id"].iloc[keep].map(group_of), rank_hits=-n_hits[keep],
+        rank_prob=-preds["prob"].iloc[keep].fillna(0.0).astype(np.float64))
+    candidates = candidates.sort_values(["rank_group", "rank_hits", "rank_prob", "doc_id", "field", "start"], kind="stable")
+    top = candidates.groupby("rank_group", sort=False, dropna=False).head(per_group)
     out: dict[str, list[dict]] = {}
-    for group, _, _, doc_id, field, _, unit in scored:
-        bucket = out.setdefault(group, [])
-        if len(bucket) >= per_group:
-            continue
-        hits = hits_by_doc.get((doc_id, field), fm.iloc[:0])
-        unit_hits = hits[(hits["start"] >= unit.start) & (hits["start"] < unit.end)]
-        span = spans.loc[(doc_id, field, unit.span_id)]
+    for group, doc_id, field, start, end, span_id, voice, prob in zip(
+            top["rank_group"], top["doc_id"], top["field"], top["start"], top["end"], top["span_id"], top["voice"],
+            top["prob"]):
+        rows = hit_rows.get((doc_id, field), np.zeros(0, dtype=np.int64))
+        unit_hits = [hit_tuples[i] for i in rows[(hit_starts[rows] >= start) & (hit_starts[rows] < end)]]
+        speaker, speaker_type = speakers[(doc_id, field, span_id)]
         source = texts[doc_id] if field == "text" else titles[doc_id]
-        bucket.append({
-            "doc_id": doc_id, "voice": unit.voice, "prob": unit.prob, "speaker": span["speaker"],
-            "speaker_type": span["speaker_type"], "html": highlight(source, unit.start, unit.end, unit_hits),
-            "entries": sorted({f"{h.entry_id} ({h.category})" for h in unit_hits.itertuples(index=False)}),
-            "rank": (-len(unit_hits), -(0.0 if pd.isna(unit.prob) else float(unit.prob)), doc_id, field, int(unit.start)),
+        out.setdefault(group, []).append({
+            "doc_id": doc_id, "voice": voice, "prob": prob, "speaker": speaker, "speaker_type": speaker_type,
+            "html": _highlight_rows(source, start, end, unit_hits),
+            "entries": sorted({f"{entry_id} ({category})" for _, _, entry_id, category, _ in unit_hits}),
+            "rank": (-len(unit_hits), -(0.0 if pd.isna(prob) else float(prob)), doc_id, field, int(start)),
         })
     return out
 
