@@ -554,9 +554,15 @@ def _is_alias(ctx: DocumentContext, span: MarkedSpan) -> bool:
 
 @lru_cache(maxsize=20_000)
 def _whole_alias(registry: Registry, content: str) -> bool:
-    """``content`` is exactly one alias of ``registry`` (cached: outlets mark the same names again and again)."""
+    """``content`` is exactly one alias of ``registry`` (cached: outlets mark the same names again and again).
+    Its normal form must then be an alias form itself, which one set look-up rules out for most texts."""
+    if not registry.is_alias_form(normalize(content)):
+        return False
     mentions = registry.find_mentions(content)
     return len(mentions) == 1 and mentions[0].start == 0 and mentions[0].end == len(content)
+
+
+_COMMA = re.compile(r"[،,]")
 
 
 def _is_name_list(content: str) -> bool:
@@ -564,10 +570,16 @@ def _is_name_list(content: str) -> bool:
     comma-separated items, at least two later ones joined with و, all but the last of at most three words."""
     if content.count("،") + content.count(",") < 2:
         return False
-    items = [w for w in (_words(part, 0, len(part)) for part in re.split(r"[،,]", content)) if w]
-    if len(items) < 3 or any(len(item) > 3 for item in items[:-1]):
+    items: list[list[str]] = []  # the words of each non-empty item
+    for part in _COMMA.split(content):
+        words = WORD_RE.findall(part)
+        if words:
+            if items and len(items[-1]) > 3:
+                return False  # an item before the last is longer than a name (a long quote: stop early)
+            items.append(words)
+    if len(items) < 3:
         return False
-    return sum(item[0].startswith("و") for item in items[1:]) >= 2
+    return sum(norm_word(item[0]).startswith("و") for item in items[1:]) >= 2
 
 
 def classify_marked(f: _Features, content: str) -> str:

@@ -53,18 +53,17 @@ def _token_counter(text: str) -> Callable[[int, int], int]:
     if len(text) < 200:
         return direct
     try:
-        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        codes = np.frombuffer(f" {text} ".encode("utf-32-le"), dtype=np.uint32)  # (padded: runs end inside)
     except UnicodeEncodeError:
         return direct
     if codes.max() >= 0x10000:
         return direct
     in_run_table, alnum_table = _char_classes()
     in_run = in_run_table[codes]
-    steps = np.diff(in_run.view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    run_starts, run_ends = np.flatnonzero(steps == 1), np.flatnonzero(steps == -1)
-    alnum_before = np.concatenate(([0], np.cumsum(alnum_table[codes])))
-    is_word = alnum_before[run_ends] > alnum_before[run_starts]
-    word_starts = run_starts[is_word].tolist()
+    edges = np.flatnonzero(in_run[1:] != in_run[:-1])  # text offsets where runs start and end, alternating
+    run_starts, run_ends = edges[0::2], edges[1::2]
+    alnum_upto = np.cumsum(alnum_table[codes])  # alnum_upto[p]: letters and digits in text[:p]
+    word_starts = run_starts[alnum_upto[run_ends] > alnum_upto[run_starts]].tolist()
     starts, ends = run_starts.tolist(), run_ends.tolist()
 
     def cuts(p: int) -> bool:

@@ -92,14 +92,21 @@ def normalize_document(text: str) -> NormalizedText:
         codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     except UnicodeEncodeError:
         return normalize_with_offsets(text)
+    return _normalize_codes(text, codes)[0]
+
+
+def _normalize_codes(text: str, codes: np.ndarray) -> tuple[NormalizedText, np.ndarray | None]:
+    """:func:`normalize_document` of ``text`` from its code points ``codes``, and the code points of
+    the normalised text (None when it fell back on :func:`rhetoric.text.normalize_with_offsets`)."""
     if codes.size and codes.max() >= 0x10000:
-        return normalize_with_offsets(text)
+        return normalize_with_offsets(text), None
     per_char = _tables()[1][codes]
     if (per_char > 1).any():
-        return normalize_with_offsets(text)
+        return normalize_with_offsets(text), None
     kept = per_char == 1
-    norm = _char_map()[codes[kept]].tobytes().decode("utf-32-le")
-    return NormalizedText(text, norm, np.append(np.flatnonzero(kept), len(text)).astype(np.int64))
+    ncodes = _char_map()[codes[kept]]
+    norm = ncodes.tobytes().decode("utf-32-le")
+    return NormalizedText(text, norm, np.append(np.flatnonzero(kept), len(text)).astype(np.int64)), ncodes
 
 
 def indexes_of(seq: list[str], value: str, rng: range) -> list[int]:
@@ -118,15 +125,22 @@ def split_words(text: str) -> tuple[list[int], list[int], list[str]]:
     """Starts, ends and strings of the :data:`WORD_RE` words of ``text``: the runs of word characters,
     found with array operations (a regex match object per word was a third of the quote stage's cost)."""
     try:
-        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        codes = np.frombuffer(f" {text} ".encode("utf-32-le"), dtype=np.uint32)
     except UnicodeEncodeError:  # a lone surrogate: the regex handles it
         matches = list(WORD_RE.finditer(text))
         return [m.start() for m in matches], [m.end() for m in matches], [m.group() for m in matches]
     is_word = _word_char_table()[codes]
-    edges = np.flatnonzero(np.diff(is_word.view(np.int8), prepend=0, append=0))
+    starts, ends = _run_edges(is_word)
     # word characters are never white space, so blanking the rest and splitting gives the words
     words = np.where(is_word, codes, np.uint32(32)).astype(np.uint32).tobytes().decode("utf-32-le").split()
-    return edges[0::2].tolist(), edges[1::2].tolist(), words
+    return starts, ends, words
+
+
+def _run_edges(padded: np.ndarray) -> tuple[list[int], list[int]]:
+    """Starts and ends of the runs of True in ``padded[1:-1]`` (``padded`` has False at both ends):
+    every change between neighbours is an edge, starts and ends alternating."""
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    return edges[0::2].tolist(), edges[1::2].tolist()
 
 
 @lru_cache(maxsize=1)
@@ -151,20 +165,23 @@ def document_words(text: str) -> tuple[list[int], list[int], list[str], Normaliz
     """Starts and ends of the words of an article (:func:`split_words`), the :func:`norm_word` form
     of each, and the article normalised with offsets (:func:`normalize_document`), by array
     operations over the whole text (normalising word by word was a tenth of the quote stage's cost)."""
-    starts, ends, _ = split_words(text)
-    normalized = normalize_document(text)
     try:
-        ncodes = np.frombuffer(normalized.text.encode("utf-32-le"), dtype=np.uint32)
-        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    except UnicodeEncodeError:
+        padded = np.frombuffer(f" {text} ".encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:  # a lone surrogate
+        starts, ends, _ = split_words(text)
+        normalized = normalize_with_offsets(text)
         return starts, ends, normalized_words(normalized, starts, ends), normalized
-    # the normalised characters that come from word characters, blanked elsewhere and split: the
-    # words in order, unless a word character became white space or a word vanished (then slice)
-    in_word = _word_char_table()[codes][np.asarray(normalized.starts[:-1])]
-    if not _space_table()[ncodes[in_word]].any():
-        norms = np.where(in_word, ncodes, np.uint32(32)).astype(np.uint32).tobytes().decode("utf-32-le").split()
-        if len(norms) == len(starts):
-            return starts, ends, norms, normalized
+    is_word = _word_char_table()[padded]
+    starts, ends = _run_edges(is_word)
+    normalized, ncodes = _normalize_codes(text, padded[1:-1])
+    if ncodes is not None:
+        # the normalised characters that come from word characters, blanked elsewhere and split: the
+        # words in order, unless a word character became white space or a word vanished (then slice)
+        in_word = is_word[1:-1][normalized.starts[:-1]]
+        if not _space_table()[ncodes[in_word]].any():
+            norms = np.where(in_word, ncodes, np.uint32(32)).astype(np.uint32).tobytes().decode("utf-32-le").split()
+            if len(norms) == len(starts):
+                return starts, ends, norms, normalized
     return starts, ends, normalized_words(normalized, starts, ends), normalized
 
 
@@ -220,6 +237,10 @@ class Registry:
 
     def get(self, speaker_id: str | None) -> RegistryEntry | None:
         return self.entries.get(speaker_id) if speaker_id else None
+
+    def is_alias_form(self, norm: str) -> bool:
+        """``norm`` (normalised, single-spaced) is one of the alias forms the matcher looks for."""
+        return norm in self._alias_ids
 
     def find_mentions(self, text: str, normalized: NormalizedText | None = None) -> list[Mention]:
         """All registry mentions in ``text`` (original offsets), longest first, without overlap.
