@@ -22,11 +22,11 @@ Offsets are Python string indices into the ORIGINAL text; quote spans exclude th
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
-from operator import itemgetter
 
 from .speakers import (
     _NAME_MARKS,
@@ -194,19 +194,26 @@ def _pair_family(marks: list[tuple[int, int, str | None, str]], family: str):
     skip, end_open, _ = _FAMILY[family]
     inf = float("inf")
     cost = [0.0, inf, inf]
-    back: list[list[tuple[int, str]]] = []
+    back: list[tuple[tuple[int, str], ...]] = []  # per mark, per state: (previous state, action)
     for _start, _end, shape, role in marks:
         as_open = _AS_OPEN[role] + (_SHAPE_PENALTY if shape == "close" else 0.0)
         as_close = _AS_CLOSE[role] + (_SHAPE_PENALTY if shape == "open" else 0.0)
         nest = as_open + _NEST_COST if role == "O" else inf
-        options = [
-            [(cost[0] + skip, (0, "skip")), (cost[1] + as_close, (1, "close"))],
-            [(cost[0] + as_open, (0, "open")), (cost[1] + skip, (1, "skip")), (cost[2] + as_close, (2, "unnest"))],
-            [(cost[1] + nest, (1, "nest")), (cost[2] + skip, (2, "skip"))],
-        ]
-        best = [min(opts, key=itemgetter(0)) for opts in options]
-        cost = [b[0] for b in best]
-        back.append([b[1] for b in best])
+        c0, c1, c2 = cost
+        # each state's cheapest way in; on a tie the option listed first wins
+        to0, from0 = c0 + skip, (0, "skip")
+        if c1 + as_close < to0:
+            to0, from0 = c1 + as_close, (1, "close")
+        to1, from1 = c0 + as_open, (0, "open")
+        if c1 + skip < to1:
+            to1, from1 = c1 + skip, (1, "skip")
+        if c2 + as_close < to1:
+            to1, from1 = c2 + as_close, (2, "unnest")
+        to2, from2 = c1 + nest, (1, "nest")
+        if c2 + skip < to2:
+            to2, from2 = c2 + skip, (2, "skip")
+        cost = [to0, to1, to2]
+        back.append((from0, from1, from2))
     finals = [cost[0], cost[1] + end_open, cost[2] + end_open + skip]
     state = min(range(3), key=lambda k: finals[k])
     actions = [""] * len(marks)
@@ -296,15 +303,19 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
 
 def find_marked_spans(text: str) -> list[MarkedSpan]:
     """Every marked span of ``text`` in order, without crossing; nested spans carry ``nested_in``."""
-    if _MARK_RE.search(text) is None:
+    found = [(m.start(), m.end(), m.group()) for m in _MARK_RE.finditer(text)]  # (marks hold no newline)
+    if not found:
         return []
+    found_starts = [s for s, _e, _mark in found]
     candidates: list[tuple[int, MarkedSpan]] = []  # (priority, span)
     for lo, hi in _paragraphs(text):
+        first, stop = bisect.bisect_left(found_starts, lo), bisect.bisect_left(found_starts, hi)
+        if first == stop:
+            continue  # a paragraph without marks
         by_family: dict[str, list[tuple[int, int, str | None, str]]] = {}
         all_marks: list[tuple[int, int]] = []
-        for m in _MARK_RE.finditer(text, lo, hi):
-            family, shape = _MARKS[m.group()]
-            s, e = m.start(), m.end()
+        for s, e, mark in found[first:stop]:
+            family, shape = _MARKS[mark]
             if family == "single" and shape is None:
                 before = text[s - 1] if s > lo else " "
                 after = text[e] if e < hi else " "
