@@ -9,9 +9,15 @@ compute them with numpy, a batch of documents (~2^18 characters, so memory stays
 * characters become small integers (a compact alphabet; 0 means "cannot be in the vocabulary": an
   unknown character or the separator between documents), so every n-gram of length ``n`` is ONE
   int64 ``sum(digit_k * base**(n-1-k))`` with digits >= 1 (lengths are unambiguous);
-* all windows of a batch are encoded at once and looked up in a C hash table of the vocabulary's
-  codes (a ``pandas.Index``; transform) or ranked with ``pandas.factorize`` (fit), then counted per
-  (document, column) with one sort of int64 keys;
+* all windows of a batch are encoded at once and looked up (transform) in an array indexed by code
+  (short n-grams, while it stays small) or a C hash table of the vocabulary's codes (a
+  ``pandas.Index``), or ranked with ``pandas.factorize`` (fit), then counted per (document, column)
+  with one sort of integer keys;
+* ``char_wb`` (transform): the documents are joined with a space around each and every white-space
+  character made a space; its windows without an inner space are the n-grams of the padded words
+  (n >= 2), which are never built one by one;
+* the project's normaliser (``preprocessor=rhetoric.text.normalize``) runs on a whole batch at once
+  through array indexing (same table, same strings);
 * word n-grams: the regex tokeniser still runs per document (it is C already); tokens become integer
   ids through one dict, and word n-grams are int64 codes over those ids.
 
@@ -117,10 +123,13 @@ def _csr(parts: list, n_cols: int, dtype):
     return _align_api_if_sparse(X)
 
 
-def _count_pairs(rows: np.ndarray, cols: np.ndarray, n_cols: int):
+def _count_pairs(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int):
     """Unique (row, col) pairs sorted by row then column, and how often each occurs."""
     width = np.int64(max(n_cols, 1))
     keys = rows * width + cols
+    if n_rows * int(width) <= 2**32:
+        keys = keys.astype(np.uint32)  # sorts about twice as fast
+        width = np.uint32(width)
     keys.sort()
     new = np.ones(len(keys), dtype=bool)
     np.not_equal(keys[1:], keys[:-1], out=new[1:])
@@ -133,11 +142,11 @@ def _vocabulary_counts(windows, row: np.ndarray, table, n_rows: int, n_cols: int
     """Compact per-row counts of the n-gram windows ``(n, positions, codes)`` found in the
     vocabulary ``table``; ``row`` gives the text of each position."""
     rows, cols = [_EMPTY], [_EMPTY]
-    for _, pos, codes in windows:
-        hit, found = _lookup(table, codes)
+    for n, pos, codes in windows:
+        hit, found = _lookup(table, n, codes)
         rows.append(row[pos[hit]])
         cols.append(found)
-    return _compact(*_count_pairs(np.concatenate(rows), np.concatenate(cols), n_cols), n_rows, n_cols)
+    return _compact(*_count_pairs(np.concatenate(rows), np.concatenate(cols), n_rows, n_cols), n_rows, n_cols)
 
 
 def _ranks(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -154,18 +163,35 @@ def _local_counts(rows: np.ndarray, codes: np.ndarray, n_rows: int):
     """One batch's (row, code) pairs counted: (entries per row, rank of the code among the batch's
     distinct codes, count, those distinct codes ascending); ranks ascend within each row."""
     distinct, rank = _ranks(codes)
-    rows, local, counts = _count_pairs(rows, rank, len(distinct))
+    rows, local, counts = _count_pairs(rows, rank, n_rows, len(distinct))
     return np.bincount(rows, minlength=n_rows), local, counts, distinct
 
 
-def _vocabulary_lookup(codes: np.ndarray, columns: np.ndarray):
-    """A hash index of the vocabulary's n-gram codes (``pandas.Index``: a C hash table) and their columns."""
-    return pd.Index(codes), columns
+#: Largest direct-address table of n-gram codes (int32 entries: 32 MB)
+_DIRECT_ENTRIES = 1 << 23
 
 
-def _lookup(table, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(which codes are in the vocabulary, their columns)."""
-    index, columns = table
+def _vocabulary_lookup(codes: np.ndarray, columns: np.ndarray, base: int, max_n: int):
+    """The vocabulary's right-aligned n-gram codes (an n-gram's code is below ``base ** n``) made
+    searchable: (largest ``n`` looked up directly, array of the column at each code below ``base ** n``
+    (-1: none), ``pandas.Index`` (a C hash table) of the longer n-grams' codes, their columns).
+    Indexing an array is several times faster than hashing; it is used while it stays small."""
+    direct_n = 0
+    while direct_n < max_n and base ** (direct_n + 1) <= _DIRECT_ENTRIES:
+        direct_n += 1
+    short = codes < base ** direct_n
+    direct = np.full(base ** direct_n, -1, dtype=np.int32 if len(columns) < 2**31 else np.int64)
+    direct[codes[short]] = columns[short]
+    return direct_n, direct, pd.Index(codes[~short]), columns[~short]
+
+
+def _lookup(table, n: int, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(which codes of n-grams are in the vocabulary, their columns)."""
+    direct_n, direct, index, columns = table
+    if n <= direct_n:
+        at = direct[codes]
+        hit = at >= 0
+        return hit, at[hit]
     at = index.get_indexer(codes)
     hit = at >= 0
     return hit, columns[at[hit]]
@@ -281,6 +307,24 @@ def _char_wb_text(doc: str) -> str:
     sides, padded words side by side (so two spaces between words)."""
     words = doc.split()
     return " " + "  ".join(words) + " " if words else ""
+
+
+@lru_cache(maxsize=1)
+def _is_space() -> np.ndarray:
+    """``str.isspace()`` of every BMP code point (no character beyond the BMP is white space)."""
+    return np.array([chr(cp).isspace() for cp in range(0x10000)])
+
+
+def _char_wb_layout(docs: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(code points, document of each position) of the documents, each with a space before and after
+    it, every white-space character made a space. Its windows without an inner space (see
+    :func:`_char_windows`) are exactly the n-grams (n >= 2) of the padded words :func:`_char_wb_text`
+    writes out: a run of white space or the gap between two documents only ever contributes its
+    first and last space, as a word's padding. (Single spaces, n = 1, would be counted differently.)"""
+    cp = _code_points(" " + "  ".join(docs) + " " if docs else "")
+    cp = np.where(_is_space()[np.minimum(cp, 0xFFFF)], np.uint32(0x20), cp)
+    lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+    return cp, np.repeat(np.arange(len(docs), dtype=np.int64), lengths + 2)
 
 
 def _decode_left_aligned(codes: np.ndarray, symbols: np.ndarray, base: int, max_n: int) -> list[str]:
@@ -429,7 +473,7 @@ class _FastCountMixin:
         codes = np.zeros(len(terms), dtype=np.int64)
         for j in range(max_n):
             codes = np.where(j < lengths, codes * base + digits[:, j], codes)
-        return digit_of, base, _vocabulary_lookup(codes, columns)
+        return digit_of, base, _vocabulary_lookup(codes, columns, base, max_n)
 
     def _word_tables(self):
         """(token -> id dict, base, vocabulary lookup); right-aligned codes."""
@@ -452,7 +496,7 @@ class _FastCountMixin:
         for j in range(max_n):
             has = j < sizes
             codes[has] = codes[has] * base + ids[starts[has] + j]
-        return token_id, base, _vocabulary_lookup(codes[usable], columns[usable])
+        return token_id, base, _vocabulary_lookup(codes[usable], columns[usable], base, max_n)
 
     # ------------------------------------------------------------------ char analyzers
 
@@ -473,17 +517,20 @@ class _FastCountMixin:
 
     def _char_transform(self, docs: list[str]):
         tables = self._tables()
-        texts = self._char_texts(docs)
         n_cols = len(self.vocabulary_)
-        parts = [self._char_transform_batch(texts[start:stop], tables, n_cols) for start, stop in _batches(texts)]
+        if self.analyzer == "char_wb" and self.ngram_range[0] >= 2:
+            texts, layout = docs, _char_wb_layout  # the padded words are never built one by one
+        else:
+            texts, layout = self._char_texts(docs), self._joined
+        parts = [self._char_transform_batch(*layout(texts[start:stop]), stop - start, tables, n_cols)
+                 for start, stop in _batches(texts)]
         return _csr(parts, n_cols, self.dtype)
 
-    def _char_transform_batch(self, texts: list[str], tables, n_cols: int):
+    def _char_transform_batch(self, cp: np.ndarray, row: np.ndarray, n_rows: int, tables, n_cols: int):
         digit_of, base, table = tables
-        cp, row = self._joined(texts)
         digits = digit_of[np.minimum(cp, len(digit_of) - 1)]
         windows = _char_windows(cp, digits, base, self.ngram_range, self.analyzer == "char_wb")
-        return _vocabulary_counts(windows, row, table, len(texts), n_cols)
+        return _vocabulary_counts(windows, row, table, n_rows, n_cols)
 
     def _char_fit(self, docs: list[str]):
         """Vocabulary in sorted order: digits follow code-point order and codes are LEFT-aligned

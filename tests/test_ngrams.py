@@ -163,6 +163,20 @@ def test_small_batches_give_the_same_result(analyzer, monkeypatch):
     check_pair(TfidfVectorizer(**config), FastTfidfVectorizer(**config), AUTHORED * 2, AUTHORED[::-1])
 
 
+@pytest.mark.parametrize("entries", [1, 40, 2000])
+@pytest.mark.parametrize("analyzer", ["char_wb", "char", "word"])
+def test_hash_and_direct_lookups_agree(analyzer, entries, monkeypatch):
+    """Short n-grams are looked up in a direct-address array, longer ones by hashing: any split
+    between the two gives the same matrices."""
+    import rhetoric.ngrams
+
+    monkeypatch.setattr(rhetoric.ngrams, "_DIRECT_ENTRIES", entries)
+    config = dict(analyzer=analyzer, ngram_range=(1, 4))
+    check_pair(TfidfVectorizer(**config), FastTfidfVectorizer(**config), AUTHORED * 2, AUTHORED[::-1])
+    config = dict(analyzer=analyzer, ngram_range=(2, 5), preprocessor=normalize, min_df=2)
+    check_pair(TfidfVectorizer(**config), FastTfidfVectorizer(**config), AUTHORED * 2, AUTHORED[::-1])
+
+
 def test_huge_alphabet_falls_back():
     """300 distinct characters and 8-grams: base ** 8 overflows int64, so scikit-learn's code runs."""
     texts = ["".join(chr(0x4E00 + (7 * i + j) % 300) for j in range(12)) + " كلمة" for i in range(60)]
