@@ -51,15 +51,22 @@ def _blocks(n_rep: int) -> list[int]:
     return [min(_BLOCK, n_rep - lo) for lo in range(0, n_rep, _BLOCK)]
 
 
+def _resample_counts(rng: np.random.Generator, n: int, size: int) -> np.ndarray:
+    """``size x n`` multiplicities of ``size`` with-replacement resamples of ``n`` articles: ``n``
+    uniform article draws per resample, counted (the multinomial law, ~3x faster than
+    ``rng.multinomial`` because it needs no binomial draw per article)."""
+    draws = rng.integers(0, n, size=(size, n))
+    draws += (np.arange(size, dtype=np.int64) * n)[:, None]
+    return np.bincount(draws.ravel(), minlength=size * n).reshape(size, n)
+
+
 def _resampled_sums(vectors: list[np.ndarray], n_boot: int, rng: np.random.Generator) -> list[np.ndarray]:
-    """Each vector's sum over each of ``n_boot`` with-replacement resamples of its ``n`` articles
-    (multinomial multiplicities)."""
+    """Each vector's sum over each of ``n_boot`` with-replacement resamples of its ``n`` articles."""
     n = vectors[0].size
-    p = np.full(n, 1.0 / n)
     parts = []
     for size in _blocks(n_boot):
-        counts = rng.multinomial(n, p, size=size).astype(np.float64)
-        parts.append([counts @ v for v in vectors])
+        counts = _resample_counts(rng, n, size).astype(np.float64)
+        parts.append([counts @ v for v in vectors])  # one product per vector: sums as from separate calls
     return [np.concatenate(column) for column in zip(*parts)]
 
 
@@ -133,13 +140,15 @@ def bootstrap_ratio_sparse(
     m = num.size
     rng = np.random.default_rng(seed)
     drawn = rng.binomial(n, m / n, size=n_boot)
-    p = np.full(m, 1.0 / m)
-    num_sums, den_sums = [], []
+    matrix = np.column_stack([num, den])
+    sums = []
     for lo, size in zip(range(0, n_boot, _BLOCK), _blocks(n_boot)):
-        counts = rng.multinomial(drawn[lo:lo + size], p).astype(np.float64)
-        num_sums.append(counts @ num)
-        den_sums.append(counts @ den)
-    replicates = _ratio(np.concatenate(num_sums), np.concatenate(den_sums), scale)
+        per_resample = drawn[lo:lo + size]
+        draws = rng.integers(0, m, size=int(per_resample.sum()))
+        draws += np.repeat(np.arange(size, dtype=np.int64) * m, per_resample)
+        sums.append(np.bincount(draws, minlength=size * m).reshape(size, m) @ matrix)
+    sums = np.vstack(sums)
+    replicates = _ratio(sums[:, 0], sums[:, 1], scale)
     return _percentile_interval(estimate, replicates, level)
 
 
@@ -185,14 +194,13 @@ def bootstrap_ratios(
     if num.shape[0] == 0 or den.sum() <= 0:
         return nan, nan.copy(), nan.copy()
     estimates = scale * num.sum(axis=0) / den.sum()
-    if num.shape[0] == 1:
+    if num.shape[0] == 1 or k == 0:
         return estimates, nan, nan.copy()
     rng = np.random.default_rng(seed)
     n = den.size
-    p = np.full(n, 1.0 / n)
     sums_num, sums_den = [], []
     for size in _blocks(n_boot):
-        counts = rng.multinomial(n, p, size=size).astype(np.float64)
+        counts = _resample_counts(rng, n, size).astype(np.float64)
         sums_num.append(counts @ num)
         sums_den.append(counts @ den)
     ratios = _ratio(np.vstack(sums_num), np.concatenate(sums_den)[:, None], scale)
@@ -252,9 +260,14 @@ def within_article_permutation_pvalue(hits_a, tokens_a, hits_b, tokens_b, *, n_p
     observed = ha.sum() / ta.sum() - hb.sum() / tb.sum()
     total_tokens = ta + tb
     total_hits = np.minimum(ha + hb, total_tokens)
+    # Articles without hits, or with tokens in one part only, place their hits the same way in every
+    # permutation: their share of part a is added as a constant and only the others are drawn.
+    random = (total_hits > 0) & (total_hits < total_tokens) & (ta > 0) & (tb > 0)
+    fixed_a = int(np.where(tb == 0, total_hits, np.where(total_hits == total_tokens, ta, 0))[~random].sum())
+    good, bad, drawn = total_hits[random], (total_tokens - total_hits)[random], ta[random]
     rng = np.random.default_rng(seed)
-    perm_a = np.concatenate([rng.hypergeometric(total_hits, total_tokens - total_hits, ta, size=(size, ha.size)).sum(axis=1)
-                             for size in _blocks(n_perm)])
+    perm_a = fixed_a + np.concatenate([rng.hypergeometric(good, bad, drawn, size=(size, good.size)).sum(axis=1)
+                                       for size in _blocks(n_perm)])
     perm = perm_a / ta.sum() - (total_hits.sum() - perm_a) / tb.sum()
     extreme = np.sum(np.abs(perm) >= abs(observed) - 1e-12)
     return float((1 + extreme) / (1 + n_perm))

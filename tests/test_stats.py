@@ -132,12 +132,12 @@ def test_bootstrap_ratios_agree_with_single_ratio_estimates():
 
 
 def _reference_bootstrap(num, den, scale, seed, n_boot=stats.N_BOOT, level=0.95):
-    """The article bootstrap written out plainly (the random stream every release keeps: blocks of
-    250 multinomial resamples from ``default_rng(seed)``)."""
+    """The article bootstrap written out plainly (the random stream: blocks of 250 resamples, each
+    ``n`` uniform article draws from ``default_rng(seed)``, counted per article)."""
     num, den = np.asarray(num, float), np.asarray(den, float)
     rng, n = np.random.default_rng(seed), len(num)
-    counts = np.vstack([rng.multinomial(n, np.full(n, 1.0 / n), size=min(250, n_boot - lo)).astype(float)
-                        for lo in range(0, n_boot, 250)])
+    draws = np.vstack([rng.integers(0, n, size=(min(250, n_boot - lo), n)) for lo in range(0, n_boot, 250)])
+    counts = np.array([np.bincount(row, minlength=n) for row in draws], dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratios = np.where(counts @ den > 0, scale * (counts @ num) / (counts @ den), np.nan)
     ratios = ratios[~np.isnan(ratios)]
@@ -191,3 +191,31 @@ def test_sparse_bootstrap_matches_the_full_article_bootstrap_in_distribution():
     assert all(math.isnan(x) for x in stats.bootstrap_ratio_sparse(np.zeros(5), np.zeros(5)))
     est, low, high = stats.bootstrap_ratio_sparse([2], [10])
     assert est == 0.2 and math.isnan(low) and math.isnan(high)
+
+
+def _reference_permutation_pvalue(ha, ta, hb, tb, n_perm, seed):
+    """The within-article permutation test written out plainly: every article's hits in part a drawn."""
+    ha, ta, hb, tb = (np.asarray(x, dtype=np.int64) for x in (ha, ta, hb, tb))
+    total, hits = ta + tb, np.minimum(ha + hb, ta + tb)
+    rng = np.random.default_rng(seed)
+    perm_a = rng.hypergeometric(np.tile(hits, (n_perm, 1)), np.tile(total - hits, (n_perm, 1)),
+                                np.tile(ta, (n_perm, 1))).sum(axis=1)
+    perm = perm_a / ta.sum() - (hits.sum() - perm_a) / tb.sum()
+    observed = ha.sum() / ta.sum() - hb.sum() / tb.sum()
+    return (1 + np.sum(np.abs(perm) >= abs(observed) - 1e-12)) / (1 + n_perm)
+
+
+def test_permutation_pvalue_skipping_fixed_articles_matches_drawing_them_all():
+    """Articles without hits or with one part only are not drawn (their placement is fixed): the
+    p-value must agree with the test that draws every article, up to Monte Carlo error."""
+    rng = np.random.default_rng(3)
+    n = 400
+    ta = np.where(rng.random(n) < 0.6, 0, rng.integers(5, 60, n))  # most articles quote no one
+    tb = rng.integers(50, 300, n)
+    tb[:10] = 0  # a few articles that are all quote
+    ha, hb = rng.poisson(0.015 * ta), rng.poisson(0.012 * tb)
+    ha[10:15], ta[10:15], tb[10:15] = 3, 3, 0  # quotes that are all hits
+    p_fast = stats.within_article_permutation_pvalue(ha, ta, hb, tb, n_perm=20000, seed=1)
+    p_plain = _reference_permutation_pvalue(ha, ta, hb, tb, 20000, 2)
+    assert 0.001 < p_plain < 0.999
+    assert abs(p_fast - p_plain) < 0.015
