@@ -10,6 +10,7 @@ Every interval is a 95% percentile bootstrap over ARTICLES with a seed derived f
 """
 from __future__ import annotations
 
+import copy
 import functools
 import json
 from bisect import bisect_left, bisect_right
@@ -597,28 +598,28 @@ class Analysis:
         drawn over the articles that use the pair: :func:`rhetoric.stats.bootstrap_ratio_sparse`)."""
         by = [by] if isinstance(by, str) else list(by)
         hits, pair_table = self._naming_hits(pairs)
-        tokens = self._doc_tokens()
         docs = self.documents[["doc_id", *by]]
-        hits = hits.merge(docs, on="doc_id")
-        hits["pair_id"] = hits["category"].str.rsplit(":", n=1).str[0]
-        hits["side"] = hits["category"].str.rsplit(":", n=1).str[1]
-        rows, calls = [], []
+        # every count as an array over the documents' rows, so a group's articles are a position index
+        position = pd.Index(docs["doc_id"])
+        tokens = self._doc_tokens().reindex(position, fill_value=0).to_numpy()
+        hit_rows = position.get_indexer(hits["doc_id"])
+        category = hits["category"].to_numpy(dtype=object)[hit_rows >= 0]
+        hit_rows = hit_rows[hit_rows >= 0]
         labels = pair_table.drop_duplicates(["pair_id", "side"]).set_index(["pair_id", "side"])["label"]
-        # hits per article of each (pair, side), counted once for all groups
-        per_doc = {key: grp.groupby("doc_id").size() for key, grp in hits.groupby(["pair_id", "side"], sort=True)}
-        none = pd.Series(dtype="int64")
-        for key, group_docs in docs.groupby(by, sort=True):
+        pair_ids = sorted(pair_table["pair_id"].unique())
+        per_doc = {(pair_id, side): np.bincount(hit_rows[category == f"{pair_id}:{side}"], minlength=len(docs))
+                   for pair_id in pair_ids for side in ("a", "b")}
+        rows, calls = [], []
+        for key, index in docs.groupby(by, sort=True).indices.items():
             key = key if isinstance(key, tuple) else (key,)
-            doc_ids = group_docs["doc_id"]
-            for pair_id in sorted(pair_table["pair_id"].unique()):
-                a = per_doc.get((pair_id, "a"), none).reindex(doc_ids, fill_value=0).to_numpy()
-                b = per_doc.get((pair_id, "b"), none).reindex(doc_ids, fill_value=0).to_numpy()
+            for pair_id in pair_ids:
+                a, b = per_doc[(pair_id, "a")][index], per_doc[(pair_id, "b")][index]
                 calls.append(functools.partial(stats.bootstrap_ratio_sparse, a, a + b,
                                                seed=stats.group_seed(self.seed, *key, pair_id)))
                 row = dict(zip(by, key))
                 row.update(pair_id=pair_id, label_a=labels.get((pair_id, "a")), label_b=labels.get((pair_id, "b")),
                            n_a=int(a.sum()), n_b=int(b.sum()), n_docs=int(((a + b) > 0).sum()),
-                           n_tokens=int(tokens.reindex(doc_ids, fill_value=0).sum()), n_hits=int(a.sum() + b.sum()))
+                           n_tokens=int(tokens[index].sum()), n_hits=int(a.sum() + b.sum()))
                 rows.append(row)
         for row, share in zip(rows, stats.run_parallel(calls)):
             row.update(share_a=share[0], share_ci_low=share[1], share_ci_high=share[2])
@@ -631,7 +632,8 @@ class Analysis:
         by = [by] if isinstance(by, str) else list(by)
         dated = self.documents["date"].notna()
         periods = self.documents.loc[dated, "date"].dt.to_period(freq).dt.start_time
-        sub = self._subset(self.documents.loc[dated, "doc_id"])
+        # every article dated (the usual case): no subset to build, a shallow copy gets the periods
+        sub = copy.copy(self) if dated.all() else self._subset(self.documents.loc[dated, "doc_id"])
         sub.documents = sub.documents.assign(period=periods.to_numpy())
         out = sub.scores(by=[*by, "period"], voice=voice)
         out.attrs["undated_docs"] = int((~dated).sum())

@@ -265,7 +265,9 @@ def write_outputs(analysis: Analysis, out_dir: str | Path, *, by: str = "outlet"
     # as it is ready, so the figures render while the next tables are computed.
     makers = {
         "scores": lambda: analysis.scores(by=by),
-        "scores_by_speaker_type": lambda: analysis.scores(by=by, by_speaker_type=True),
+        # = analysis.scores(by=by, by_speaker_type=True), without computing the voice rows twice
+        "scores_by_speaker_type": lambda: pd.concat([tables["scores"], analysis._score_rows([by], True, True)],
+                                                    ignore_index=True),
         "voice_gap": lambda: analysis.voice_gap(by=by),
         "category_scores": lambda: analysis.category_scores(by=by),
         "keyness": lambda: analysis.keyness({"voice": "quote"}, {"voice": "narration"}),
