@@ -147,7 +147,9 @@ class _LineDict(dict):
         return self.key_lines.get(key, self.line)
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The safe loader (libyaml's C parser when PyYAML has it: ~5x faster) keeping line numbers."""
+
     duplicate_keys: list
 
 
