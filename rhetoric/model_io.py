@@ -86,7 +86,7 @@ def save_model(model, path: str | Path, card: dict[str, Any] | None = None) -> P
     ``card`` holds what only the caller knows (training data, dev metrics, settings); the model's
     own facts (task, features, thresholds, CV figures, versions, file hash) are added here.
     """
-    import skops.io as sio
+    sio = _import_skops()
 
     from .classify import FramingClassifier
 
@@ -138,27 +138,57 @@ def model_facts(model) -> dict[str, Any]:
     return facts
 
 
+class _NoTorchImport:
+    """Import hook that makes ``import torch`` fail. ``import skops.io`` imports every scikit-learn
+    module to list its estimators, and one of them imports torch (installed for camel-tools): ~3 CPU s
+    in every process that loads a model, for nothing, as rhetoric models contain no torch objects."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "torch" or name.startswith("torch."):
+            raise ImportError("torch is not imported while skops.io is")
+        return None
+
+
+def _import_skops():
+    """``skops.io``, imported without torch (unless torch is loaded already: then nothing is saved)."""
+    import sys
+
+    if "skops.io" in sys.modules or "torch" in sys.modules:
+        import skops.io as sio
+
+        return sio
+    import sklearn  # noqa: F401  (imported normally first: only skops' walk over its modules is guarded)
+
+    hook = _NoTorchImport()
+    sys.meta_path.insert(0, hook)
+    try:
+        import skops.io as sio
+    finally:
+        sys.meta_path.remove(hook)
+    return sio
+
+
 def load_model(path: str | Path):
     """Load a FramingClassifier saved by :func:`save_model`, refusing untrusted or foreign files."""
-    import skops.io as sio
-
     from .classify import FramingClassifier, lexicon_version
+
+    sio = _import_skops()
+    from skops.io.exceptions import UntrustedTypesFoundException
 
     path = Path(path)
     if not path.is_file():
         raise ModelError(f"{path}: no such model file")
     if not zipfile.is_zipfile(path):
         raise ModelError(f"{path}: not a skops model file (rhetoric models are .skops files written by `rhetoric train`)")
-    try:
-        found = sio.get_untrusted_types(file=path)
-    except Exception as exc:  # skops raises several types for a damaged archive
-        raise ModelError(f"{path}: not a readable skops model file ({type(exc).__name__}: {exc})") from None
-    untrusted = sorted(set(found) - set(TRUSTED_TYPES))
-    if untrusted:
-        raise ModelError(f"{path}: refusing to load: it contains types rhetoric does not trust: {', '.join(untrusted)}")
+    # One pass: skops builds the object tree, audits it against its defaults plus TRUSTED_TYPES and
+    # raises before constructing anything when another type is in the file.
     try:
         model = sio.load(path, trusted=list(TRUSTED_TYPES))
-    except Exception as exc:
+    except UntrustedTypesFoundException:
+        untrusted = sorted(set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES))
+        raise ModelError(f"{path}: refusing to load: it contains types rhetoric does not trust: "
+                         f"{', '.join(untrusted)}") from None
+    except Exception as exc:  # skops raises several types for a damaged archive
         raise ModelError(f"{path}: corrupt or unreadable skops model file ({type(exc).__name__}: {exc})") from None
     if not isinstance(model, FramingClassifier) or not hasattr(model, "pipeline_"):
         raise ModelError(f"{path}: the file holds a {type(model).__name__}, not a fitted rhetoric FramingClassifier")
