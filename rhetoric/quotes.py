@@ -423,7 +423,7 @@ _COORDINATED = re.compile(r"[ \t\u00a0\u200e\u200f،,]*و?[ \t\u00a0\u200e\u200f
 _LISTED = re.compile(r"[ \t\u00a0\u200e\u200f]*(?:[،,][ \t\u00a0\u200e\u200f]*و?|و)[ \t\u00a0\u200e\u200f]*")
 #: Nouns for chanted or written slogans: what follows them in marks is a quote even with no speech verb.
 _CHANT_NOUNS = _norm_set("هتاف هتافات الهتاف الهتافات لافتة لافتات اللافتات يافطة يافطات شعارات الشعارات")
-_CHANT_STEMS = ("هتاف", "لافت", "يافط", "شعارات")  # a cheap test before the noun look-up
+_CHANT_STEM_RE = re.compile("هتاف|لافت|يافط|شعارات")  # a cheap test before the noun look-up
 #: A quote without any cue must be at least this many words long.
 MIN_UNCUED_QUOTE_WORDS = 6
 #: A cue governs a quote fragment when at most this many words separate them.
@@ -480,6 +480,8 @@ class _Features:
 #: A word character that is not a Latin letter or an ASCII digit (:data:`WORD_RE` takes letters,
 #: digits and Arabic diacritics).
 _NON_LATIN_WORD_CHAR = re.compile(r"[^\W_A-Za-z0-9]|[\u064B-\u065F\u0670]")
+#: A detached ل written with tatweel before a mark (``لـ «المدينة»``): it attaches like لـ«المدينة».
+_DETACHED_LAM = re.compile(r"(?:^|\s)لـ$")
 #: The rest of a sentence after a marked span that ends in a colon (a name inside an attribution clause).
 _COLON_AFTER = re.compile(r"[^.!?؟\n:：]*[:：][\s\u200e\u200f]*")
 
@@ -492,14 +494,13 @@ def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Feat
     k = span.mark_start
     while k > lo and (text[k - 1].isalpha() or text[k - 1] == "\u0640"):
         k -= 1
-    attached = normalize(text[k:span.mark_start]).replace("\u0640", "")
-    if not text[k:span.mark_start] and k > lo and text[k - 1] == " ":
+    attached = normalize(text[k:span.mark_start]).replace("\u0640", "") if k < span.mark_start else ""
+    if k == span.mark_start and k > lo and text[k - 1] == " ":
         # "لـ «المدينة»": a detached ل with tatweel still attaches
         j = k - 1
         while j > lo and text[j - 1] == " ":
             j -= 1
-        m = re.search(r"(?:^|\s)(لـ|ل)$", text[max(lo, j - 4):j])
-        if m and "ـ" in m.group(1):
+        if _DETACHED_LAM.search(text[max(lo, j - 4):j]):
             attached = "ل"
     para_lo = ctx.paragraph_bounds(span.mark_start)[0]
     prev_words = ctx.words_in(max(para_lo, span.mark_start - 80), k)[-5:]
@@ -534,7 +535,7 @@ def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Feat
     return _Features(
         words=content_words,
         n_words=len(content_words),
-        has_letters=any(ch.isalpha() for ch in text[span.start:span.end]),
+        has_letters=any(map(str.isalpha, text[span.start:span.end])),
         latin_only=latin_only,
         prev_words=prev_words,
         attached=attached,
@@ -548,7 +549,7 @@ def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Feat
         window_hi=hi,
         fragment_link=fragment_link,
         complementized=complementized,
-        chant=any(stem in w for w in prev_words[-3:] for stem in _CHANT_STEMS) and
+        chant=_CHANT_STEM_RE.search(" ".join(prev_words[-3:])) is not None and
         any(_in_nouns(w, _CHANT_NOUNS) for w in prev_words[-3:]),
         colon_after=bool(_COLON_AFTER.fullmatch(rest)) and hi < len(text) and
         text[hi] in _MARKS and not any(lookup_cue(w) for w in _words(text, span.mark_end, hi)),

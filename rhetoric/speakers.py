@@ -868,6 +868,8 @@ class DocumentContext:
             return cue
 
     def _find_cue(self, i: int) -> Cue | None:
+        if self.norms[i] not in _cue_forms():
+            return None  # (the forms include ورد / فرد)
         entry = lookup_cue(self.norms[i], self.text[self.words[i][0]:self.words[i][1]])
         if entry is None and self.norms[i] in ("ورد", "فرد") and i + 1 < len(self.words) and \
                 self.norms[i + 1] in _PRONOUN_PPS:
