@@ -18,8 +18,9 @@ compute them with numpy, a batch of documents (~2^18 characters, so memory stays
   (n >= 2), which are never built one by one;
 * the project's normaliser (``preprocessor=rhetoric.text.normalize``) runs on a whole batch at once
   through array indexing (same table, same strings);
-* word n-grams: the regex tokeniser still runs per document (it is C already); tokens become integer
-  ids through one dict, and word n-grams are int64 codes over those ids.
+* word n-grams: tokens become integer ids through one dict, and word n-grams are int64 codes over
+  those ids. scikit-learn's default token pattern (runs of two or more ``\\w`` characters) is found
+  with one character-class lookup over the batch; any other pattern runs per document.
 
 When fitting, digits follow code-point order (token ids follow token order) and codes are
 left-aligned (``code * base**(max_n - n)``), so the numeric order of the codes is the sorted order of
@@ -580,6 +581,8 @@ class _FastCountMixin:
 
     def _tokens(self, docs: list[str]) -> tuple[list[str], np.ndarray]:
         """All tokens of all documents in order, and the document of each."""
+        if self.token_pattern == _WORD_RUNS:
+            return _word_runs(docs)
         tokenize = self.build_tokenizer()
         per_doc = [tokenize(doc) for doc in docs]
         flat = list(chain.from_iterable(per_doc))
@@ -633,6 +636,38 @@ class _FastCountMixin:
         part = _local_counts(np.concatenate(rows), np.concatenate(codes), len(docs))
         tokens = np.array([""] + tokens, dtype=object)
         return self._fitted_counts([part], lambda codes: _join_tokens(codes, tokens, base, max_n))
+
+
+#: scikit-learn's default token pattern: the runs of two or more word characters
+_WORD_RUNS = r"(?u)\b\w\w+\b"
+
+
+@lru_cache(maxsize=1)
+def _is_word_char() -> np.ndarray:
+    """Whether ``re``'s ``\\w`` matches each BMP code point (``str.isalnum()`` or ``_``)."""
+    return np.array([ch.isalnum() or ch == "_" for ch in map(chr, range(0x10000))])
+
+
+def _word_runs(docs: list[str]) -> tuple[list[str], np.ndarray]:
+    """What ``re.findall(_WORD_RUNS, doc)`` gives for each document (all tokens in order, and the
+    document of each), from one character-class lookup over the batch instead of a regex scan."""
+    joined = " ".join(docs)  # a space is no word character: no run crosses two documents
+    cp = _code_points(joined)
+    word = _is_word_char()[np.minimum(cp, 0xFFFF)]
+    beyond = np.flatnonzero(cp > 0xFFFF)
+    if len(beyond):
+        word[beyond] = [ch.isalnum() or ch == "_" for ch in map(chr, cp[beyond].tolist())]
+    edges = np.flatnonzero(np.diff(word.astype(np.int8), prepend=0, append=0))
+    starts, ends = edges[0::2], edges[1::2]  # runs of word characters: [start, end)
+    single = ends - starts == 1
+    word[starts[single]] = False
+    starts = starts[~single]
+    # the tokens, as str.split() cuts them out of the text with everything else blanked (much
+    # faster than slicing them out one by one)
+    tokens = np.where(word, cp, np.uint32(0x20)).tobytes().decode("utf-32-le", "surrogatepass").split()
+    lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+    doc_starts = np.cumsum(lengths + 1) - (lengths + 1)
+    return tokens, np.searchsorted(doc_starts, starts, side="right") - 1
 
 
 def _join_tokens(codes: np.ndarray, tokens: np.ndarray, base: int, max_n: int) -> list[str]:
