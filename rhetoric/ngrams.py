@@ -87,15 +87,15 @@ def _code_points(text: str) -> np.ndarray:
 
 def _batches(texts: list[str]):
     """Consecutive ``(start, stop)`` ranges of ``texts`` with about ``_BATCH_CHARS`` characters each."""
-    limit = _BATCH_CHARS
-    start, size = 0, 0
-    for i, text in enumerate(texts):
-        size += len(text) + 1
-        if size >= limit:
-            yield start, i + 1
-            start, size = i + 1, 0
-    if start < len(texts) or not texts:
-        yield start, len(texts)
+    if not texts:
+        yield 0, 0
+        return
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)
+    start, done = 0, 0  # characters before ``start``
+    while start < len(texts):
+        stop = min(int(np.searchsorted(ends, done + _BATCH_CHARS)) + 1, len(texts))
+        yield start, stop
+        start, done = stop, int(ends[stop - 1])
 
 
 def _row_of_position(lengths: np.ndarray, total: int) -> np.ndarray:
