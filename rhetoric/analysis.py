@@ -535,13 +535,15 @@ class Analysis:
 
     def _token_counts(self, mask: pd.Series) -> Counter:
         """Normalised word -> count over the selected spans (word tokens of :func:`rhetoric.text.tokenize`)."""
+        return count_word_forms(self._span_texts(np.flatnonzero(np.asarray(mask))))
+
+    def _span_texts(self, rows: np.ndarray) -> Iterable[str]:
+        """The text of the spans at positions ``rows``."""
         texts = dict(zip(self.documents["doc_id"], self.documents["text"]))
         titles = dict(zip(self.documents["doc_id"], self.documents["title"]))
-        selected = self.spans.loc[mask, ["doc_id", "field", "start", "end"]]
-        return count_word_forms(
-            (texts[doc_id] if fld == "text" else titles[doc_id])[start:end]
-            for doc_id, fld, start, end in zip(selected["doc_id"], selected["field"], selected["start"], selected["end"])
-        )
+        spans = self.spans[["doc_id", "field", "start", "end"]].take(rows)
+        return ((texts[doc_id] if fld == "text" else titles[doc_id])[start:end]
+                for doc_id, fld, start, end in zip(spans["doc_id"], spans["field"], spans["start"], spans["end"]))
 
     def _span_mask(self, selector: dict | None) -> pd.Series:
         spans = self.spans.merge(self.documents.drop(columns=["text", "title"]), on="doc_id", how="left")
