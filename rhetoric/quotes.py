@@ -421,6 +421,8 @@ _DIRECT_CUES = frozenset({"قال", "أضاف", "تابع", "كتب"})
 _COORDINATED = re.compile(r"[ \t\u00a0\u200e\u200f،,]*و?[ \t\u00a0\u200e\u200f]*")
 #: A separator that joins the items of one list: a comma or و (two bare adjacent marks may be a new span).
 _LISTED = re.compile(r"[ \t\u00a0\u200e\u200f]*(?:[،,][ \t\u00a0\u200e\u200f]*و?|و)[ \t\u00a0\u200e\u200f]*")
+#: What ends a sentence between two marked spans (they are then in different sentences).
+_SENTENCE_BREAK = re.compile(r"[.!?؟\n]")
 #: Nouns for chanted or written slogans: what follows them in marks is a quote even with no speech verb.
 _CHANT_NOUNS = _norm_set("هتاف هتافات الهتاف الهتافات لافتة لافتات اللافتات يافطة يافطات شعارات الشعارات")
 _CHANT_STEM_RE = re.compile("هتاف|لافت|يافط|شعارات")  # a cheap test before the noun look-up
@@ -728,14 +730,13 @@ def extract_quotes(text: str, registry: Registry | None = None) -> tuple[list[Qu
         f.repeated = contents[keys[id(span)]] >= 2
         if last_quote is not None and last_end >= para_lo:
             f.continues_quote = span.how == "continuation"
-            between = text[last_end:span.mark_start]
             lf = feats[last_quote]
-            f.sentence_has_quote = not any(ch in ".!?؟\n" for ch in between) and (
+            f.sentence_has_quote = _SENTENCE_BREAK.search(text, last_end, span.mark_start) is None and (
                 lf.cue_before is not None or lf.cue_after is not None or lf.colon_before or lf.sentence_has_quote)
         feats.append(f)
         kind = classify_marked(f, text[span.start:span.end])
         if kind not in ("quote", "platform", "title") and last_quote == index - 1 and last_end >= para_lo and \
-                _LISTED.fullmatch(text[last_end:span.mark_start]):
+                _LISTED.fullmatch(text, last_end, span.mark_start):
             kind = "quote"  # لافتات منها "..."،"...": the next item of a list of quotes is a quote too
         kinds.append(kind)
         if kinds[-1] == "quote":
@@ -749,7 +750,7 @@ def extract_quotes(text: str, registry: Registry | None = None) -> tuple[list[Qu
         span, f = top[i], feats[i]
         att = None
         if prev is not None and atts[prev] is not None and (atts[prev].speaker or feats[prev].chant) and \
-                _COORDINATED.fullmatch(text[top[prev].mark_end:span.mark_start]):
+                _COORDINATED.fullmatch(text, top[prev].mark_end, span.mark_start):
             att = replace(atts[prev])  # هتافات "..." و"...": a list of quotes shares its speaker
         elif f.cue_before is not None:
             att = ctx.attribute(f.cue_before, f.window_lo, span.mark_start)
