@@ -303,7 +303,7 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
 
 def find_marked_spans(text: str) -> list[MarkedSpan]:
     """Every marked span of ``text`` in order, without crossing; nested spans carry ``nested_in``."""
-    found = [(m.start(), m.end(), m.group()) for m in _MARK_RE.finditer(text)]  # (marks hold no newline)
+    found = [(*m.span(), m.group()) for m in _MARK_RE.finditer(text)]  # (marks hold no newline)
     if not found:
         return []
     found_starts = [s for s, _e, _mark in found]

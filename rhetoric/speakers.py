@@ -748,8 +748,8 @@ class DocumentContext:
         self.marked_spans = sorted(marked_spans)
         self._marked_starts = [s for s, _ in self.marked_spans]
         # sentence ends outside marks (not a decimal point): clause_start / sentence_end bisect them
-        self._terminators = [m.start() for m in _TERMINATOR_RE.finditer(text)
-                             if not self.inside_marks(m.start(), m.end()) and not self._is_number_dot(m.start())]
+        self._terminators = [p for p in (m.start() for m in _TERMINATOR_RE.finditer(text))
+                             if not self.inside_marks(p, p + 1) and not self._is_number_dot(p)]
         self._cues: dict[int, Cue | None] = {}  # cue_at by word index (the rules ask for a word many times)
         # words that may be cues (a superset: cue_at rules out some), so scans for cues skip the rest
         self._cue_words = list(compress(range(len(self.norms)), map(_cue_forms().__contains__, self.norms)))
