@@ -145,11 +145,11 @@ def _run_edges(padded: np.ndarray) -> tuple[list[int], list[int]]:
 
 
 @lru_cache(maxsize=1)
-def _space_table() -> np.ndarray:
-    """For every code point, whether ``str.split()`` splits there (``str.isspace``)."""
-    table = np.zeros(0x110000, dtype=bool)
-    table[[cp for cp in range(0x110000) if chr(cp).isspace()]] = True
-    return table
+def _word_chars_never_blank() -> bool:
+    """No word character normalises to white space (true of the current tables, checked once), so
+    an article's normalised words can be cut out of its normalised text at white space."""
+    one_to_one = _word_char_table()[:0x10000] & (_tables()[1] == 1)
+    return not any(chr(code).isspace() for code in _char_map()[one_to_one].tolist())
 
 
 def normalized_words(norm: NormalizedText, starts: list[int], ends: list[int]) -> list[str]:
@@ -175,14 +175,13 @@ def document_words(text: str) -> tuple[list[int], list[int], list[str], Normaliz
     is_word = _word_char_table()[padded]
     starts, ends = _run_edges(is_word)
     normalized, ncodes = _normalize_codes(text, padded)
-    if ncodes is not None:
+    if ncodes is not None and _word_chars_never_blank():
         # the normalised characters that come from word characters, blanked elsewhere and split: the
-        # words in order, unless a word character became white space or a word vanished (then slice)
+        # words in order, unless a word normalised to nothing (diacritics alone: then slice)
         in_word = is_word[1:-1][normalized.starts[:-1]]
-        if not _space_table()[ncodes[in_word]].any():
-            norms = np.where(in_word, ncodes, np.uint32(32)).tobytes().decode("utf-32-le").split()
-            if len(norms) == len(starts):
-                return starts, ends, norms, normalized
+        norms = np.where(in_word, ncodes, np.uint32(32)).tobytes().decode("utf-32-le").split()
+        if len(norms) == len(starts):
+            return starts, ends, norms, normalized
     return starts, ends, normalized_words(normalized, starts, ends), normalized
 
 
