@@ -239,10 +239,20 @@ def _normalize_code_points(cp: np.ndarray) -> np.ndarray:
     return result
 
 
+#: The last (texts, normalised texts) of :func:`_normalize_many` when they were small: the
+#: classifier's char and word vectorisers normalise the same texts one after the other.
+_LAST_NORMALIZED: tuple[list[str], list[str]] = ([], [])
+_REMEMBER_CHARS = 1 << 22
+
+
 def _normalize_many(texts: list[str]) -> list[str]:
     """``[normalize(t) for t in texts]``, several times faster: ``str.translate`` with a dict costs a
     lookup per character; here each batch is one string translated by array indexing (same table,
     so the same strings)."""
+    global _LAST_NORMALIZED
+    last_texts, last_out = _LAST_NORMALIZED
+    if texts == last_texts:  # equal texts (compared by identity first, then content)
+        return list(last_out)
     out: list[str] = []
     for start, stop in _batches(texts) if texts else ():
         batch = texts[start:stop]
@@ -252,6 +262,9 @@ def _normalize_many(texts: list[str]) -> list[str]:
             continue
         result = _normalize_code_points(_code_points(joined))
         out.extend(result.tobytes().decode("utf-32-le", "surrogatepass").split(_NORMALIZE_SEPARATOR))
+    if sum(map(len, out)) <= _REMEMBER_CHARS:
+        _LAST_NORMALIZED = (list(texts), out)
+        return list(out)
     return out
 
 

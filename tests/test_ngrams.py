@@ -111,6 +111,15 @@ def test_batched_normalize_matches_normalize(texts):
     assert _normalize_many(texts) == [normalize(t) for t in texts]
 
 
+def test_batched_normalize_remembers_the_last_texts_only_as_a_copy():
+    texts = ["أَكّد الوزيرُ", "ﷲ ١٢"]
+    first = _normalize_many(texts)
+    first.append("changed by the caller")
+    again = _normalize_many(list(texts))
+    assert again == [normalize(t) for t in texts] and again is not first
+    assert _normalize_many(texts[:1]) == [normalize(texts[0])]
+
+
 def test_batched_normalize_over_many_batches(monkeypatch):
     import rhetoric.ngrams
 
