@@ -562,8 +562,7 @@ def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Feat
 
 def _is_alias(ctx: DocumentContext, span: MarkedSpan) -> bool:
     """The marked text is exactly a registry alias (a name, not words someone said)."""
-    content = ctx.text[span.start:span.end]
-    return len(content) <= 60 and _whole_alias(ctx.registry, content)
+    return span.end - span.start <= 60 and _whole_alias(ctx.registry, ctx.text[span.start:span.end])
 
 
 @lru_cache(maxsize=20_000)
