@@ -165,35 +165,6 @@ def test_predict_units_returns_a_predictions_table(model):
         predict_units(model, documents, units.assign(doc_id="nope"))
 
 
-def test_row_top_features_are_each_rows_json_top_list(model, data, monkeypatch):
-    """All rows at once give, string for string, json.dumps of each row's ``n`` largest |coef x value|
-    (stable order: ties in column order), weights rounded to ``digits``; rows without features: []."""
-    from scipy import sparse
-
-    _, features = model.predict_proba_with_features(data["text"].tolist() + ["", "..."])
-    features = sparse.csr_matrix(features)
-    names = model.feature_names()
-
-    def expected(n: int, digits: int) -> list[str]:
-        contrib = features.multiply(model.coefficients()).tocsr()
-        out = []
-        for row in range(contrib.shape[0]):
-            lo, hi = contrib.indptr[row], contrib.indptr[row + 1]
-            order = np.argsort(-np.abs(contrib.data[lo:hi]), kind="stable")[:n]
-            out.append(json.dumps([[str(names[contrib.indices[lo + i]]), round(float(contrib.data[lo + i]), digits)]
-                                   for i in order], ensure_ascii=False))
-        return out
-
-    for n, digits in ((5, 6), (1, 4), (1000, 2)):
-        assert model._row_top_features(features, n, digits) == expected(n, digits)
-    assert expected(5, 6)[-2] == "[]"
-    # many ties: unit weights and three feature values, of both signs
-    monkeypatch.setattr(model, "coefficients", lambda technique=None: np.ones(len(names)))
-    features.data = np.array([0.5, -0.5, 0.25], dtype=features.dtype)[np.arange(features.nnz) % 3]
-    for n, digits in ((5, 6), (2, 1)):
-        assert model._row_top_features(features, n, digits) == expected(n, digits)
-
-
 def test_fold_features_equal_a_pipeline_fitted_on_the_fold(data):
     """The CV shortcut (texts analysed once, vocabulary and idf finished per fold) gives exactly the
     features a Pipeline fitted on the fold's training rows would."""
