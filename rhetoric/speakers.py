@@ -98,9 +98,10 @@ def normalize_document(text: str) -> NormalizedText:
 def _normalize_codes(text: str, padded: np.ndarray) -> tuple[NormalizedText, np.ndarray | None]:
     """:func:`normalize_document` of ``text`` from the code points of ``" " + text + " "``, and the
     code points of the normalised text (None when it fell back on ``normalize_with_offsets``)."""
-    if padded.max() >= 0x10000:
+    try:
+        per_char = _tables()[1][padded]
+    except IndexError:  # a code point outside the BMP
         return normalize_with_offsets(text), None
-    per_char = _tables()[1][padded]
     if (per_char > 1).any():
         return normalize_with_offsets(text), None
     kept = per_char == 1  # (the padding spaces are kept)
