@@ -38,8 +38,9 @@ validation, ``min_df`` / ``max_df`` / ``max_features``, tf-idf weighting) is sci
 
 Fallbacks (scikit-learn's code runs, with the same result, only slower): a callable ``analyzer``; a
 custom ``tokenizer`` or ``stop_words`` (word analyzer); a batch with a NUL character (``"\\x00"``) in a
-preprocessed document (char analyzers) or a token containing a space (word analyzer); an alphabet so
-large that ``base ** max_n`` would overflow int64.
+preprocessed document (char analyzers, except the ``char_wb`` transform with ``min_n >= 2``) or a token
+containing a space (word analyzer, non-default token pattern); an alphabet so large that
+``base ** max_n`` would overflow int64.
 
 :func:`to_fast` turns a scikit-learn vectorizer (e.g. inside a model saved before these classes
 existed) into the fast class without refitting.
