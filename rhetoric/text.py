@@ -230,7 +230,7 @@ def count_word_forms(texts: Iterable[str]) -> Counter:
     test (they are not letters) nor its normal form (normalisation deletes them)."""
     text = "\n".join(texts)
     if _SPLIT_ONLY_BY_PYTHON.search(text):  # white space to str.split but not to the token regex
-        return Counter(normalize(p) for p in _TOKEN_RE.findall(text) if _is_word(p))
+        return Counter(normalize(p) for p in _TOKEN_RE.findall(text) if _has_letter(p))
     chunks = text.split()
     new = set(chunks).difference(_CHUNK_FORMS)
     if new and len(_CHUNK_FORMS) + len(new) > _MAX_CHUNK_FORMS:  # bounded memory: start over
@@ -239,12 +239,12 @@ def count_word_forms(texts: Iterable[str]) -> Counter:
     letters = [chunk for chunk in new if chunk.isalpha()]  # one word token each: normalise them in one call
     _CHUNK_FORMS.update(zip(letters, zip(normalize("\n".join(letters)).split("\n"))))
     for chunk in new.difference(letters):
-        _CHUNK_FORMS[chunk] = tuple(normalize(p) for p in _TOKEN_RE.findall(chunk) if _is_word(p))
+        _CHUNK_FORMS[chunk] = tuple(normalize(p) for p in _TOKEN_RE.findall(chunk) if _has_letter(p))
     return Counter(chain.from_iterable(map(_CHUNK_FORMS.__getitem__, chunks)))
 
 
-def _is_word(piece: str) -> bool:
-    return any(ch.isalpha() for ch in piece)
+def _has_letter(piece: str) -> bool:
+    return piece.isalpha() or any(map(str.isalpha, piece))
 
 
 #: White-space-free chunk of text -> normal forms of its word tokens (see :func:`count_word_forms`);
