@@ -226,8 +226,9 @@ def count_word_forms(texts: Iterable[str]) -> Counter:
     tokenised once and remembered (:data:`_CHUNK_FORMS`): a word like ``الرياض،`` recurs across the
     groups and chunks of a corpus, so the regex and normalisation run on few new chunks. The forms of
     the chunks, in text order, are then counted in C. Tokens never cross white space, so the tokens
-    of the chunks are those of the text; bidi controls at a token's edges change neither the word
-    test (they are not letters) nor its normal form (normalisation deletes them)."""
+    of the chunks are those of the text; a token with a letter is a run of :data:`_RUN_RE` (letters
+    are never punctuation or symbols); bidi controls at a token's edges change neither the word test
+    (they are not letters) nor its normal form (normalisation deletes them)."""
     text = "\n".join(texts)
     if _SPLIT_ONLY_BY_PYTHON.search(text):  # white space to str.split but not to the token regex
         return Counter(normalize(p) for p in _TOKEN_RE.findall(text) if _has_letter(p))
@@ -239,7 +240,7 @@ def count_word_forms(texts: Iterable[str]) -> Counter:
     letters = [chunk for chunk in new if chunk.isalpha()]  # one word token each: normalise them in one call
     _CHUNK_FORMS.update(zip(letters, zip(normalize("\n".join(letters)).split("\n"))))
     for chunk in new.difference(letters):
-        _CHUNK_FORMS[chunk] = tuple(normalize(p) for p in _TOKEN_RE.findall(chunk) if _has_letter(p))
+        _CHUNK_FORMS[chunk] = tuple(normalize(p) for p in _RUN_RE.findall(chunk) if _has_letter(p))
     return Counter(chain.from_iterable(map(_CHUNK_FORMS.__getitem__, chunks)))
 
 
