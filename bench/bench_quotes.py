@@ -65,13 +65,11 @@ def _append_row(row: str) -> None:
             "is one authored article with 1,000 quote marks (linear-time check). Run "
             "`python bench/bench_quotes.py`.\n\n" + HEADER + "\n")
     lines = text.rstrip("\n").split("\n")
-    start = lines.index(SECTION)
-    end = start + 1
-    while end < len(lines) and not lines[end].startswith("## "):
-        end += 1
-    insert_at = end
-    while insert_at > start and not lines[insert_at - 1].startswith("|"):
-        insert_at -= 1
+    # after the last row of this table (the section may hold other tables after it)
+    header = HEADER.split("\n")[0]
+    insert_at = lines.index(header, lines.index(SECTION))
+    while insert_at < len(lines) and lines[insert_at].startswith("|"):
+        insert_at += 1
     lines.insert(insert_at, row)
     README.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

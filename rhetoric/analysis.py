@@ -80,6 +80,35 @@ def _assign_spans(matches: pd.DataFrame, spans: pd.DataFrame) -> pd.DataFrame:
     return matches.assign(span_id=spans["span_id"].to_numpy()[pos], voice=spans["voice"].to_numpy()[pos])
 
 
+_SPAN_KEY = ["doc_id", "field", "span_id"]
+
+
+def _span_positions(spans: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
+    """Position in ``spans`` of each row's (doc_id, field, span_id); -1 when ``spans`` lacks it.
+    The key is packed into one integer: a hash look-up of numbers, not of string tuples."""
+    if spans.empty or rows.empty:
+        return np.full(len(rows), -1, dtype=np.intp)
+    doc, _ = pd.factorize(pd.concat([spans["doc_id"], rows["doc_id"]], ignore_index=True))
+    fld, fields = pd.factorize(pd.concat([spans["field"], rows["field"]], ignore_index=True))
+    span_id = np.concatenate([spans["span_id"].to_numpy(dtype=np.int64), rows["span_id"].to_numpy(dtype=np.int64)])
+    key = (doc.astype(np.int64) * len(fields) + fld) * (int(span_id.max()) + 1) + span_id
+    return pd.Index(key[: len(spans)]).get_indexer(key[len(spans):])
+
+
+def _rows_in_table(spans: pd.DataFrame, rows: pd.DataFrame, row_of_span: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which ``rows`` have their span in ``spans`` (an inner merge on the span key keeps those), and
+    the table row of that span (``row_of_span``: one per span)."""
+    positions = _span_positions(spans, rows)
+    found = positions >= 0
+    return found, row_of_span[positions[found]]
+
+
+def _sums(values: pd.Series, table_row: np.ndarray) -> pd.Series:
+    """``values`` summed per table row (rows that have values only, in order): pandas' own grouped
+    sum, so floats add up in the same order and with the same compensation as a groupby on the keys."""
+    return values.reset_index(drop=True).groupby(table_row, sort=True).sum()
+
+
 def _units(documents: pd.DataFrame, spans: pd.DataFrame) -> pd.DataFrame:
     """Classification units: sentences cut at span borders, so each unit has one voice."""
     rows = []
@@ -160,13 +189,38 @@ def _explanations(model, texts: list[str], top: int, features=None) -> list[str]
         features = step.transform(frame)
     contrib = sparse.csr_matrix(features).multiply(model.coefficients()).tocsr()
     names = model.feature_names()
-    out = []
-    for row in range(len(texts)):
-        lo, hi = contrib.indptr[row], contrib.indptr[row + 1]
-        data, index = contrib.data[lo:hi], contrib.indices[lo:hi]
-        order = np.argsort(-np.abs(data), kind="stable")[:top]
-        out.append(json.dumps([[str(names[index[i]]), round(float(data[i]), 6)] for i in order], ensure_ascii=False))
+    keep = _top_entries(contrib, top)
+    columns, weights = contrib.indices[keep].tolist(), contrib.data[keep].tolist()
+    # json.dumps([[name, round(weight, 6)], ...]) written out (finite weights), one dumps per feature name
+    quoted = {i: json.dumps(str(names[i]), ensure_ascii=False) for i in set(columns)}
+    pairs = [f"[{quoted[i]}, {round(w, 6)!r}]" for i, w in zip(columns, weights)]
+    out, start = [], 0
+    for n in np.minimum(np.diff(contrib.indptr), top).tolist():
+        out.append("[" + ", ".join(pairs[start:start + n]) + "]")
+        start += n
     return out
+
+
+def _top_entries(matrix, top: int) -> np.ndarray:
+    """Positions in ``matrix.data`` (CSR) of each row's ``top`` largest |values|, row after row, largest
+    first, ties in stored order: what a stable argsort of every row picks, without sorting every entry.
+
+    A floor per row — its ``top``-th largest distinct |value|, found by taking the row maxima off
+    ``top`` times — leaves a few candidates per row; only those are sorted."""
+    per_row = np.diff(matrix.indptr)
+    if matrix.nnz == 0:
+        return np.zeros(0, dtype=np.int64)
+    row = np.repeat(np.arange(len(per_row)), per_row)
+    size = np.abs(matrix.data)
+    rest, floor = size.copy(), np.full(len(per_row), -np.inf)
+    nonempty, starts = per_row > 0, matrix.indptr[:-1][per_row > 0]
+    for _ in range(top):
+        floor[nonempty] = np.maximum.reduceat(rest, starts)
+        rest[rest >= floor[row]] = -np.inf
+    candidates = np.flatnonzero(size >= floor[row])
+    order = candidates[np.lexsort((-size[candidates], row[candidates]))]
+    rank = np.arange(len(order)) - np.searchsorted(row[order], row[order])
+    return order[rank < top]
 
 
 #: The last lexicon set's Matcher, with that set: an engine's worker runs chunk after chunk with the
@@ -298,41 +352,33 @@ class Analysis:
 
     def framing_matches(self) -> pd.DataFrame:
         """Matches from framing and counter-framing lexicons (reporting signals excluded)."""
-        kinds = self._kind_of()
-        mask = self.matches["lexicon"].map(kinds).isin(FRAMING_KINDS)
-        return self.matches[mask]
+        framing = [name for name, kind in self._kind_of().items() if kind in FRAMING_KINDS]
+        return self.matches[self.matches["lexicon"].isin(framing)]
 
     def _doc_table(self, by: Sequence[str], voice: bool, speaker_type: bool = False) -> pd.DataFrame:
         """One row per article x group x voice with the sums every measure is a ratio of."""
         keys = ["doc_id", *by]
         docs = self.documents[["doc_id", *[b for b in by if b in self.documents.columns]]]
-        spans = self.spans.merge(docs, on="doc_id", how="left")
+        spans = self.spans.merge(docs, on="doc_id", how="left") if len(docs.columns) > 1 else self.spans
         span_keys = keys + (["voice"] if voice else []) + (["speaker_type"] if speaker_type else [])
         if speaker_type:
             spans = spans[spans["voice"] == "quote"].assign(speaker_type=lambda d: d["speaker_type"].fillna("unknown"))
-        tokens = spans.groupby(span_keys, sort=True, dropna=False)["n_tokens"].sum().rename("n_tokens")
-        fm = self.framing_matches().merge(
-            spans[["doc_id", "field", "span_id", *[k for k in span_keys if k not in ("doc_id",)]]].drop_duplicates(),
-            on=["doc_id", "field", "span_id"],
-            how="inner",
-            suffixes=("_m", ""),
-        )
-        if "voice_m" in fm.columns:
-            fm = fm.drop(columns="voice_m")
-        hits = fm.groupby(span_keys, sort=True, dropna=False).agg(n_hits=("entry_id", "size"), weighted=("weight", "sum"))
-        preds = self.predictions.merge(
-            spans[["doc_id", "field", "span_id", *[k for k in span_keys if k not in ("doc_id",)]]].drop_duplicates(),
-            on=["doc_id", "field", "span_id"],
-            how="inner",
-            suffixes=("_p", ""),
-        )
-        if "voice_p" in preds.columns:
-            preds = preds.drop(columns="voice_p")
-        pred = preds.groupby(span_keys, sort=True, dropna=False).agg(
-            n_units=("prob", "count"), sum_prob=("prob", "sum"), n_flagged=("label", "sum")
-        )
-        table = pd.concat([tokens, hits, pred], axis=1).fillna(0).reset_index()
-        return table
+        grouped = spans.groupby(span_keys, sort=True, dropna=False)
+        tokens = grouped["n_tokens"].sum().rename("n_tokens")
+        row_of_span = grouped.ngroup().to_numpy()  # each span's row of the table
+        fm, preds = self.framing_matches(), self.predictions
+        found, row = _rows_in_table(spans, fm, row_of_span)
+        weighted = _sums(fm["weight"][found], row)
+        hits = pd.DataFrame({"n_hits": np.bincount(row)[weighted.index], "weighted": weighted.to_numpy()},
+                            index=tokens.index[weighted.index])
+        found, row = _rows_in_table(spans, preds, row_of_span)
+        prob, label = preds["prob"].to_numpy()[found], preds["label"].to_numpy()[found]
+        sum_prob = _sums(pd.Series(prob), row)
+        pred = pd.DataFrame({"n_units": np.bincount(row[~np.isnan(prob)], minlength=len(tokens))[sum_prob.index],
+                             "sum_prob": sum_prob.to_numpy(),
+                             "n_flagged": np.bincount(row[label.astype(bool)], minlength=len(tokens))[sum_prob.index]},
+                            index=tokens.index[sum_prob.index])
+        return pd.concat([tokens, hits, pred], axis=1).fillna(0).reset_index()
 
     # ---- public comparisons
 
@@ -420,11 +466,17 @@ class Analysis:
     def _category_hits(self, by: list[str], voice: bool) -> pd.DataFrame:
         """Framing hits per article x group (x voice) x lexicon x category (column ``n_hits``)."""
         spans = self.spans.merge(self.documents[["doc_id", *[b for b in by if b in self.documents.columns]]], on="doc_id")
-        fm = self.framing_matches().drop(columns=["voice"]).merge(
-            spans[["doc_id", "field", "span_id", *(["voice"] if voice else []), *by]], on=["doc_id", "field", "span_id"]
-        )
+        fm = self.framing_matches()
+        positions = _span_positions(spans, fm)  # the group keys of a hit are its span's (an inner merge)
+        found = positions >= 0
         group_cols = by + (["voice"] if voice else [])
-        return fm.groupby(["doc_id", *group_cols, "lexicon", "category"], sort=True).size().rename("n_hits").reset_index()
+        keyed = pd.DataFrame({
+            "doc_id": fm["doc_id"][found].reset_index(drop=True),
+            **{col: spans[col].take(positions[found]).reset_index(drop=True) for col in group_cols},
+            "lexicon": fm["lexicon"][found].reset_index(drop=True),
+            "category": fm["category"][found].reset_index(drop=True),
+        })
+        return keyed.groupby(list(keyed.columns), sort=True).size().rename("n_hits").reset_index()
 
     def voice_gap(self, by: str | Sequence[str] = "outlet") -> pd.DataFrame:
         """Quote minus narration per group, for the lexicon rate and the classifier probability.
@@ -536,13 +588,15 @@ class Analysis:
 
     def _token_counts(self, mask: pd.Series) -> Counter:
         """Normalised word -> count over the selected spans (word tokens of :func:`rhetoric.text.tokenize`)."""
+        return count_word_forms(self._span_texts(np.flatnonzero(np.asarray(mask))))
+
+    def _span_texts(self, rows: np.ndarray) -> Iterable[str]:
+        """The text of the spans at positions ``rows``."""
         texts = dict(zip(self.documents["doc_id"], self.documents["text"]))
         titles = dict(zip(self.documents["doc_id"], self.documents["title"]))
-        selected = self.spans.loc[mask, ["doc_id", "field", "start", "end"]]
-        return count_word_forms(
-            (texts[doc_id] if fld == "text" else titles[doc_id])[start:end]
-            for doc_id, fld, start, end in zip(selected["doc_id"], selected["field"], selected["start"], selected["end"])
-        )
+        spans = self.spans[["doc_id", "field", "start", "end"]].take(rows)
+        return ((texts[doc_id] if fld == "text" else titles[doc_id])[start:end]
+                for doc_id, fld, start, end in zip(spans["doc_id"], spans["field"], spans["start"], spans["end"]))
 
     def _span_mask(self, selector: dict | None) -> pd.Series:
         spans = self.spans.merge(self.documents.drop(columns=["text", "title"]), on="doc_id", how="left")

@@ -292,15 +292,14 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
             texts = X["text"]
             types = X["type"] if "type" in X.columns else pd.Series(["unknown"] * len(X), index=X.index)
         else:
-            texts = pd.Series(list(X), dtype=object)
-            types = pd.Series(["unknown"] * len(texts))
+            texts = list(X)
+            types = ["unknown"] * len(texts)
         # ``object`` dtype: the vectorisers read the texts once each, and a pandas string column would
         # make new Python strings on every read
-        frame = pd.DataFrame({
-            "text": pd.Series(["" if t is None else str(t) for t in texts], dtype=object),
-            "type": ["unknown" if t is None or t != t else str(t) for t in types],
-        })
-        return frame if need_type else frame[["text"]]
+        frame = pd.DataFrame({"text": pd.Series(["" if t is None else str(t) for t in texts], dtype=object)})
+        if need_type:
+            frame["type"] = ["unknown" if t is None or t != t else str(t) for t in types]
+        return frame
 
     def _build_pipeline(self, use_type: bool, use_lexicon: bool) -> Pipeline:
         parts = []

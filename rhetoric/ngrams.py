@@ -18,8 +18,9 @@ compute them with numpy, a batch of documents (~2^18 characters, so memory stays
   (n >= 2), which are never built one by one;
 * the project's normaliser (``preprocessor=rhetoric.text.normalize``) runs on a whole batch at once
   through array indexing (same table, same strings);
-* word n-grams: the regex tokeniser still runs per document (it is C already); tokens become integer
-  ids through one dict, and word n-grams are int64 codes over those ids.
+* word n-grams: tokens become integer ids through one dict, and word n-grams are int64 codes over
+  those ids. scikit-learn's default token pattern (runs of two or more ``\\w`` characters) is found
+  with one character-class lookup over the batch; any other pattern runs per document.
 
 When fitting, digits follow code-point order (token ids follow token order) and codes are
 left-aligned (``code * base**(max_n - n)``), so the numeric order of the codes is the sorted order of
@@ -37,8 +38,9 @@ validation, ``min_df`` / ``max_df`` / ``max_features``, tf-idf weighting) is sci
 
 Fallbacks (scikit-learn's code runs, with the same result, only slower): a callable ``analyzer``; a
 custom ``tokenizer`` or ``stop_words`` (word analyzer); a batch with a NUL character (``"\\x00"``) in a
-preprocessed document (char analyzers) or a token containing a space (word analyzer); an alphabet so
-large that ``base ** max_n`` would overflow int64.
+preprocessed document (char analyzers, except the ``char_wb`` transform with ``min_n >= 2``) or a token
+containing a space (word analyzer, non-default token pattern); an alphabet so large that
+``base ** max_n`` would overflow int64.
 
 :func:`to_fast` turns a scikit-learn vectorizer (e.g. inside a model saved before these classes
 existed) into the fast class without refitting.
@@ -86,15 +88,15 @@ def _code_points(text: str) -> np.ndarray:
 
 def _batches(texts: list[str]):
     """Consecutive ``(start, stop)`` ranges of ``texts`` with about ``_BATCH_CHARS`` characters each."""
-    limit = _BATCH_CHARS
-    start, size = 0, 0
-    for i, text in enumerate(texts):
-        size += len(text) + 1
-        if size >= limit:
-            yield start, i + 1
-            start, size = i + 1, 0
-    if start < len(texts) or not texts:
-        yield start, len(texts)
+    if not texts:
+        yield 0, 0
+        return
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)
+    start, done = 0, 0  # characters before ``start``
+    while start < len(texts):
+        stop = min(int(np.searchsorted(ends, done + _BATCH_CHARS)) + 1, len(texts))
+        yield start, stop
+        start, done = stop, int(ends[stop - 1])
 
 
 def _row_of_position(lengths: np.ndarray, total: int) -> np.ndarray:
@@ -238,10 +240,20 @@ def _normalize_code_points(cp: np.ndarray) -> np.ndarray:
     return result
 
 
+#: The last (texts, normalised texts) of :func:`_normalize_many` when they were small: the
+#: classifier's char and word vectorisers normalise the same texts one after the other.
+_LAST_NORMALIZED: tuple[list[str], list[str]] = ([], [])
+_REMEMBER_CHARS = 1 << 22
+
+
 def _normalize_many(texts: list[str]) -> list[str]:
     """``[normalize(t) for t in texts]``, several times faster: ``str.translate`` with a dict costs a
     lookup per character; here each batch is one string translated by array indexing (same table,
     so the same strings)."""
+    global _LAST_NORMALIZED
+    last_texts, last_out = _LAST_NORMALIZED
+    if texts == last_texts:  # equal texts (compared by identity first, then content)
+        return list(last_out)
     out: list[str] = []
     for start, stop in _batches(texts) if texts else ():
         batch = texts[start:stop]
@@ -251,6 +263,9 @@ def _normalize_many(texts: list[str]) -> list[str]:
             continue
         result = _normalize_code_points(_code_points(joined))
         out.extend(result.tobytes().decode("utf-32-le", "surrogatepass").split(_NORMALIZE_SEPARATOR))
+    if sum(map(len, out)) <= _REMEMBER_CHARS:
+        _LAST_NORMALIZED = (list(texts), out)
+        return list(out)
     return out
 
 
@@ -580,6 +595,8 @@ class _FastCountMixin:
 
     def _tokens(self, docs: list[str]) -> tuple[list[str], np.ndarray]:
         """All tokens of all documents in order, and the document of each."""
+        if self.token_pattern == _WORD_RUNS:
+            return _word_runs(docs)
         tokenize = self.build_tokenizer()
         per_doc = [tokenize(doc) for doc in docs]
         flat = list(chain.from_iterable(per_doc))
@@ -633,6 +650,38 @@ class _FastCountMixin:
         part = _local_counts(np.concatenate(rows), np.concatenate(codes), len(docs))
         tokens = np.array([""] + tokens, dtype=object)
         return self._fitted_counts([part], lambda codes: _join_tokens(codes, tokens, base, max_n))
+
+
+#: scikit-learn's default token pattern: the runs of two or more word characters
+_WORD_RUNS = r"(?u)\b\w\w+\b"
+
+
+@lru_cache(maxsize=1)
+def _is_word_char() -> np.ndarray:
+    """Whether ``re``'s ``\\w`` matches each BMP code point (``str.isalnum()`` or ``_``)."""
+    return np.array([ch.isalnum() or ch == "_" for ch in map(chr, range(0x10000))])
+
+
+def _word_runs(docs: list[str]) -> tuple[list[str], np.ndarray]:
+    """What ``re.findall(_WORD_RUNS, doc)`` gives for each document (all tokens in order, and the
+    document of each), from one character-class lookup over the batch instead of a regex scan."""
+    joined = " ".join(docs)  # a space is no word character: no run crosses two documents
+    cp = _code_points(joined)
+    word = _is_word_char()[np.minimum(cp, 0xFFFF)]
+    beyond = np.flatnonzero(cp > 0xFFFF)
+    if len(beyond):
+        word[beyond] = [ch.isalnum() or ch == "_" for ch in map(chr, cp[beyond].tolist())]
+    edges = np.flatnonzero(np.diff(word.astype(np.int8), prepend=0, append=0))
+    starts, ends = edges[0::2], edges[1::2]  # runs of word characters: [start, end)
+    single = ends - starts == 1
+    word[starts[single]] = False
+    starts = starts[~single]
+    # the tokens, as str.split() cuts them out of the text with everything else blanked (much
+    # faster than slicing them out one by one)
+    tokens = np.where(word, cp, np.uint32(0x20)).tobytes().decode("utf-32-le", "surrogatepass").split()
+    lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+    doc_starts = np.cumsum(lengths + 1) - (lengths + 1)
+    return tokens, np.searchsorted(doc_starts, starts, side="right") - 1
 
 
 def _join_tokens(codes: np.ndarray, tokens: np.ndarray, base: int, max_n: int) -> list[str]:

@@ -303,7 +303,7 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
 
 def find_marked_spans(text: str) -> list[MarkedSpan]:
     """Every marked span of ``text`` in order, without crossing; nested spans carry ``nested_in``."""
-    found = [(m.start(), m.end(), m.group()) for m in _MARK_RE.finditer(text)]  # (marks hold no newline)
+    found = [(*m.span(), m.group()) for m in _MARK_RE.finditer(text)]  # (marks hold no newline)
     if not found:
         return []
     found_starts = [s for s, _e, _mark in found]
@@ -421,9 +421,11 @@ _DIRECT_CUES = frozenset({"قال", "أضاف", "تابع", "كتب"})
 _COORDINATED = re.compile(r"[ \t\u00a0\u200e\u200f،,]*و?[ \t\u00a0\u200e\u200f]*")
 #: A separator that joins the items of one list: a comma or و (two bare adjacent marks may be a new span).
 _LISTED = re.compile(r"[ \t\u00a0\u200e\u200f]*(?:[،,][ \t\u00a0\u200e\u200f]*و?|و)[ \t\u00a0\u200e\u200f]*")
+#: What ends a sentence between two marked spans (they are then in different sentences).
+_SENTENCE_BREAK = re.compile(r"[.!?؟\n]")
 #: Nouns for chanted or written slogans: what follows them in marks is a quote even with no speech verb.
 _CHANT_NOUNS = _norm_set("هتاف هتافات الهتاف الهتافات لافتة لافتات اللافتات يافطة يافطات شعارات الشعارات")
-_CHANT_STEMS = ("هتاف", "لافت", "يافط", "شعارات")  # a cheap test before the noun look-up
+_CHANT_STEM_RE = re.compile("هتاف|لافت|يافط|شعارات")  # a cheap test before the noun look-up
 #: A quote without any cue must be at least this many words long.
 MIN_UNCUED_QUOTE_WORDS = 6
 #: A cue governs a quote fragment when at most this many words separate them.
@@ -480,6 +482,8 @@ class _Features:
 #: A word character that is not a Latin letter or an ASCII digit (:data:`WORD_RE` takes letters,
 #: digits and Arabic diacritics).
 _NON_LATIN_WORD_CHAR = re.compile(r"[^\W_A-Za-z0-9]|[\u064B-\u065F\u0670]")
+#: A detached ل written with tatweel before a mark (``لـ «المدينة»``): it attaches like لـ«المدينة».
+_DETACHED_LAM = re.compile(r"(?:^|\s)لـ$")
 #: The rest of a sentence after a marked span that ends in a colon (a name inside an attribution clause).
 _COLON_AFTER = re.compile(r"[^.!?؟\n:：]*[:：][\s\u200e\u200f]*")
 
@@ -492,14 +496,13 @@ def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Feat
     k = span.mark_start
     while k > lo and (text[k - 1].isalpha() or text[k - 1] == "\u0640"):
         k -= 1
-    attached = normalize(text[k:span.mark_start]).replace("\u0640", "")
-    if not text[k:span.mark_start] and k > lo and text[k - 1] == " ":
+    attached = normalize(text[k:span.mark_start]).replace("\u0640", "") if k < span.mark_start else ""
+    if k == span.mark_start and k > lo and text[k - 1] == " ":
         # "لـ «المدينة»": a detached ل with tatweel still attaches
         j = k - 1
         while j > lo and text[j - 1] == " ":
             j -= 1
-        m = re.search(r"(?:^|\s)(لـ|ل)$", text[max(lo, j - 4):j])
-        if m and "ـ" in m.group(1):
+        if _DETACHED_LAM.search(text[max(lo, j - 4):j]):
             attached = "ل"
     para_lo = ctx.paragraph_bounds(span.mark_start)[0]
     prev_words = ctx.words_in(max(para_lo, span.mark_start - 80), k)[-5:]
@@ -534,7 +537,7 @@ def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Feat
     return _Features(
         words=content_words,
         n_words=len(content_words),
-        has_letters=any(ch.isalpha() for ch in text[span.start:span.end]),
+        has_letters=any(map(str.isalpha, text[span.start:span.end])),
         latin_only=latin_only,
         prev_words=prev_words,
         attached=attached,
@@ -548,7 +551,7 @@ def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Feat
         window_hi=hi,
         fragment_link=fragment_link,
         complementized=complementized,
-        chant=any(stem in w for w in prev_words[-3:] for stem in _CHANT_STEMS) and
+        chant=_CHANT_STEM_RE.search(" ".join(prev_words[-3:])) is not None and
         any(_in_nouns(w, _CHANT_NOUNS) for w in prev_words[-3:]),
         colon_after=bool(_COLON_AFTER.fullmatch(rest)) and hi < len(text) and
         text[hi] in _MARKS and not any(lookup_cue(w) for w in _words(text, span.mark_end, hi)),
@@ -559,8 +562,7 @@ def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Feat
 
 def _is_alias(ctx: DocumentContext, span: MarkedSpan) -> bool:
     """The marked text is exactly a registry alias (a name, not words someone said)."""
-    content = ctx.text[span.start:span.end]
-    return len(content) <= 60 and _whole_alias(ctx.registry, content)
+    return span.end - span.start <= 60 and _whole_alias(ctx.registry, ctx.text[span.start:span.end])
 
 
 @lru_cache(maxsize=20_000)
@@ -727,14 +729,13 @@ def extract_quotes(text: str, registry: Registry | None = None) -> tuple[list[Qu
         f.repeated = contents[keys[id(span)]] >= 2
         if last_quote is not None and last_end >= para_lo:
             f.continues_quote = span.how == "continuation"
-            between = text[last_end:span.mark_start]
             lf = feats[last_quote]
-            f.sentence_has_quote = not any(ch in ".!?؟\n" for ch in between) and (
+            f.sentence_has_quote = _SENTENCE_BREAK.search(text, last_end, span.mark_start) is None and (
                 lf.cue_before is not None or lf.cue_after is not None or lf.colon_before or lf.sentence_has_quote)
         feats.append(f)
         kind = classify_marked(f, text[span.start:span.end])
         if kind not in ("quote", "platform", "title") and last_quote == index - 1 and last_end >= para_lo and \
-                _LISTED.fullmatch(text[last_end:span.mark_start]):
+                _LISTED.fullmatch(text, last_end, span.mark_start):
             kind = "quote"  # لافتات منها "..."،"...": the next item of a list of quotes is a quote too
         kinds.append(kind)
         if kinds[-1] == "quote":
@@ -748,7 +749,7 @@ def extract_quotes(text: str, registry: Registry | None = None) -> tuple[list[Qu
         span, f = top[i], feats[i]
         att = None
         if prev is not None and atts[prev] is not None and (atts[prev].speaker or feats[prev].chant) and \
-                _COORDINATED.fullmatch(text[top[prev].mark_end:span.mark_start]):
+                _COORDINATED.fullmatch(text, top[prev].mark_end, span.mark_start):
             att = replace(atts[prev])  # هتافات "..." و"...": a list of quotes shares its speaker
         elif f.cue_before is not None:
             att = ctx.attribute(f.cue_before, f.window_lo, span.mark_start)

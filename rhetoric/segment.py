@@ -29,17 +29,16 @@ QUOTE_COLUMNS = ["doc_id", "quote_id", "start", "end", "text", "speaker", "speak
 
 
 @lru_cache(maxsize=1)
-def _char_classes() -> tuple[np.ndarray, np.ndarray]:
-    """Per BMP code point: whether it belongs to a token run of :func:`rhetoric.text.count_words` (a
-    run of anything but white space, punctuation and symbols), and whether it is a letter or digit (a
-    run with one is a word). Built with count_words' own regexes, so the two cannot disagree."""
+def _char_classes() -> np.ndarray:
+    """Per BMP code point: 0 outside the token runs of :func:`rhetoric.text.count_words` (white space,
+    punctuation, symbols), 1 inside a run, 2 inside a run and a letter or digit (a run with one is a
+    word). Built with count_words' own regexes, so the two cannot disagree."""
     chars = "".join(map(chr, range(0x10000)))
-    in_run = np.zeros(0x10000, dtype=bool)
+    classes = np.zeros(0x10000, dtype=np.int8)
     for m in _RUN_RE.finditer(chars):
-        in_run[m.start():m.end()] = True
-    alnum = np.zeros(0x10000, dtype=bool)
-    alnum[[m.start() for m in _HAS_ALNUM.finditer(chars)]] = True
-    return in_run, alnum
+        classes[m.start():m.end()] = 1
+    classes[[m.start() for m in _HAS_ALNUM.finditer(chars)]] += 1
+    return classes
 
 
 def _token_counter(text: str) -> Callable[[int, int], int]:
@@ -53,26 +52,22 @@ def _token_counter(text: str) -> Callable[[int, int], int]:
     if len(text) < 200:
         return direct
     try:
-        codes = np.frombuffer(f" {text} ".encode("utf-32-le"), dtype=np.uint32)  # (padded: runs end inside)
-    except UnicodeEncodeError:
+        padded = np.frombuffer(f" {text} ".encode("utf-32-le"), dtype=np.uint32)  # runs end inside
+        classes = _char_classes()[padded]
+    except (UnicodeEncodeError, IndexError):  # a lone surrogate, a code point outside the BMP
         return direct
-    if codes.max() >= 0x10000:
-        return direct
-    in_run_table, alnum_table = _char_classes()
-    in_run = in_run_table[codes]
+    in_run = classes > 0
     edges = np.flatnonzero(in_run[1:] != in_run[:-1])  # text offsets where runs start and end, alternating
-    run_starts, run_ends = edges[0::2], edges[1::2]
-    alnum_upto = np.cumsum(alnum_table[codes])  # alnum_upto[p]: letters and digits in text[:p]
-    word_starts = run_starts[alnum_upto[run_ends] > alnum_upto[run_starts]].tolist()
-    starts, ends = run_starts.tolist(), run_ends.tolist()
-
-    def cuts(p: int) -> bool:
-        k = bisect.bisect_right(starts, p) - 1
-        return k >= 0 and starts[k] < p < ends[k]
+    run_starts = edges[0::2]
+    if not run_starts.size:
+        return lambda a, b: 0
+    # (between runs there are no letters or digits, so each run's stretch up to the next run decides)
+    is_word = np.logical_or.reduceat(classes[1:-1] == 2, run_starts)
+    word_starts = run_starts[is_word].tolist()
 
     def count(a: int, b: int) -> int:
-        if cuts(a) or cuts(b):
-            return direct(a, b)
+        if (in_run[a] and in_run[a + 1]) or (in_run[b] and in_run[b + 1]):
+            return direct(a, b)  # an edge cuts a run (in_run[p + 1] is text[p], in_run[p] the one before)
         return bisect.bisect_left(word_starts, b) - bisect.bisect_left(word_starts, a)
 
     return count

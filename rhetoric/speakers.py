@@ -89,24 +89,26 @@ def normalize_document(text: str) -> NormalizedText:
     ``str.translate`` was a tenth of the quote stage's cost); the same result, which it falls back
     on for the rare text with a character that normalises to several (ligatures) or outside the BMP."""
     try:
-        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        padded = np.frombuffer(f" {text} ".encode("utf-32-le"), dtype=np.uint32)
     except UnicodeEncodeError:
         return normalize_with_offsets(text)
-    return _normalize_codes(text, codes)[0]
+    return _normalize_codes(text, padded)[0]
 
 
-def _normalize_codes(text: str, codes: np.ndarray) -> tuple[NormalizedText, np.ndarray | None]:
-    """:func:`normalize_document` of ``text`` from its code points ``codes``, and the code points of
-    the normalised text (None when it fell back on :func:`rhetoric.text.normalize_with_offsets`)."""
-    if codes.size and codes.max() >= 0x10000:
+def _normalize_codes(text: str, padded: np.ndarray) -> tuple[NormalizedText, np.ndarray | None]:
+    """:func:`normalize_document` of ``text`` from the code points of ``" " + text + " "``, and the
+    code points of the normalised text (None when it fell back on ``normalize_with_offsets``)."""
+    try:
+        per_char = _tables()[1][padded]
+    except IndexError:  # a code point outside the BMP
         return normalize_with_offsets(text), None
-    per_char = _tables()[1][codes]
     if (per_char > 1).any():
         return normalize_with_offsets(text), None
-    kept = per_char == 1
-    ncodes = _char_map()[codes[kept]]
+    kept = per_char == 1  # (the padding spaces are kept)
+    ncodes = _char_map()[padded[1:-1][kept[1:-1]]]
     norm = ncodes.tobytes().decode("utf-32-le")
-    return NormalizedText(text, norm, np.append(np.flatnonzero(kept), len(text)).astype(np.int64)), ncodes
+    # offsets of the kept characters, then len(text) from the closing space
+    return NormalizedText(text, norm, np.flatnonzero(kept[1:])), ncodes
 
 
 def indexes_of(seq: list[str], value: str, rng: range) -> list[int]:
@@ -144,11 +146,11 @@ def _run_edges(padded: np.ndarray) -> tuple[list[int], list[int]]:
 
 
 @lru_cache(maxsize=1)
-def _space_table() -> np.ndarray:
-    """For every code point, whether ``str.split()`` splits there (``str.isspace``)."""
-    table = np.zeros(0x110000, dtype=bool)
-    table[[cp for cp in range(0x110000) if chr(cp).isspace()]] = True
-    return table
+def _word_chars_never_blank() -> bool:
+    """No word character normalises to white space (true of the current tables, checked once), so
+    an article's normalised words can be cut out of its normalised text at white space."""
+    one_to_one = _word_char_table()[:0x10000] & (_tables()[1] == 1)
+    return not any(chr(code).isspace() for code in _char_map()[one_to_one].tolist())
 
 
 def normalized_words(norm: NormalizedText, starts: list[int], ends: list[int]) -> list[str]:
@@ -173,15 +175,14 @@ def document_words(text: str) -> tuple[list[int], list[int], list[str], Normaliz
         return starts, ends, normalized_words(normalized, starts, ends), normalized
     is_word = _word_char_table()[padded]
     starts, ends = _run_edges(is_word)
-    normalized, ncodes = _normalize_codes(text, padded[1:-1])
-    if ncodes is not None:
+    normalized, ncodes = _normalize_codes(text, padded)
+    if ncodes is not None and _word_chars_never_blank():
         # the normalised characters that come from word characters, blanked elsewhere and split: the
-        # words in order, unless a word character became white space or a word vanished (then slice)
+        # words in order, unless a word normalised to nothing (diacritics alone: then slice)
         in_word = is_word[1:-1][normalized.starts[:-1]]
-        if not _space_table()[ncodes[in_word]].any():
-            norms = np.where(in_word, ncodes, np.uint32(32)).astype(np.uint32).tobytes().decode("utf-32-le").split()
-            if len(norms) == len(starts):
-                return starts, ends, norms, normalized
+        norms = np.where(in_word, ncodes, np.uint32(32)).tobytes().decode("utf-32-le").split()
+        if len(norms) == len(starts):
+            return starts, ends, norms, normalized
     return starts, ends, normalized_words(normalized, starts, ends), normalized
 
 
@@ -747,12 +748,11 @@ class DocumentContext:
         self.marked_spans = sorted(marked_spans)
         self._marked_starts = [s for s, _ in self.marked_spans]
         # sentence ends outside marks (not a decimal point): clause_start / sentence_end bisect them
-        self._terminators = [m.start() for m in _TERMINATOR_RE.finditer(text)
-                             if not self.inside_marks(m.start(), m.end()) and not self._is_number_dot(m.start())]
+        self._terminators = [p for p in (m.start() for m in _TERMINATOR_RE.finditer(text))
+                             if not self.inside_marks(p, p + 1) and not self._is_number_dot(p)]
         self._cues: dict[int, Cue | None] = {}  # cue_at by word index (the rules ask for a word many times)
         # words that may be cues (a superset: cue_at rules out some), so scans for cues skip the rest
         self._cue_words = list(compress(range(len(self.norms)), map(_cue_forms().__contains__, self.norms)))
-        self._bares: list[str] | None = None  # _bare of every word, when a rule first asks
         self._all_mentions: list[Mention] | None = None  # registry mentions, when a rule first asks
         self.paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
         self.last: Attribution | None = None
@@ -868,6 +868,8 @@ class DocumentContext:
             return cue
 
     def _find_cue(self, i: int) -> Cue | None:
+        if self.norms[i] not in _cue_forms():
+            return None  # (the forms include ورد / فرد)
         entry = lookup_cue(self.norms[i], self.text[self.words[i][0]:self.words[i][1]])
         if entry is None and self.norms[i] in ("ورد", "فرد") and i + 1 < len(self.words) and \
                 self.norms[i + 1] in _PRONOUN_PPS:
@@ -904,9 +906,11 @@ class DocumentContext:
     def words_with_bare(self, bare: str, rng: range) -> list[int]:
         """Indexes of the words in ``rng`` whose :func:`_bare` form is ``bare``, in order (a C-speed
         scan: the rules look for an earlier mention of a head noun up to 4,000 characters back)."""
-        if self._bares is None:
-            self._bares = list(map(_bare, self.norms))
-        return indexes_of(self._bares, bare, rng)
+        # such a word is ``bare`` itself or ``bare`` behind one of the prefixes _bare takes off
+        found: set[int] = set()
+        for prefix in ("", "وال", "بال", "فال", "لل", "ال", "و"):
+            found.update(indexes_of(self.norms, prefix + bare, rng))
+        return sorted(k for k in found if _bare(self.norms[k]) == bare)
 
     def cue_words(self, lo: int, hi: int) -> list[int]:
         """Indexes of the words in ``[lo, hi)`` that may be cues (:meth:`cue_at` decides), in order."""

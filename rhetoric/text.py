@@ -13,6 +13,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import Iterable
 
 import numpy as np
@@ -221,15 +222,38 @@ def count_word_forms(texts: Iterable[str]) -> Counter:
     """Normalised word -> occurrences over ``texts``: counting ``normalize(t.text)`` for every
     ``t`` in :func:`tokenize` with ``t.is_word``, in the same first-seen order, without Token objects.
 
-    Texts are joined with a newline (white space: never inside a token, so each text keeps its own
-    tokens); pieces are counted as found, and each DISTINCT piece is tested and normalised once.
-    Stripping bidi controls off a piece's edges changes neither test (they are not letters) nor its
-    normal form (normalisation deletes them), so raw pieces give the same counts."""
-    counts: Counter = Counter()
-    for piece, n in Counter(_TOKEN_RE.findall("\n".join(texts))).items():
-        if any(ch.isalpha() for ch in piece):
-            counts[normalize(piece)] += n
-    return counts
+    Texts are cut at white space (``str.split``, in C) and each distinct white-space-free chunk is
+    tokenised once and remembered (:data:`_CHUNK_FORMS`): a word like ``الرياض،`` recurs across the
+    groups and chunks of a corpus, so the regex and normalisation run on few new chunks. The forms of
+    the chunks, in text order, are then counted in C. Tokens never cross white space, so the tokens
+    of the chunks are those of the text; a token with a letter is a run of :data:`_RUN_RE` (letters
+    are never punctuation or symbols); bidi controls at a token's edges change neither the word test
+    (they are not letters) nor its normal form (normalisation deletes them)."""
+    text = "\n".join(texts)
+    if _SPLIT_ONLY_BY_PYTHON.search(text):  # white space to str.split but not to the token regex
+        return Counter(normalize(p) for p in _TOKEN_RE.findall(text) if _has_letter(p))
+    chunks = text.split()
+    new = set(chunks).difference(_CHUNK_FORMS)
+    if new and len(_CHUNK_FORMS) + len(new) > _MAX_CHUNK_FORMS:  # bounded memory: start over
+        _CHUNK_FORMS.clear()
+        new = set(chunks)
+    letters = [chunk for chunk in new if chunk.isalpha()]  # one word token each: normalise them in one call
+    _CHUNK_FORMS.update(zip(letters, zip(normalize("\n".join(letters)).split("\n"))))
+    for chunk in new.difference(letters):
+        _CHUNK_FORMS[chunk] = tuple(normalize(p) for p in _RUN_RE.findall(chunk) if _has_letter(p))
+    return Counter(chain.from_iterable(map(_CHUNK_FORMS.__getitem__, chunks)))
+
+
+def _has_letter(piece: str) -> bool:
+    return piece.isalpha() or any(map(str.isalpha, piece))
+
+
+#: White-space-free chunk of text -> normal forms of its word tokens (see :func:`count_word_forms`);
+#: emptied before a call would take it past :data:`_MAX_CHUNK_FORMS` entries.
+_CHUNK_FORMS: dict[str, tuple[str, ...]] = {}
+_MAX_CHUNK_FORMS = 200_000
+#: The information separators are white space to ``str.split`` but not to ``\s`` of the token regex.
+_SPLIT_ONLY_BY_PYTHON = re.compile("[\x1c-\x1f]")
 
 
 _HAS_ALNUM = re.compile(r"[^\W_]")

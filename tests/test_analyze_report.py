@@ -140,3 +140,66 @@ def test_unit_probabilities_and_explanations_are_the_models(tmp_path):
     assert len(flagged) > 0
     fresh = _explanations(model, units["unit_text"].iloc[flagged].tolist(), 5)
     assert predictions["top_features"].iloc[flagged].tolist() == fresh
+
+
+def test_top_entries_pick_what_a_stable_argsort_of_each_row_picks():
+    """_explanations ranks all flagged units' features at once: the same entries, in the same order,
+    as a stable argsort of each row by -|value| (ties, explicit zeros, short and empty rows included)."""
+    import numpy as np
+    from scipy import sparse
+
+    from rhetoric.analysis import _top_entries
+
+    rng = np.random.default_rng(0)
+    for trial in range(200):
+        dense = rng.choice([0.0, 1.0, -1.0, 0.5, -0.5, 2.0], size=(rng.integers(1, 10), rng.integers(1, 12)),
+                           p=[0.45, 0.15, 0.15, 0.1, 0.1, 0.05])
+        matrix = sparse.csr_matrix(dense)
+        if trial % 3 == 0:
+            matrix.data[rng.random(matrix.nnz) < 0.3] = 0.0  # stored zeros stay candidates
+        for top in (1, 3, 5, 20):
+            expected = [lo + np.argsort(-np.abs(matrix.data[lo:hi]), kind="stable")[:top]
+                        for lo, hi in zip(matrix.indptr[:-1], matrix.indptr[1:])]
+            assert _top_entries(matrix, top).tolist() == np.concatenate(expected).tolist()
+
+
+def _doc_table_by_merges(analysis, by, voice, speaker_type=False):
+    """The per-article table as it was computed before (pandas merges on the span key): the oracle."""
+    keys = ["doc_id", *by]
+    docs = analysis.documents[["doc_id", *[b for b in by if b in analysis.documents.columns]]]
+    spans = analysis.spans.merge(docs, on="doc_id", how="left")
+    span_keys = keys + (["voice"] if voice else []) + (["speaker_type"] if speaker_type else [])
+    if speaker_type:
+        spans = spans[spans["voice"] == "quote"].assign(speaker_type=lambda d: d["speaker_type"].fillna("unknown"))
+    tokens = spans.groupby(span_keys, sort=True, dropna=False)["n_tokens"].sum().rename("n_tokens")
+    span_cols = spans[["doc_id", "field", "span_id", *[k for k in span_keys if k != "doc_id"]]].drop_duplicates()
+    fm = analysis.framing_matches().merge(span_cols, on=["doc_id", "field", "span_id"], suffixes=("_m", ""))
+    hits = fm.groupby(span_keys, sort=True, dropna=False).agg(n_hits=("entry_id", "size"), weighted=("weight", "sum"))
+    preds = analysis.predictions.merge(span_cols, on=["doc_id", "field", "span_id"], suffixes=("_p", ""))
+    pred = preds.groupby(span_keys, sort=True, dropna=False).agg(
+        n_units=("prob", "count"), sum_prob=("prob", "sum"), n_flagged=("label", "sum"))
+    return pd.concat([tokens, hits, pred], axis=1).fillna(0).reset_index()
+
+
+def test_doc_table_equals_the_merge_computation():
+    """Analysis._doc_table finds each hit's and unit's span by position instead of merging: the same
+    table (values, dtypes, row order) for group keys with missing values, with and without matches."""
+    import numpy as np
+
+    from rhetoric.analysis import Analysis
+
+    documents, _ = load_corpus(demo_corpus_path())
+    analysis = analyze(documents, model="default")
+    groups = np.where(np.arange(len(analysis.documents)) % 4 == 0, None, analysis.documents["outlet"].str[:3])
+    documents = analysis.documents.assign(part=groups)
+    variants = {
+        "all": analysis.matches,
+        "none": analysis.matches.iloc[:0],
+        "some": analysis.matches.iloc[::3],
+    }
+    for name, matches in variants.items():
+        a = Analysis(documents, analysis.spans, matches, analysis.predictions, analysis.lexicons, analysis.model)
+        for by in ([], ["outlet"], ["part"], ["outlet", "part"]):
+            for voice, speaker_type in ((True, False), (False, False), (True, True), (False, True)):
+                expected = _doc_table_by_merges(a, by, voice, speaker_type)
+                pd.testing.assert_frame_equal(a._doc_table(by, voice, speaker_type), expected, check_exact=True)

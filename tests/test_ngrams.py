@@ -14,7 +14,7 @@ from sklearn.base import clone
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from rhetoric.classify import WORD_PATTERN
-from rhetoric.ngrams import FastCountVectorizer, FastTfidfVectorizer, _normalize_many, to_fast
+from rhetoric.ngrams import FastCountVectorizer, FastTfidfVectorizer, _normalize_many, _word_runs, to_fast
 from rhetoric.text import _tables, normalize
 
 WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
@@ -111,12 +111,31 @@ def test_batched_normalize_matches_normalize(texts):
     assert _normalize_many(texts) == [normalize(t) for t in texts]
 
 
+def test_batched_normalize_remembers_the_last_texts_only_as_a_copy():
+    texts = ["أَكّد الوزيرُ", "ﷲ ١٢"]
+    first = _normalize_many(texts)
+    first.append("changed by the caller")
+    again = _normalize_many(list(texts))
+    assert again == [normalize(t) for t in texts] and again is not first
+    assert _normalize_many(texts[:1]) == [normalize(texts[0])]
+
+
 def test_batched_normalize_over_many_batches(monkeypatch):
     import rhetoric.ngrams
 
     monkeypatch.setattr(rhetoric.ngrams, "_BATCH_CHARS", 7)
     texts = [RAW[i::13] for i in range(13)] + ["", "a\uffffb", ""]
     assert _normalize_many(texts) == [normalize(t) for t in texts]
+
+
+@given(texts=st.lists(st.text(alphabet=RAW + "_1٣\U0001D401", max_size=30) | st.text(max_size=20), max_size=8))
+def test_word_runs_match_the_default_token_pattern(texts):
+    import re
+
+    found = [re.findall(WORD_PATTERN, t) for t in texts]
+    tokens, rows = _word_runs(texts)
+    assert tokens == [token for per_text in found for token in per_text]
+    assert rows.tolist() == [i for i, per_text in enumerate(found) for _ in per_text]
 
 
 AUTHORED = [

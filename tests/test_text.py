@@ -63,6 +63,43 @@ def test_word_counts_are_those_of_the_tokens(texts):
     assert list(count_word_forms(texts).items()) == list(expected.items())
 
 
+def test_word_form_shortcuts_hold_for_every_code_point():
+    """count_word_forms cuts texts with str.split and takes an all-letter chunk as one word token:
+    true when every white space of the token regex is white space to Python, Python's extra white
+    space is only the information separators (which it checks for), and every letter is in a token
+    run. Checked on all code points, since Python and the regex module have their own Unicode data."""
+    import regex
+
+    from rhetoric import text as text_module
+
+    every = "".join(map(chr, range(0x110000)))
+    regex_space = set(regex.findall(r"\s", every))
+    python_space = {ch for ch in every if ch.isspace()}
+    assert regex_space <= python_space
+    assert all(text_module._SPLIT_ONLY_BY_PYTHON.match(ch) for ch in python_space - regex_space)
+    letters = "".join(ch for ch in every if ch.isalpha())
+    assert text_module._RUN_RE.fullmatch(letters)
+
+
+def test_word_form_memory_is_bounded(monkeypatch):
+    """A full chunk memory starts over (keeping the chunks of the call); the counts stay those of the tokens."""
+    from rhetoric import text as text_module
+
+    monkeypatch.setattr(text_module, "_CHUNK_FORMS", {})
+    monkeypatch.setattr(text_module, "_MAX_CHUNK_FORMS", 5)
+    texts = ["قال الوزير، إن «الحوار» مستمر.", "الوزير قال: 12 بنداً؛ والحوار مستمر", "ال\u200fحوار"]
+    for _ in range(2):
+        expected: dict = {}
+        for text in texts:
+            for token in tokenize(text):
+                if token.is_word:
+                    expected[normalize(token.text)] = expected.get(normalize(token.text), 0) + 1
+        assert list(count_word_forms(texts).items()) == list(expected.items())
+        assert set(text_module._CHUNK_FORMS) == set("\n".join(texts).split())
+    # an information separator is white space to str.split, not to the tokens: one token here
+    assert count_word_forms(["x\x1fy ب"]) == {"x\x1fy": 1, "ب": 1}
+
+
 @PROPERTY
 @given(arabic_text)
 def test_token_offsets_slice_the_original(text):

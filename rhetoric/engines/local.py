@@ -41,6 +41,7 @@ import pandas as pd
 
 from ..analysis import Analysis, load_lexicon_set, resolve_model, run_stages
 from ..errors import RhetoricError
+from ..text import count_word_forms
 
 __all__ = ["analyze_stream", "StreamedAnalysis", "Partials", "chunk_partials", "process_chunk", "iter_source",
            "TABLES"]
@@ -177,11 +178,8 @@ def chunk_partials(analysis: Analysis, by: str = "outlet", per_group: int = 5) -
     matcher, naming_pairs = _shipped_naming_matcher()
     naming_hits = matcher.match_documents(analysis.documents)  # as Analysis._naming_hits(None), built once
     spans = analysis.spans.merge(analysis.documents[["doc_id", by]], on="doc_id", how="left")
-    term_counts = {}
-    for key, index in spans.groupby([by, "voice"], sort=True, dropna=False).groups.items():
-        mask = pd.Series(False, index=analysis.spans.index)
-        mask.loc[index] = True
-        term_counts[key] = analysis._token_counts(mask)
+    term_counts = {key: count_word_forms(analysis._span_texts(rows))  # Analysis._token_counts of each group
+                   for key, rows in spans.groupby([by, "voice"], sort=True, dropna=False).indices.items()}
     return Partials(
         by=by, per_group=per_group,
         doc_tables={(v, s): _compact(analysis._doc_table([], v, s)) for v, s in _DOC_TABLE_KINDS},
