@@ -63,11 +63,13 @@ def _resample_counts(rng: np.random.Generator, n: int, size: int) -> np.ndarray:
 def _resampled_sums(vectors: list[np.ndarray], n_boot: int, rng: np.random.Generator) -> list[np.ndarray]:
     """Each vector's sum over each of ``n_boot`` with-replacement resamples of its ``n`` articles."""
     n = vectors[0].size
+    unique = list({id(v): v for v in vectors}.values())  # ratios often share a denominator array
     parts = []
     for size in _blocks(n_boot):
         counts = _resample_counts(rng, n, size).astype(np.float64)
-        parts.append([counts @ v for v in vectors])  # one product per vector: sums as from separate calls
-    return [np.concatenate(column) for column in zip(*parts)]
+        parts.append([counts @ v for v in unique])  # one product per vector: sums as from separate calls
+    sums = {id(v): np.concatenate(column) for v, column in zip(unique, zip(*parts))}
+    return [sums[id(v)] for v in vectors]
 
 
 def _ratio(num: np.ndarray, den: np.ndarray, scale: float) -> np.ndarray:
