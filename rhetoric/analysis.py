@@ -80,9 +80,6 @@ def _assign_spans(matches: pd.DataFrame, spans: pd.DataFrame) -> pd.DataFrame:
     return matches.assign(span_id=spans["span_id"].to_numpy()[pos], voice=spans["voice"].to_numpy()[pos])
 
 
-_SPAN_KEY = ["doc_id", "field", "span_id"]
-
-
 def _span_positions(spans: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
     """Position in ``spans`` of each row's (doc_id, field, span_id); -1 when ``spans`` lacks it.
     The key is packed into one integer: a hash look-up of numbers, not of string tuples."""
