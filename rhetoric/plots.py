@@ -166,14 +166,25 @@ def keyness_scatter(keyness: pd.DataFrame, *, n_labels: int = 12, title: str | N
     return save_figure(fig, save)
 
 
-def naming_preferences(naming: pd.DataFrame, *, by: str = "outlet", min_hits: int = 1, save=None) -> Figure:
-    """Share of variant A per naming pair and outlet, with CI (pairs with too few hits hidden)."""
+def naming_preferences(naming: pd.DataFrame, *, by: str = "outlet", min_hits: int = 1, max_pairs: int | None = 12,
+                       save=None) -> Figure:
+    """Share of variant A per naming pair and outlet, with CI (pairs with too few hits hidden).
+
+    One panel per pair: only the ``max_pairs`` pairs with the most hits are drawn (None: all), since
+    dozens of panels are neither readable nor quick to render; the table keeps every pair."""
     data = naming[naming["n_hits"] >= min_hits]
     pairs = sorted(data["pair_id"].unique())
+    if max_pairs is not None and len(pairs) > max_pairs:
+        totals = data.groupby("pair_id")["n_hits"].sum()
+        pairs = sorted(sorted(pairs, key=lambda pair: (-totals[pair], pair))[:max_pairs])
     outlets = sorted(data[by].unique())
-    fig, axes = plt.subplots(1, max(1, len(pairs)), figsize=(2.6 * max(1, len(pairs)) + 1.5, 0.4 * len(outlets) + 2),
+    ncols = max(1, min(6, len(pairs)))  # rows of up to six panels: a figure that fits a page
+    nrows = max(1, -(-len(pairs) // ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(2.6 * ncols + 1.5, nrows * (0.4 * len(outlets) + 1.6) + 0.6),
                              sharey=True, squeeze=False)
-    for ax, pair in zip(axes[0], pairs):
+    for ax in axes.flat[len(pairs):]:
+        ax.set_visible(False)
+    for ax, pair in zip(axes.flat, pairs):
         sub = data[data["pair_id"] == pair].set_index(by).reindex(outlets)
         y = np.arange(len(outlets))
         ax.errorbar(sub["share_a"], y, xerr=_errors(sub["share_a"], sub["share_ci_low"], sub["share_ci_high"]),
@@ -184,8 +195,9 @@ def naming_preferences(naming: pd.DataFrame, *, by: str = "outlet", min_hits: in
         second = sub["label_b"].dropna()
         ax.set_title(f"A: {first.iloc[0] if len(first) else pair}\nB: {second.iloc[0] if len(second) else ''}", fontsize=9)
         ax.set_xlabel("share of A")
-    axes[0][0].set_yticks(np.arange(len(outlets)), outlets)
-    fig.suptitle("Naming choices by outlet (95% CI)")
+    axes[0][0].set_yticks(np.arange(len(outlets)), outlets)  # shared by every panel
+    shown = f" — the {len(pairs)} most-used pairs" if len(pairs) < data["pair_id"].nunique() else ""
+    fig.suptitle(f"Naming choices by outlet (95% CI){shown}")
     fig.tight_layout()
     return save_figure(fig, save)
 
