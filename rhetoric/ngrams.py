@@ -60,7 +60,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer, _document_frequency
 from sklearn.utils._sparse import _align_api_if_sparse
 
-from .text import _tables as _normalize_table
+from .text import normalization_arrays
 from .text import normalize
 
 __all__ = ["FastCountVectorizer", "FastTfidfVectorizer", "to_fast"]
@@ -207,24 +207,9 @@ def _lookup(table, n: int, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 _NORMALIZE_SEPARATOR = "\uffff"
 
 
-@lru_cache(maxsize=1)
-def _normalize_arrays() -> tuple[np.ndarray, np.ndarray]:
-    """:func:`rhetoric.text.normalize`'s table as arrays over the BMP: (output code points of each
-    code point, padded with zeros to the longest output; output length, 0 = deleted). Characters
-    outside the BMP are never changed."""
-    table, lengths, _ = _normalize_table()
-    chars = np.zeros((0x10000, max(int(lengths.max()), 1)), dtype=np.uint32)
-    chars[:, 0] = np.arange(0x10000)
-    for cp, out in table.items():
-        chars[cp] = 0
-        chars[cp, :len(out)] = [ord(ch) for ch in out]
-    assert lengths[ord(_NORMALIZE_SEPARATOR)] == 1 and chars[ord(_NORMALIZE_SEPARATOR), 0] == ord(_NORMALIZE_SEPARATOR)
-    return chars, lengths.astype(np.uint8)
-
-
 def _normalize_code_points(cp: np.ndarray) -> np.ndarray:
     """The code points of ``normalize(text)`` from those of ``text``."""
-    chars, lengths = _normalize_arrays()
+    chars, lengths = normalization_arrays()
     bmp = np.minimum(cp, 0xFFFF)  # U+FFFF stays itself, once: the place holder of astral characters
     size = lengths[bmp]
     if size.max(initial=0) <= 1:  # deletions and one-to-one replacements only (nearly always)

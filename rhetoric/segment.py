@@ -9,7 +9,6 @@ outlet's typography, not the speaker's words. A non-empty ``title`` is one narra
 from __future__ import annotations
 
 import bisect
-from functools import lru_cache
 from typing import Callable, Iterable
 
 import numpy as np
@@ -19,26 +18,13 @@ from .errors import RhetoricError
 from .quotes import Quote, extract_quotes
 from .speakers import Registry, load_registry
 from .tables import check_table, columns
-from .text import _HAS_ALNUM, _RUN_RE, count_words
+from .text import count_words, word_run_classes
 
 __all__ = ["segment_documents", "segment_text", "quotes_table", "QUOTE_COLUMNS"]
 
 #: Columns of :func:`quotes_table` (one row per quote).
 QUOTE_COLUMNS = ["doc_id", "quote_id", "start", "end", "text", "speaker", "speaker_start", "speaker_end",
                  "speaker_id", "speaker_type", "cue", "stance", "how"]
-
-
-@lru_cache(maxsize=1)
-def _char_classes() -> np.ndarray:
-    """Per BMP code point: 0 outside the token runs of :func:`rhetoric.text.count_words` (white space,
-    punctuation, symbols), 1 inside a run, 2 inside a run and a letter or digit (a run with one is a
-    word). Built with count_words' own regexes, so the two cannot disagree."""
-    chars = "".join(map(chr, range(0x10000)))
-    classes = np.zeros(0x10000, dtype=np.int8)
-    for m in _RUN_RE.finditer(chars):
-        classes[m.start():m.end()] = 1
-    classes[[m.start() for m in _HAS_ALNUM.finditer(chars)]] += 1
-    return classes
 
 
 def _token_counter(text: str) -> Callable[[int, int], int]:
@@ -53,7 +39,7 @@ def _token_counter(text: str) -> Callable[[int, int], int]:
         return direct
     try:
         padded = np.frombuffer(f" {text} ".encode("utf-32-le"), dtype=np.uint32)  # runs end inside
-        classes = _char_classes()[padded]
+        classes = word_run_classes()[padded]
     except (UnicodeEncodeError, IndexError):  # a lone surrogate, a code point outside the BMP
         return direct
     in_run = classes > 0

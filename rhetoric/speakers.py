@@ -32,7 +32,7 @@ import yaml
 from .errors import LexiconError
 from .resources import lexicons_dir
 from .text import BIDI_CONTROLS as _BIDI
-from .text import NormalizedText, _tables, normalize, normalize_with_offsets
+from .text import NormalizedText, _tables, normalization_arrays, normalize, normalize_with_offsets
 
 __all__ = [
     "SPEAKER_TYPES",
@@ -74,14 +74,9 @@ def _word_char_table() -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def _char_map() -> np.ndarray:
-    """Per BMP code point, the one character :func:`rhetoric.text.normalize` turns it into (itself
-    when unchanged); deleted and expanded characters are told by ``_tables()[1]`` (their lengths)."""
-    table, _, _ = _tables()
-    out = np.arange(0x10000, dtype=np.uint32)
-    for cp, rep in table.items():
-        if len(rep) == 1:
-            out[cp] = ord(rep)
-    return out
+    """Per BMP code point, the character :func:`rhetoric.text.normalize` turns it into when it turns
+    it into one (deleted and expanded characters are told by ``_tables()[1]``, their lengths)."""
+    return np.ascontiguousarray(normalization_arrays()[0][:, 0])
 
 
 def normalize_document(text: str) -> NormalizedText:

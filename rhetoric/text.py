@@ -134,6 +134,20 @@ class NormalizedText:
         return o_start, o_end
 
 
+@lru_cache(maxsize=1)
+def normalization_arrays() -> tuple[np.ndarray, np.ndarray]:
+    """:func:`normalize`'s table as arrays over the BMP, for normalising many characters at once
+    with numpy (rhetoric.ngrams, rhetoric.speakers): (the code points each code point becomes, padded
+    with zeros to the longest output; the output length, 0 = deleted). Characters outside the BMP
+    are never changed."""
+    table, lengths, _ = _tables()
+    chars = np.zeros((0x10000, max(int(lengths.max()), 1)), dtype=np.uint32)
+    chars[:, 0] = np.arange(0x10000)
+    for cp, out in table.items():
+        chars[cp] = 0
+        chars[cp, :len(out)] = [ord(ch) for ch in out]
+    return chars, lengths.astype(np.uint8)
+
 _ATTACHED = frozenset(chr(cp) for cp in list(range(0x064B, 0x0660)) + [0x0670, 0x0640])
 
 
@@ -260,6 +274,19 @@ _HAS_ALNUM = re.compile(r"[^\W_]")
 #: The multi-character branch of :data:`_TOKEN_RE` alone (runs of anything but white space,
 #: punctuation and symbols): the same runs, since punctuation and symbols end a run either way.
 _RUN_RE = _uregex.compile(r"[^\s\p{P}\p{S}]+")
+
+
+@lru_cache(maxsize=1)
+def word_run_classes() -> np.ndarray:
+    """Per BMP code point: 0 outside the token runs of :func:`count_words` (white space,
+    punctuation, symbols), 1 inside a run, 2 inside a run and a letter or digit (a run with one is a
+    word). Built with count_words' own regexes, so array code using it cannot disagree with it."""
+    chars = "".join(map(chr, range(0x10000)))
+    classes = np.zeros(0x10000, dtype=np.int8)
+    for m in _RUN_RE.finditer(chars):
+        classes[m.start():m.end()] = 1
+    classes[[m.start() for m in _HAS_ALNUM.finditer(chars)]] += 1
+    return classes
 
 
 # --------------------------------------------------------------------------- sentences
