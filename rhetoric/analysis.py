@@ -179,45 +179,10 @@ def _explanations(model, texts: list[str], top: int, features=None) -> list[str]
     if step is None or not hasattr(model, "_frame") or not hasattr(model, "coefficients"):
         return [json.dumps([[name, round(float(weight), 6)] for name, weight, *_ in model.explain(text, top=top)],
                            ensure_ascii=False) for text in texts]
-    from scipy import sparse
-
     if features is None:
         frame = model._frame(pd.DataFrame({"text": texts, "type": [UNIT_CONTENT_TYPE] * len(texts)}), model.use_type_)
         features = step.transform(frame)
-    contrib = sparse.csr_matrix(features).multiply(model.coefficients()).tocsr()
-    names = model.feature_names()
-    keep = _top_entries(contrib, top)
-    columns, weights = contrib.indices[keep].tolist(), contrib.data[keep].tolist()
-    # json.dumps([[name, round(weight, 6)], ...]) written out (finite weights), one dumps per feature name
-    quoted = {i: json.dumps(str(names[i]), ensure_ascii=False) for i in set(columns)}
-    pairs = [f"[{quoted[i]}, {round(w, 6)!r}]" for i, w in zip(columns, weights)]
-    out, start = [], 0
-    for n in np.minimum(np.diff(contrib.indptr), top).tolist():
-        out.append("[" + ", ".join(pairs[start:start + n]) + "]")
-        start += n
-    return out
-
-
-def _top_entries(matrix, top: int) -> np.ndarray:
-    """Positions in ``matrix.data`` (CSR) of each row's ``top`` largest |values|, row after row, largest
-    first, ties in stored order: what a stable argsort of every row picks, without sorting every entry.
-
-    A floor per row — its ``top``-th largest distinct |value|, found by taking the row maxima off
-    ``top`` times — leaves a few candidates per row; only those are sorted."""
-    per_row = np.diff(matrix.indptr)
-    if matrix.nnz == 0:
-        return np.zeros(0, dtype=np.int64)
-    row = np.repeat(np.arange(len(per_row)), per_row)
-    size = np.abs(matrix.data)
-    rest, floor = size.copy(), np.full(len(per_row), -np.inf)
-    nonempty, starts = per_row > 0, matrix.indptr[:-1][per_row > 0]
-    for _ in range(top):
-        floor[nonempty] = np.maximum.reduceat(rest, starts)
-        rest[rest >= floor[row]] = -np.inf
-    candidates = np.flatnonzero(size >= floor[row])
-    order = candidates[np.lexsort((-size[candidates], row[candidates]))]
-    rank = np.arange(len(order)) - np.searchsorted(row[order], row[order])
-    return order[rank < top]
+    return model._row_top_features(features, top, digits=6)
 
 
 #: The last lexicon set's Matcher, with that set: an engine's worker runs chunk after chunk with the

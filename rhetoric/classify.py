@@ -564,17 +564,43 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
             return self.pipeline_.named_steps["features"].named_transformers_["lexicon"].offsets(text, value)
         return []
 
-    def _row_top_features(self, X_features, n: int) -> list[str]:
-        """JSON ``[[feature, weight], ...]`` per row (binary): the ``n`` largest |contributions|."""
+    def _row_top_features(self, X_features, n: int, digits: int = 4) -> list[str]:
+        """JSON ``[[feature, weight], ...]`` per row (binary): the ``n`` largest |contributions|, ties in
+        feature order, weights rounded to ``digits`` places (as ``json.dumps`` writes them)."""
         contrib = sparse.csr_matrix(X_features).multiply(self.coefficients()).tocsr()
         names = self.feature_names()
-        out = []
-        for r in range(contrib.shape[0]):
-            lo, hi = contrib.indptr[r], contrib.indptr[r + 1]
-            data, idx = contrib.data[lo:hi], contrib.indices[lo:hi]
-            order = np.argsort(-np.abs(data), kind="stable")[:n]
-            out.append(json.dumps([[str(names[idx[i]]), round(float(data[i]), 4)] for i in order], ensure_ascii=False))
+        keep = _top_entries(contrib, n)
+        columns, weights = contrib.indices[keep].tolist(), contrib.data[keep].tolist()
+        # json.dumps of each row written out (weights are finite), with one dumps per feature name
+        quoted = {i: json.dumps(str(names[i]), ensure_ascii=False) for i in set(columns)}
+        pairs = [f"[{quoted[i]}, {round(w, digits)!r}]" for i, w in zip(columns, weights)]
+        out, start = [], 0
+        for k in np.minimum(np.diff(contrib.indptr), n).tolist():
+            out.append("[" + ", ".join(pairs[start:start + k]) + "]")
+            start += k
         return out
+
+
+def _top_entries(matrix, top: int) -> np.ndarray:
+    """Positions in ``matrix.data`` (CSR) of each row's ``top`` largest |values|, row after row, largest
+    first, ties in stored order: what a stable argsort of every row picks, without sorting every entry.
+
+    A floor per row — its ``top``-th largest distinct |value|, found by taking the row maxima off
+    ``top`` times — leaves a few candidates per row; only those are sorted."""
+    per_row = np.diff(matrix.indptr)
+    if matrix.nnz == 0:
+        return np.zeros(0, dtype=np.int64)
+    row = np.repeat(np.arange(len(per_row)), per_row)
+    size = np.abs(matrix.data)
+    rest, floor = size.copy(), np.full(len(per_row), -np.inf)
+    nonempty, starts = per_row > 0, matrix.indptr[:-1][per_row > 0]
+    for _ in range(top):
+        floor[nonempty] = np.maximum.reduceat(rest, starts)
+        rest[rest >= floor[row]] = -np.inf
+    candidates = np.flatnonzero(size >= floor[row])
+    order = candidates[np.lexsort((-size[candidates], row[candidates]))]
+    rank = np.arange(len(order)) - np.searchsorted(row[order], row[order])
+    return order[rank < top]
 
 
 # --------------------------------------------------------------------------- training data

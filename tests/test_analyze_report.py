@@ -148,7 +148,7 @@ def test_top_entries_pick_what_a_stable_argsort_of_each_row_picks():
     import numpy as np
     from scipy import sparse
 
-    from rhetoric.analysis import _top_entries
+    from rhetoric.classify import _top_entries
 
     rng = np.random.default_rng(0)
     for trial in range(200):
