@@ -261,7 +261,28 @@ def test_skops_round_trip_keeps_plain_state_only():
     loaded = sio.loads(data, trusted=untrusted)
     assert type(loaded) is FastTfidfVectorizer
     assert not any(name.startswith("_fast") for name in vars(loaded))
+    assert list(loaded.vocabulary_.items()) == list(fast.vocabulary_.items())  # same terms, columns and order
     assert_same_matrix(expected, loaded.transform(AUTHORED[::-1]))
+
+
+def test_saved_vocabulary_is_packed_and_old_files_still_load():
+    """The vocabulary is saved as one string + two arrays (not a dict node per term); a state with
+    the plain dict (files saved before) loads to the same vectorizer; saving leaves the object whole."""
+    import pickle
+
+    fast = FastTfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), preprocessor=normalize).fit(AUTHORED)
+    expected = fast.transform(AUTHORED)
+    state = fast.__getstate__()
+    assert "vocabulary_" not in state and set(state["packed_vocabulary_"]) == {"terms", "lengths", "columns"}
+    assert "vocabulary_" in vars(fast) and "_fast_tables" in vars(fast)  # the live object keeps its state
+    old_style = {key: value for key, value in state.items() if key != "packed_vocabulary_"}
+    old_style["vocabulary_"] = dict(fast.vocabulary_)
+    for restored_state in (state, old_style):
+        restored = FastTfidfVectorizer.__new__(FastTfidfVectorizer)
+        restored.__setstate__(restored_state)
+        assert list(restored.vocabulary_.items()) == list(fast.vocabulary_.items())
+        assert_same_matrix(expected, restored.transform(AUTHORED))
+    assert_same_matrix(expected, pickle.loads(pickle.dumps(fast)).transform(AUTHORED))
 
 
 def test_real_news_text(require_dataset):
