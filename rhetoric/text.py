@@ -238,9 +238,8 @@ def count_word_forms(texts: Iterable[str]) -> Counter:
 
     Texts are cut at white space (``str.split``, in C) and each distinct white-space-free chunk is
     tokenised once and remembered (:data:`_CHUNK_FORMS`): a word like ``الرياض،`` recurs across the
-    groups and chunks of a corpus, so the regex and normalisation run on few new chunks. The chunks
-    are counted in C, then each distinct chunk adds its forms times its count: a form is first seen
-    in the first chunk that has it, so the counter keeps the first-seen order. Tokens never cross white space, so the tokens
+    groups and chunks of a corpus, so the regex and normalisation run on few new chunks. The forms of
+    the chunks, in text order, are then counted in C. Tokens never cross white space, so the tokens
     of the chunks are those of the text; a token with a letter is a run of :data:`_RUN_RE` (letters
     are never punctuation or symbols); bidi controls at a token's edges change neither the word test
     (they are not letters) nor its normal form (normalisation deletes them)."""
@@ -256,11 +255,7 @@ def count_word_forms(texts: Iterable[str]) -> Counter:
     _CHUNK_FORMS.update(zip(letters, zip(normalize("\n".join(letters)).split("\n"))))
     for chunk in new.difference(letters):
         _CHUNK_FORMS[chunk] = tuple(normalize(p) for p in _RUN_RE.findall(chunk) if _has_letter(p))
-    counts: Counter = Counter()
-    for chunk, n in Counter(chunks).items():
-        for form in _CHUNK_FORMS[chunk]:
-            counts[form] += n
-    return counts
+    return Counter(chain.from_iterable(map(_CHUNK_FORMS.__getitem__, chunks)))
 
 
 def _has_letter(piece: str) -> bool:
