@@ -18,13 +18,6 @@ from typing import Iterable
 
 import numpy as np
 import regex as _uregex
-from camel_tools.utils.charmap import CharMapper
-from camel_tools.utils.dediac import dediac_ar
-from camel_tools.utils.normalize import (
-    normalize_alef_ar,
-    normalize_alef_maksura_ar,
-    normalize_teh_marbuta_ar,
-)
 
 __all__ = [
     "NormalizedText",
@@ -60,7 +53,14 @@ _KEEP_PUNCT = "،؛؟"  # Arabic punctuation keeps its form: matching never need
 
 
 def _normalize_char(ch: str) -> str:
-    """Normalise one character with camel-tools' normalisers (the source of truth for the table)."""
+    """Normalise one character with camel-tools' normalisers (the source of truth for the table).
+
+    camel-tools is imported here, when the table is first built, not with this module: its import
+    classifies all 1.1 million code points (~1.7 s), which a process that never normalises (the
+    engine's main process, a notebook drawing saved results) should not pay."""
+    from camel_tools.utils.dediac import dediac_ar
+    from camel_tools.utils.normalize import normalize_alef_ar, normalize_alef_maksura_ar, normalize_teh_marbuta_ar
+
     if ch in BIDI_CONTROLS or ch == "\x00":
         return ""
     if ch in _ARABIC_INDIC_DIGITS:
@@ -81,7 +81,9 @@ def _normalize_char(ch: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _arclean() -> CharMapper:
+def _arclean():
+    from camel_tools.utils.charmap import CharMapper
+
     return CharMapper.builtin_mapper("arclean")
 
 
