@@ -264,6 +264,8 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
     Fitted attributes: ``pipeline_`` (the inspectable Pipeline), ``classes_``, ``threshold_`` and
     ``type_thresholds_`` (binary; per content type when the data has types) / ``thresholds_`` (techniques), ``calibrators_`` (one Platt scaler per output),
     ``cv_predictions_`` (out-of-fold calibrated probabilities of the training texts), ``cv_metrics_``.
+    A model read by :func:`rhetoric.model_io.load_model` also has ``card_``: its model card (the JSON
+    beside the file, or None), which reports copy into their manifest; it is never saved inside a model.
     """
 
     def __init__(self, task: str = "binary", char_ngrams=(2, 5), word_ngrams=(1, 2), lexicon="auto",
@@ -279,6 +281,11 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         self.cv = cv
         self.min_examples = min_examples
         self.random_state = random_state
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        state.pop("card_", None)  # the card lives beside the model file, never inside it
+        return state
 
     # ------------------------------------------------------------------ inputs
 

@@ -192,6 +192,11 @@ def load_model(path: str | Path):
         raise ModelError(f"{path}: corrupt or unreadable skops model file ({type(exc).__name__}: {exc})") from None
     if not isinstance(model, FramingClassifier) or not hasattr(model, "pipeline_"):
         raise ModelError(f"{path}: the file holds a {type(model).__name__}, not a fitted rhetoric FramingClassifier")
+    try:
+        model.card_ = load_card(path) or None  # provenance for reports; see FramingClassifier
+    except ModelError as exc:
+        warnings.warn(f"{exc}; the model loads without its card", stacklevel=2)
+        model.card_ = None
     if model.use_lexicon_ and lexicon_version() != model.lexicon_version_:
         warnings.warn(f"{path}: trained with lexicons {model.lexicon_version_}, the lexicons now are "
                       f"{lexicon_version()}; lexicon features may have shifted", stacklevel=2)

@@ -63,6 +63,23 @@ def test_file_is_compressed_skops_with_a_card(saved):
     assert card["cv"]["macro_f1"] == pytest.approx(model.cv_metrics_["macro_f1"])
 
 
+def test_loaded_model_carries_its_card_but_never_saves_it(saved, tmp_path):
+    import shutil
+
+    _, path = saved
+    loaded = load_model(path)
+    assert loaded.card_ == load_card(path) and loaded.card_["training_data"][0]["source"] == "test slice"
+    again = tmp_path / "again.skops"
+    save_model(loaded, again)
+    card_path(again).unlink()  # without a card file, nothing inside the model brings the old card back
+    assert load_model(again).card_ is None
+    lonely = tmp_path / "lonely.skops"
+    shutil.copy(path, lonely)
+    card_path(lonely).write_text("{not json", encoding="utf-8")
+    with pytest.warns(UserWarning, match="without its card"):
+        assert load_model(lonely).card_ is None
+
+
 def test_refuses_files_that_are_not_skops(tmp_path, saved):
     text_file = tmp_path / "notes.skops"
     text_file.write_text("hello", encoding="utf-8")
