@@ -691,7 +691,7 @@ def _colon_speaker(ctx: DocumentContext, lo: int, pos: int) -> Attribution:
         att = ctx.resolve(pos, lo)
         att.cue, att.stance = ":", "neutral"
         return att
-    start, end = ctx.words[words[0]][0], ctx.words[words[-1]][1]
+    start, end = ctx.word_starts[words[0]], ctx.word_ends[words[-1]]
     surface = ctx.text[start:end]
     ms = ctx.mentions_in(start, end)
     sid = max(ms, key=lambda m: m.end - m.start).speaker_id if ms else None
@@ -826,18 +826,18 @@ def _nearest_naming(ctx: DocumentContext, att: Attribution, pos: int) -> Attribu
     # word without the article; جامعة X سحب درجة الدكتوراه ends in a common noun)
     looks_like_surname = len(target) <= 4 or not target[-1].startswith("ال") or target[-1].endswith("ي")
     surname = target[-1] if len(target) >= 2 and looks_like_surname and len(target[-1]) >= 3 and not ctx.is_descriptive(
-        ctx.words[own[-1]][0], ctx.words[own[-1]][1]) and target[-1] not in _NP_STOP else None
+        ctx.word_starts[own[-1]], ctx.word_ends[own[-1]]) and target[-1] not in _NP_STOP else None
     # (only words equal to the phrase's first word or to the surname can start a naming)
     starts = set(indexes_of(ctx.norms, target[0], rng)) if target else set()
     if surname:
         starts.update(indexes_of(ctx.norms, surname, rng))
     for k in sorted(starts):
-        if ctx.inside_quote(*ctx.words[k]):
+        if ctx.inside_quote(ctx.word_starts[k], ctx.word_ends[k]):
             continue
         if target and ctx.norms[k:k + len(target)] == target and k + len(target) <= rng.stop:
-            cand = (ctx.words[k][0], ctx.words[k + len(target) - 1][1])
+            cand = (ctx.word_starts[k], ctx.word_ends[k + len(target) - 1])
         elif surname and ctx.norms[k] == surname:
-            cand = ctx.words[k]
+            cand = (ctx.word_starts[k], ctx.word_ends[k])
         else:
             continue
         if best is None or cand[0] > best[0]:

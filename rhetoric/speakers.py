@@ -739,7 +739,6 @@ class DocumentContext:
         self.text = text
         self.registry = registry
         self.word_starts, self.word_ends, self.norms, self._normalized = document_words(text)
-        self.words = list(zip(self.word_starts, self.word_ends))
         self.marked_spans = sorted(marked_spans)
         self._marked_starts = [s for s, _ in self.marked_spans]
         # sentence ends outside marks (not a decimal point): clause_start / sentence_end bisect them
@@ -793,7 +792,7 @@ class DocumentContext:
     def words_overlapping(self, start: int, end: int) -> range:
         """Indexes of the words that overlap ``[start, end)`` (a span may start inside a word)."""
         i = max(bisect.bisect_right(self.word_starts, start) - 1, 0)
-        if i < len(self.words) and self.words[i][1] <= start:
+        if i < len(self.word_starts) and self.word_ends[i] <= start:
             i += 1
         j = bisect.bisect_left(self.word_starts, end)
         return range(i, max(i, j))
@@ -814,8 +813,8 @@ class DocumentContext:
 
     def gap(self, i: int) -> str:
         """The text between word ``i`` and word ``i + 1`` (punctuation, space, marks)."""
-        end = self.words[i][1]
-        nxt = self.words[i + 1][0] if i + 1 < len(self.words) else len(self.text)
+        end = self.word_ends[i]
+        nxt = self.word_starts[i + 1] if i + 1 < len(self.word_starts) else len(self.text)
         return self.text[end:nxt]
 
     def clause_start(self, lo: int, pos: int) -> int:
@@ -865,37 +864,37 @@ class DocumentContext:
     def _find_cue(self, i: int) -> Cue | None:
         if self.norms[i] not in _cue_forms():
             return None  # (the forms include ورد / فرد)
-        entry = lookup_cue(self.norms[i], self.text[self.words[i][0]:self.words[i][1]])
-        if entry is None and self.norms[i] in ("ورد", "فرد") and i + 1 < len(self.words) and \
+        entry = lookup_cue(self.norms[i], self.text[self.word_starts[i]:self.word_ends[i]])
+        if entry is None and self.norms[i] in ("ورد", "فرد") and i + 1 < len(self.word_starts) and \
                 self.norms[i + 1] in _PRONOUN_PPS:
             entry = lookup_cue(self.norms[i][1:])  # ورد عليه فلان: "and he replied" (ورد alone is "was stated")
         if entry is None:
             return None
-        if entry.lemma == "جاء" and (i + 1 >= len(self.words) or self.norms[i + 1] not in ("في", "فى")):
+        if entry.lemma == "جاء" and (i + 1 >= len(self.word_starts) or self.norms[i + 1] not in ("في", "فى")):
             return None  # جاء في البيان is a cue; جاء على خلفية is not
         if i > 0 and self.norms[i - 1] in _NOT_A_CUE_BEFORE:
             return None  # عدم ذكر اسمه: a verbal noun, not an attribution
-        if entry.lemma == "ادعى" and self.text[self.words[i][0]:self.words[i][1]].endswith("ى") and (
+        if entry.lemma == "ادعى" and self.text[self.word_starts[i]:self.word_ends[i]].endswith("ى") and (
                 self.norms[i].startswith("و") or (i > 0 and not self.norms[i - 1].startswith("ال"))):
             return None  # أحد المتظاهرين ويدعى فلان / شاب يدعى فلان: "is called", not "claims"
-        if entry.role == "source" and self.norms[i] in ("حسب", "بحسب", "حسبما") and i + 1 < len(self.words):
+        if entry.role == "source" and self.norms[i] in ("حسب", "بحسب", "حسبما") and i + 1 < len(self.word_starts):
             nxt = lookup_cue(self.norms[i + 1])
             if nxt is not None and nxt.role in ("verb", "report") and not self.gap(i).strip():
                 return None  # حسبما ذكرت: the verb after it carries the cue
-        start = self.words[i][0]
+        start = self.word_starts[i]
         if self.norms[i][:1] in ("و", "ف") and lookup_cue(self.norms[i][1:]) is not None:
             start += 1  # the cue as written, without its conjunction (وأعلنت -> أعلنت)
         if entry.role in ("verb", "report") and i > 0 and self.norms[i - 1] in _CUE_PARTICLES:
             if not self.gap(i - 1).strip():
-                start = self.words[i - 1][0]
+                start = self.word_starts[i - 1]
                 if i > 1 and self.norms[i - 2] == "ب" + self.norms[i - 1] and not self.gap(i - 2).strip():
-                    start = self.words[i - 2][0]
-        if entry.role == "source" and self.norms[i] in ("وفقا", "وفق", "طبقا", "نقلا") and i + 1 < len(self.words):
+                    start = self.word_starts[i - 2]
+        if entry.role == "source" and self.norms[i] in ("وفقا", "وفق", "طبقا", "نقلا") and i + 1 < len(self.word_starts):
             nxt = self.norms[i + 1]
             if nxt not in ("ل", "لما", "عن") and not nxt.startswith("ل") and nxt != "عن":
                 if not (self.norms[i] == "نقلا" and nxt == "عن"):
                     return None  # وفقا needs لـ / نقلا needs عن to be a source cue
-        end = self.words[i][1]
+        end = self.word_ends[i]
         return Cue(start, end, self.text[start:end], entry.lemma, entry.role, entry.stance, i)
 
     def words_with_bare(self, bare: str, rng: range) -> list[int]:
@@ -933,7 +932,7 @@ class DocumentContext:
         if not rng:
             return None
         first = rng[0]
-        lead = self.text[pos:self.words[first][0]]
+        lead = self.text[pos:self.word_starts[first]]
         if any(ch in _TERMINATORS for ch in lead) or "\n" in lead:
             return None
         for i in rng[:4]:
@@ -949,18 +948,18 @@ class DocumentContext:
     # ----------------------------------------------------------------- speaker noun phrases
     def _np_after(self, i: int, hi: int) -> tuple[int, int] | None:
         """Word range [a, b) of the noun phrase right after word ``i`` (the subject of a VS clause)."""
-        if i + 1 >= len(self.words) or self.words[i + 1][1] > hi:
+        if i + 1 >= len(self.word_starts) or self.word_ends[i + 1] > hi:
             return None
         if self.gap(i).strip(_SPACE + _NAME_MARKS):
             return None  # punctuation right after the cue: no subject there
         j = i + 1
-        if j + 1 < len(self.words) and self.norms[j] in _PRONOUN_PPS and not self.gap(j).strip(_SPACE):
+        if j + 1 < len(self.word_starts) and self.norms[j] in _PRONOUN_PPS and not self.gap(j).strip(_SPACE):
             j += 1  # رد عليه الوزير
         first = j
         b = j
-        while j < len(self.words) and self.words[j][1] <= hi and j - first < 9:
+        while j < len(self.word_starts) and self.word_ends[j] <= hi and j - first < 9:
             w = self.norms[j]
-            if w in ("في", "فى") and j > first and j + 1 < len(self.words) and not self.norms[j + 1].startswith(
+            if w in ("في", "فى") and j > first and j + 1 < len(self.word_starts) and not self.norms[j + 1].startswith(
                     _STATEMENT_NOUNS) and self.norms[j + 1] not in _NP_STOP and (
                     (_bare(self.norms[first]) in _PERSON_HEADS and all(
                         _bare(self.norms[k]) in _GENERIC_HEADS or _bare(self.norms[k]) in _GENERIC_ADJ
@@ -968,7 +967,7 @@ class DocumentContext:
                     (_bare(self.norms[first]) in _UNIT_HEADS and self.norms[j + 1].startswith("ال"))):
                 j += 1  # مسؤول في الدفاع المدني / قسم الإعلام في البحرية: a description naming its organisation
                 continue
-            if self.inside_quote(*self.words[j]):
+            if self.inside_quote(self.word_starts[j], self.word_ends[j]):
                 break
             partitive = (j == first and w in _PARTITIVES) or (
                 w == "من" and j == first + 1 and self.norms[first] in _PARTITIVES)  # بعض السكان، عدد من المشجعين
@@ -976,9 +975,9 @@ class DocumentContext:
                 break
             if self._starts_pp(j) or lookup_cue(w) is not None:
                 break
-            raw = self.text[self.words[j][0]:self.words[j][1]]
+            raw = self.text[self.word_starts[j]:self.word_ends[j]]
             if j == first and (_is_adverbial(w) or self._feminine_adverbial(j)) and not self.mentions_in(
-                    self.words[j][0], self.words[j][0] + 40):
+                    self.word_starts[j], self.word_starts[j] + 40):
                 break  # قال ساخرا / قالت ضاحكة: an adverbial, no subject
             if j == first and len(w) >= 4 and raw.endswith(("ه", "ها", "هم")) and not w.endswith("الله") \
                     and not _is_kin(w):
@@ -997,9 +996,9 @@ class DocumentContext:
 
     def _name_ali(self, j: int, np_start: int) -> bool:
         """``علي`` spelled with ya inside a name (المتحدث علي الشمري), not the preposition على."""
-        if self.text[self.words[j][0]:self.words[j][1]] != "علي" or j == np_start:
+        if self.text[self.word_starts[j]:self.word_ends[j]] != "علي" or j == np_start:
             return False
-        nxt = self.norms[j + 1] if j + 1 < len(self.words) else ""
+        nxt = self.norms[j + 1] if j + 1 < len(self.word_starts) else ""
         return nxt not in ("ان", "انه", "انها", "انهم", "ضروره", "هامش") and not self.gap(j).strip(_SPACE)
 
     def _starts_pp(self, j: int) -> bool:
@@ -1009,7 +1008,7 @@ class DocumentContext:
             return True
         if w.startswith("ل") and w[1:] in _MEDIA_NOUNS:
             return True
-        raw = self.text[self.words[j][0]:self.words[j][1]]
+        raw = self.text[self.word_starts[j]:self.word_ends[j]]
         if w.startswith("ب") and len(w) >= 4 and raw.endswith(("ه", "ها", "هم", "هما")) and not w.startswith("باسم"):
             return True  # ب + noun + pronoun (بدعمه); ة-final words (بمديرية) are not pronouns
         return False
@@ -1021,11 +1020,11 @@ class DocumentContext:
 
     def _np_before(self, i: int, lo: int) -> tuple[int, int] | None:
         """Word range of a subject written before its verb (``كوريا الجنوبية تعرب``)."""
-        start = self.clause_start(lo, self.words[i][0])
-        if i > 0 and self.norms[i - 1] in _RELATIVES and self.words[i - 1][0] >= start:
+        start = self.clause_start(lo, self.word_starts[i])
+        if i > 0 and self.norms[i - 1] in _RELATIVES and self.word_starts[i - 1] >= start:
             return self._antecedent(i - 1, start)  # فلان الذي أوضح
         a = i
-        while a > 0 and self.words[a - 1][0] >= start:
+        while a > 0 and self.word_starts[a - 1] >= start:
             if self.gap(a - 1).strip(_SPACE + _NAME_MARKS):
                 break  # a comma / colon / mark separates it from the verb
             a -= 1
@@ -1057,7 +1056,7 @@ class DocumentContext:
         set off by a comma (``فلانة، وزيرة الخارجية السابقة، والتي قالت``) refers past the comma-set
         epithets and adverbs to the name before them (or to the nearest phrase when none names)."""
         a = rel
-        while a > 0 and rel - a < 4 and self.words[a - 1][0] >= lo:
+        while a > 0 and rel - a < 4 and self.word_starts[a - 1] >= lo:
             if self.gap(a - 1).strip(_SPACE + _NAME_MARKS) or self.norms[a - 1] in _NP_STOP:
                 break
             a -= 1
@@ -1068,9 +1067,9 @@ class DocumentContext:
             if end == 0 or self.gap(end - 1).strip(_SPACE) not in ("،", ","):
                 break
             a = end - 1
-            if self.words[a][0] < lo or self.norms[a] in _NP_STOP:
+            if self.word_starts[a] < lo or self.norms[a] in _NP_STOP:
                 break
-            while a > 0 and end - a < 5 and self.words[a - 1][0] >= lo and not (
+            while a > 0 and end - a < 5 and self.word_starts[a - 1] >= lo and not (
                     self.gap(a - 1).strip(_SPACE + _NAME_MARKS) or self.norms[a - 1] in _NP_STOP):
                 a -= 1
             nearest = nearest or (a, end)
@@ -1082,7 +1081,7 @@ class DocumentContext:
 
     def _surface(self, a: int, b: int) -> tuple[int, int]:
         """Offsets of words [a, b), without a leading conjunction و that is not part of a name."""
-        start, end = self.words[a][0], self.words[b - 1][1]
+        start, end = self.word_starts[a], self.word_ends[b - 1]
         first = self.norms[a]
         if len(first) > 3 and first[0] == "و" and first[1:3] == "ال":
             start += 1
@@ -1136,8 +1135,8 @@ class DocumentContext:
             return span
         span = self._issuer(span, hi)
         k = bisect.bisect_left(self.word_starts, span[1])
-        if k + 2 < len(self.words) and self.norms[k] == "نقلا" and self.norms[k + 1] == "عن" and \
-                not self.gap(k - 1).strip(_SPACE + "،,") and self.words[k + 2][1] <= hi:
+        if k + 2 < len(self.word_starts) and self.norms[k] == "نقلا" and self.norms[k + 1] == "عن" and \
+                not self.gap(k - 1).strip(_SPACE + "،,") and self.word_ends[k + 2] <= hi:
             np = self._np_after(k + 1, hi)
             if np:
                 return self._surface(*np)
@@ -1150,13 +1149,13 @@ class DocumentContext:
         if not words or _bare(self.norms[words[0]]) not in _STATEMENT_HEADS:
             return span
         k = words[-1] + 1
-        if k < len(self.words) and self.norms[k] in ("عن", "من") and (
+        if k < len(self.word_starts) and self.norms[k] in ("عن", "من") and (
                 self.norms[k - 1] in _ISSUED or k - words[0] == 1):
             np = self._np_after(k, hi)
             if np is not None and self._speaker_like(*np):
                 return self._surface(*np)
-        if k + 1 < len(self.words) and self.norms[k] in _RELATIVES and self._looks_like_verb(k + 1) and \
-                self.text[self.words[k + 1][0]:self.words[k + 1][1]].endswith(("ه", "ها")):
+        if k + 1 < len(self.word_starts) and self.norms[k] in _RELATIVES and self._looks_like_verb(k + 1) and \
+                self.text[self.word_starts[k + 1]:self.word_ends[k + 1]].endswith(("ه", "ها")):
             np = self._np_after(k + 1, hi)  # البرقية التي بعثها فلان: the relative clause's subject sent it
             if np is not None and self._speaker_like(*np):
                 return self._surface(*np)
@@ -1178,7 +1177,7 @@ class DocumentContext:
             return None
         if cue.role == "report":
             # نقلت وكالة X عن المتحدث Y (قوله): the quoted speaker is after عن; عنه -> context.
-            for k in self.word_range(self.words[i][1], hi):
+            for k in self.word_range(self.word_ends[i], hi):
                 if self.norms[k] in ("عنه", "عنها", "عنهم"):
                     return self._embedded_subject(lo, cue.start)
                 if self.norms[k] == "عن":
@@ -1188,7 +1187,7 @@ class DocumentContext:
             return self._surface(*np) if np else None
         if cue.role == "source":
             k = i
-            if self.norms[k] in ("وفقا", "وفق", "طبقا", "نقلا") and k + 1 < len(self.words):
+            if self.norms[k] in ("وفقا", "وفق", "طبقا", "نقلا") and k + 1 < len(self.word_starts):
                 if self.norms[k + 1] in ("ل", "عن", "لما"):
                     k += 1
                 elif self.norms[k + 1].startswith("ل"):
@@ -1197,11 +1196,11 @@ class DocumentContext:
                     np = self._np_after(k + 1, hi)
                     if np:
                         b = np[1]
-                    start, end = self.words[a][0] + 1, self.words[b - 1][1]
+                    start, end = self.word_starts[a] + 1, self.word_ends[b - 1]
                     return start, end
-            if k + 1 < len(self.words) and self.norms[k + 1] in ("ما", "لما"):
+            if k + 1 < len(self.word_starts) and self.norms[k + 1] in ("ما", "لما"):
                 k += 1
-                nxt = self.cue_at(k + 1) if k + 1 < len(self.words) else None
+                nxt = self.cue_at(k + 1) if k + 1 < len(self.word_starts) else None
                 if nxt is not None and nxt.role in ("verb", "report"):
                     return self.subject_of(nxt, lo, hi)
                 return None  # بحسب ما ورد: no named source
@@ -1215,7 +1214,7 @@ class DocumentContext:
                 if np:
                     return self._surface(*np)
             return self.subject_before(i, lo)  # التي أعلنت: the relative clause's subject is its noun
-        if cue.lemma == "كتب" and i + 1 < len(self.words) and self.norms[i + 1] in ("عليها", "عليه"):
+        if cue.lemma == "كتب" and i + 1 < len(self.word_starts) and self.norms[i + 1] in ("عليها", "عليه"):
             return None  # لافتة كتب عليها: passive, the bearers speak
         if cue.lemma in _OBJECT_VERBS:
             pre = self._np_before(i, lo)
@@ -1223,13 +1222,13 @@ class DocumentContext:
                 return self._surface(*pre)  # وكانت الوكالة قد وصفت التغطية بأنها "..."
         if cue.lemma == "جاء":
             # وجاء في البيان: "..." -> the statement speaks
-            if i + 1 < len(self.words) and self.norms[i + 1] in ("في", "فى"):
+            if i + 1 < len(self.word_starts) and self.norms[i + 1] in ("في", "فى"):
                 np = self._np_after(i + 1, hi)
                 return self._surface(*np) if np else None
             return None
         np = self._np_after(i, hi)
-        if np and cue.lemma in _OBJECT_VERBS and np[1] < len(self.words):
-            nxt = self.norms[np[1]] if self.words[np[1]][1] <= hi else ""
+        if np and cue.lemma in _OBJECT_VERBS and np[1] < len(self.word_starts):
+            nxt = self.norms[np[1]] if self.word_ends[np[1]] <= hi else ""
             gap = self.gap(np[1] - 1).strip(_SPACE)
             if nxt.startswith(("بان", "ب")) or (gap and not gap.strip(_NAME_MARKS)):
                 np = (np[0], np[1] - 1) if np[1] - 1 > np[0] else None  # وصفت الإطلاق بأنه: an object
@@ -1248,7 +1247,7 @@ class DocumentContext:
         core = w[1:] if w[:1] in "وف" and lookup_cue(w[1:]) is not None else w
         if cue_lexicon().get(core) is None:
             return True  # the cue was found only after taking off an object pronoun
-        raw = self.text[self.words[i][0]:self.words[i][1]]
+        raw = self.text[self.word_starts[i]:self.word_ends[i]]
         plural = raw.endswith(("وا", "ون"))
         feminine = raw.endswith("ت") or (core[:1] == "ت" and not plural)
         r = self.norms[rel].lstrip("و")
@@ -1265,10 +1264,10 @@ class DocumentContext:
         phrase after an earlier أما in the sentence."""
         if not self.norms[i].startswith("ف") or lookup_cue(self.norms[i][1:]) is None:
             return None
-        start = self.clause_start(lo, self.words[i][0])
-        for k in reversed(self.word_range(start, self.words[i][0])):
+        start = self.clause_start(lo, self.word_starts[i])
+        for k in reversed(self.word_range(start, self.word_starts[i])):
             if self.norms[k] in ("اما", "واما"):
-                return self._np_after(k, self.words[i][0])
+                return self._np_after(k, self.word_starts[i])
         return None
 
     def is_descriptive(self, start: int, end: int) -> bool:
@@ -1310,28 +1309,28 @@ class DocumentContext:
     def _apposition(self, b: int, hi: int) -> tuple[int, int] | None:
         """A name set off by commas after a title or description (``المتحدث باسم الحركة، أبو وليد،``
         / ``وكيل الوزارة، الأمير فلان،``): it must end at a comma, a colon, a quote mark or a cue."""
-        if b >= len(self.words) or b < 1 or not any(c in self.gap(b - 1) for c in "،,"):
+        if b >= len(self.word_starts) or b < 1 or not any(c in self.gap(b - 1) for c in "،,"):
             return None
         if self.gap(b - 1).strip(_SPACE + "،," + _NAME_MARKS):
             return None
         if self.norms[b].startswith("ال"):
             if _bare(self.norms[b]) not in _TITLE_WORDS | _PERSON_HEADS or not self._has_name(
-                    b, min(b + 2, len(self.words))):
+                    b, min(b + 2, len(self.word_starts))):
                 return None  # فلان، المستشار الإعلامي للوزير،: a title (but وكيل الوزارة، الأمير فلان، names)
         elif self._generic_head(b):
             return None  # فلان، رئيس الحزب،: a title in construct form describes
         j, e = b, b
         closed = False
-        while j < len(self.words) and j - b < 5:
+        while j < len(self.word_starts) and j - b < 5:
             w = self.norms[j]
-            if self.inside_quote(*self.words[j]) or lookup_cue(w) is not None:
+            if self.inside_quote(self.word_starts[j], self.word_ends[j]) or lookup_cue(w) is not None:
                 closed = e > b  # a cue ends the name even past ``hi`` (فلان قوله، with hi at the cue)
                 break
-            if self.words[j][1] > hi:
+            if self.word_ends[j] > hi:
                 break
             if w in _NP_STOP or self._starts_pp(j):
                 # a time word between the name and its cue (أبو وليد السبت قوله) still ends the name
-                closed = e > b and j + 1 < len(self.words) and not self.gap(j).strip(_SPACE) and \
+                closed = e > b and j + 1 < len(self.word_starts) and not self.gap(j).strip(_SPACE) and \
                     lookup_cue(self.norms[j + 1]) is not None
                 break
             e = j + 1
@@ -1347,8 +1346,8 @@ class DocumentContext:
 
     def _in_marked_title(self, k: int) -> bool:
         """Word ``k`` lies inside marked text longer than a name (a headline or title in marks)."""
-        i = bisect.bisect_right(self._marked_starts, self.words[k][0]) - 1
-        if i < 0 or not self.marked_spans[i][0] <= self.words[k][0] < self.marked_spans[i][1]:
+        i = bisect.bisect_right(self._marked_starts, self.word_starts[k]) - 1
+        if i < 0 or not self.marked_spans[i][0] <= self.word_starts[k] < self.marked_spans[i][1]:
             return False
         return len(self.word_range(*self.marked_spans[i])) > 4
 
@@ -1357,7 +1356,7 @@ class DocumentContext:
         for ``المنظمة`` the phrase ``منظمة هيومن رايتس ووتش`` (the head followed by a name), for
         ``الوزيرة`` the phrase ``الوزيرة الدكتورة فلانة``, for ``المتحدث`` the name set off after an earlier ``المتحدث باسم ...، فلان``."""
         for k in reversed(self.words_with_bare(head, self.word_range(lo, pos))):
-            if _bare(self.norms[k]) != head or self.inside_quote(*self.words[k]) or self._in_marked_title(k):
+            if _bare(self.norms[k]) != head or self.inside_quote(self.word_starts[k], self.word_ends[k]) or self._in_marked_title(k):
                 continue
             np = self._np_after(k - 1, pos) if k > 0 else None
             if np is None or np[0] != k:
@@ -1378,7 +1377,7 @@ class DocumentContext:
         """A registry mention in ``span`` names the definite head word ``k`` itself: it covers the head or
         starts right after it (الرئيس محمد مرسي). A definite noun takes no genitive, so a mention after
         its adjectives is another noun phrase (وحثت المنظمة الحقوقية الأمم المتحدة: the object)."""
-        nxt = self.words[k + 1][0] if k + 1 < len(self.words) else self.words[k][1]
+        nxt = self.word_starts[k + 1] if k + 1 < len(self.word_starts) else self.word_ends[k]
         return any(m.start <= nxt for m in self.mentions_in(*span))
 
     def attribute(self, cue: Cue, lo: int, hi: int) -> Attribution:
@@ -1409,10 +1408,10 @@ class DocumentContext:
         if cue.lemma != "كتب":
             return False
         i = cue.word_index
-        nxt = self.norms[i + 1] if i + 1 < len(self.words) else ""
+        nxt = self.norms[i + 1] if i + 1 < len(self.word_starts) else ""
         if cue.role == "participle" or nxt in ("عليها", "عليه", "عليهم"):
             return True
-        after = self.norms[i + 2] if i + 2 < len(self.words) else ""
+        after = self.norms[i + 2] if i + 2 < len(self.word_starts) else ""
         return nxt in ("على", "علي") and (_bare(after) in _SIGN_NOUNS or after in ("احدي", "احد"))
 
     def bearer(self, pos: int) -> Attribution:
@@ -1476,7 +1475,7 @@ class DocumentContext:
         subject = described = None
         anchor = hi
         for i in reversed(self.cue_words(lo, hi)):
-            if self.inside_quote(*self.words[i]):
+            if self.inside_quote(self.word_starts[i], self.word_ends[i]):
                 continue
             cue = self.cue_at(i)
             if cue is None or cue.role == "participle":
@@ -1556,30 +1555,30 @@ class DocumentContext:
         after words of the form لل.../بال... (and definite adjectives after them), two or more words
         that start indefinite and end at punctuation, a complementizer, a cue or a quote mark."""
         j = b
-        if j >= len(self.words) or not self.norms[j].startswith(("لل", "بال")) or self.gap(j - 1).strip(_SPACE):
+        if j >= len(self.word_starts) or not self.norms[j].startswith(("لل", "بال")) or self.gap(j - 1).strip(_SPACE):
             return None
-        while j < len(self.words) and j - b < 5 and self.words[j][1] <= hi and not self.gap(j - 1).strip(_SPACE) \
+        while j < len(self.word_starts) and j - b < 5 and self.word_ends[j] <= hi and not self.gap(j - 1).strip(_SPACE) \
                 and (self.norms[j].startswith(("لل", "بال")) or (j > b and self.norms[j].startswith("ال"))):
             j += 1
         start = j
-        if start >= len(self.words) or self.gap(start - 1).strip(_SPACE) or self.words[start][1] > hi:
+        if start >= len(self.word_starts) or self.gap(start - 1).strip(_SPACE) or self.word_ends[start] > hi:
             return None
         w = self.norms[start]
         if w.startswith("ال") or w[:1] in "وفبل" or w in _NP_STOP or lookup_cue(w) is not None or \
                 _bare(w) in _GENERIC_HEADS or _bare(w) in _TITLE_WORDS:
             return None
         e = start
-        while e < len(self.words) and e - start < 5 and self.words[e][1] <= hi:
+        while e < len(self.word_starts) and e - start < 5 and self.word_ends[e] <= hi:
             w = self.norms[e]
             if (w in _NP_STOP and not self._name_ali(e, start)) or lookup_cue(w) is not None or \
-                    self.inside_quote(*self.words[e]):
+                    self.inside_quote(self.word_starts[e], self.word_ends[e]):
                 break
             e += 1
             if self.gap(e - 1).strip(_SPACE):
                 break
         if e - start < 2:
             return None
-        nxt = self.norms[e] if e < len(self.words) else ""
+        nxt = self.norms[e] if e < len(self.word_starts) else ""
         ended = self.gap(e - 1).strip(_SPACE) or nxt in _COMPLEMENTIZER_WORDS or lookup_cue(nxt) is not None
         if not ended:
             return None
@@ -1596,15 +1595,15 @@ class DocumentContext:
         target = [_bare(self.norms[k]) for k in rng]
         n = len(target)
         for k in reversed(self.words_with_bare(target[0], self.word_range(max(0, cue.start - _LOOKBACK), span[0]))):
-            if k < 1 or k + n > len(self.words) or _bare(self.norms[k]) != target[0] or \
+            if k < 1 or k + n > len(self.word_starts) or _bare(self.norms[k]) != target[0] or \
                     [_bare(w) for w in self.norms[k:k + n]] != target:
                 continue
-            if not any(c in self.gap(k - 1) for c in "،,") or self.inside_quote(*self.words[k]):
+            if not any(c in self.gap(k - 1) for c in "،,") or self.inside_quote(self.word_starts[k], self.word_ends[k]):
                 continue
             a = k
             while a > 0 and k - a < 4 and not (a < k and self.gap(a - 1).strip(_SPACE)):
                 w = self.norms[a - 1]
-                if w in _NP_STOP or w in _PRE_SKIP or lookup_cue(w) is not None or self.inside_quote(*self.words[a - 1]):
+                if w in _NP_STOP or w in _PRE_SKIP or lookup_cue(w) is not None or self.inside_quote(self.word_starts[a - 1], self.word_ends[a - 1]):
                     break
                 a -= 1
             if a < k and self._speaker_like(a, k):
@@ -1624,7 +1623,7 @@ class DocumentContext:
         """A registry alias used as an adjective: a definite alias right after a definite noun
         (الفتاة السعودية), not a name."""
         k = bisect.bisect_left(self.word_starts, m.start)
-        return (0 < k < len(self.words) and self.norms[k].startswith("ال") and self.norms[k - 1].startswith("ال")
+        return (0 < k < len(self.word_starts) and self.norms[k].startswith("ال") and self.norms[k - 1].startswith("ال")
                 and not self.gap(k - 1).strip(_SPACE))
 
     def _first_verb(self, lo: int, hi: int) -> int | None:
@@ -1649,17 +1648,17 @@ class DocumentContext:
         the object). A clause coordinated after a comma (``...، وقد نعاهم فلان في برقية أكد فيها``) is
         nearer than the sentence's first verb and is tried first; so is one after ``، حيث`` / ``، إذ``
         (``تأتي الاشتباكات ...، حيث نددت الحركة بما وصفته``)."""
-        starts = [self.words[k + 1][0] for k in self.word_range(lo, hi)
-                  if k + 1 < len(self.words) and any(c in self.gap(k) for c in "،,")
+        starts = [self.word_starts[k + 1] for k in self.word_range(lo, hi)
+                  if k + 1 < len(self.word_starts) and any(c in self.gap(k) for c in "،,")
                   and (self.norms[k + 1].startswith("و") or self.norms[k + 1] in ("حيث", "اذ"))
-                  and not self.inside_quote(*self.words[k])]
+                  and not self.inside_quote(self.word_starts[k], self.word_ends[k])]
         # ``...، الذي قدمه الإعلام بوصفه``: a relative clause whose verb carries an object pronoun has its
         # own subject after the verb
-        starts += [self.words[k + 2][0] for k in self.word_range(lo, hi)
-                   if k + 2 < len(self.words) and self.norms[k + 1] in _RELATIVES
+        starts += [self.word_starts[k + 2] for k in self.word_range(lo, hi)
+                   if k + 2 < len(self.word_starts) and self.norms[k + 1] in _RELATIVES
                    and any(c in self.gap(k) for c in "،,") and self._looks_like_verb(k + 2)
-                   and self.text[self.words[k + 2][0]:self.words[k + 2][1]].endswith(("ه", "ها", "هم"))
-                   and self.words[k + 2][1] <= hi and not self.inside_quote(*self.words[k])]
+                   and self.text[self.word_starts[k + 2]:self.word_ends[k + 2]].endswith(("ه", "ها", "هم"))
+                   and self.word_ends[k + 2] <= hi and not self.inside_quote(self.word_starts[k], self.word_ends[k])]
         starts.sort()
         for start in reversed([lo] + starts):
             span = self._verb_subject(start, hi)
@@ -1678,12 +1677,12 @@ class DocumentContext:
         first, b = np
         for k in range(first + 1, b):
             prev = self.norms[k - 1]
-            raw = self.text[self.words[k][0]:self.words[k][1]]
+            raw = self.text[self.word_starts[k]:self.word_ends[k]]
             w = self.norms[k]
             compound = k >= 2 and self.norms[k - 2] in ("عبد", "ابو", "عبيد")  # عبد الرحمن يوسف
             if prev.startswith("ال") and not compound and (
                     raw.endswith(("ه", "ها", "هم")) or not w.startswith("ال") and not _is_title(prev) and
-                                          not self.mentions_in(self.words[k - 1][0], self.words[k][1])):
+                                          not self.mentions_in(self.word_starts[k - 1], self.word_ends[k])):
                 b = k  # ورفع المتظاهرون لافتات / ويقدم الكاتب مقترحه: the object starts here
                 break
             if not w.startswith("ال") and len(w) >= 4 and (raw.endswith(("ا", "اً", "ًا")) or (
@@ -1703,14 +1702,14 @@ class DocumentContext:
     def _speaker_like(self, a: int, b: int) -> bool:
         """Words [a, b) can name someone who speaks: a registry name, a person or organisation head, a
         title, a media noun, a human plural (المتظاهرون), or a name of two or more words."""
-        if self.mentions_in(self.words[a][0], self.words[b - 1][1]):
+        if self.mentions_in(self.word_starts[a], self.word_ends[b - 1]):
             return True
         head = _bare(self.norms[a])
         if head in _GENERIC_HEADS or head in _TITLE_WORDS or head in _MEDIA_NOUNS or head in _PARTITIVES:
             return True
         if self.norms[a].startswith("ال"):
             return head.endswith(("ون", "يين")) or head in _GROUP_NOUNS  # المتظاهرون، الطلاب
-        raws = [self.text[self.words[k][0]:self.words[k][1]] for k in range(a, b)]
+        raws = [self.text[self.word_starts[k]:self.word_ends[k]] for k in range(a, b)]
         return b - a >= 2 and not raws[0].endswith("ة") and not any(r.endswith(("ه", "ها", "هم")) for r in raws)
 
     def _looks_like_verb(self, a: int) -> bool:
@@ -1718,7 +1717,7 @@ class DocumentContext:
         that shows itself (article, ta marbuta, digits, a مـ noun such as موقع), and no registry name
         starts with it."""
         w = self.norms[a]
-        raw = self.text[self.words[a][0]:self.words[a][1]]
+        raw = self.text[self.word_starts[a]:self.word_ends[a]]
         core = w[1:] if len(w) >= 4 and w[0] in "وف" else w
         if core.startswith("ال") or raw.endswith("ة") or any(ch.isdigit() for ch in w) or not 3 <= len(core) <= 7:
             return False
@@ -1728,6 +1727,6 @@ class DocumentContext:
                 _bare(core) in _GENERIC_HEADS:
             return False
         mentions = self.mentions
-        m = bisect.bisect_left(self._mention_starts, self.words[a][0])
-        return not (m < len(mentions) and mentions[m].start < self.words[a][1])
+        m = bisect.bisect_left(self._mention_starts, self.word_starts[a])
+        return not (m < len(mentions) and mentions[m].start < self.word_ends[a])
 
