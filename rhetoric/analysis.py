@@ -295,6 +295,26 @@ def naming_matcher(pairs: Any = None):
 # --------------------------------------------------------------------------- comparisons
 
 
+def _gap_resampling(hits_quote: np.ndarray, hits_total: np.ndarray, paired: dict, scales: dict,
+                    seed: int) -> tuple:
+    """The resampling of one :meth:`Analysis.voice_gap` group, as one :func:`rhetoric.stats.run_parallel`
+    call: the laundering ratio's CI, each measure's paired gap CI and its p-value (the within-article
+    permutation test for the hit rate, the sign-flip test of per-article differences otherwise).
+    ``paired[measure]`` is (num_quote, den_quote, num_narration, den_narration) over the articles with both voices."""
+    launder = stats.bootstrap_ratio(hits_quote, hits_total, seed=seed)
+    gaps = dict(zip(paired, stats.bootstrap_ratio_difference_set(
+        [(*args, scales[measure]) for measure, args in paired.items()], seed=seed)))
+    pvalues = {}
+    for measure, args in paired.items():
+        if measure == "rate_per_1k":
+            pvalues[measure] = stats.within_article_permutation_pvalue(*args, seed=seed)
+        else:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                per_doc = args[0] / args[1] - args[2] / args[3]
+            pvalues[measure] = stats.signflip_pvalue(np.where(np.isinf(per_doc), np.nan, per_doc), seed=seed)
+    return launder, gaps, pvalues
+
+
 @dataclass
 class Analysis:
     """The stage tables of one analysis and the comparisons computed from them."""
@@ -398,26 +418,29 @@ class Analysis:
         tokens = self._doc_table(by, voice)
         group_cols = by + (["voice"] if voice else [])
         per_doc = self._category_hits(by, voice)
-        rows, calls = [], []
         categories = per_doc[["lexicon", "category"]].drop_duplicates().sort_values(["lexicon", "category"])
         cat_keys = list(categories.itertuples(index=False, name=None))
-        for key, grp in tokens.groupby(group_cols, sort=True):
+        # articles x categories hit counts of every row of ``tokens`` at once (a hit row whose article x
+        # group has no tokens row is left out); one article resample serves every category of a group
+        row_of_hit = pd.MultiIndex.from_frame(tokens[["doc_id", *group_cols]]).get_indexer(
+            pd.MultiIndex.from_frame(per_doc[["doc_id", *group_cols]]))
+        col_of_hit = pd.MultiIndex.from_frame(categories).get_indexer(pd.MultiIndex.from_frame(per_doc[["lexicon", "category"]]))
+        found = row_of_hit >= 0
+        hits_all = np.zeros((len(tokens), len(cat_keys)), dtype=np.float64)
+        np.add.at(hits_all, (row_of_hit[found], col_of_hit[found]), per_doc["n_hits"].to_numpy(dtype=np.float64)[found])
+        n_tokens = tokens["n_tokens"].to_numpy(dtype=np.float64)
+        doc_ids = tokens["doc_id"].to_numpy()
+        rows, calls = [], []
+        for key, index in tokens.groupby(group_cols, sort=True).indices.items():
             key = key if isinstance(key, tuple) else (key,)
-            grp = grp[grp["n_tokens"] > 0]
-            mask = np.ones(len(per_doc), dtype=bool)
-            for col, value in zip(group_cols, key):
-                mask &= per_doc[col].to_numpy() == value
-            # articles x categories hit counts; one article resample serves every category of the group
-            wide = (per_doc[mask].pivot_table(index="doc_id", columns=["lexicon", "category"], values="n_hits",
-                                              aggfunc="sum", fill_value=0)
-                    .reindex(index=grp["doc_id"], columns=pd.MultiIndex.from_tuples(cat_keys), fill_value=0))
-            hits = wide.to_numpy(dtype=np.float64)
-            calls.append(functools.partial(stats.bootstrap_ratios, hits, grp["n_tokens"].to_numpy(dtype=np.float64),
+            index = index[n_tokens[index] > 0]
+            hits = hits_all[index]
+            calls.append(functools.partial(stats.bootstrap_ratios, hits, n_tokens[index],
                                            scale=1000.0, seed=stats.group_seed(self.seed, *key, "categories")))
-            for j, (lexicon, category) in enumerate(cat_keys):
+            common = dict(n_docs=len(pd.unique(doc_ids[index])), n_tokens=int(n_tokens[index].sum()))
+            for (lexicon, category), n_hits in zip(cat_keys, hits.sum(axis=0)):
                 row = dict(zip(group_cols, key))
-                row.update(lexicon=lexicon, category=category, n_docs=int(grp["doc_id"].nunique()),
-                           n_tokens=int(grp["n_tokens"].sum()), n_hits=int(hits[:, j].sum()))
+                row.update(lexicon=lexicon, category=category, **common, n_hits=int(n_hits))
                 rows.append(row)
         cells = iter(rows)
         for est, low, high in stats.run_parallel(calls):  # one call per group, its categories in order
@@ -462,44 +485,42 @@ class Analysis:
                     wide[f"{col}_{v}"] = 0.0
         wide = wide.reset_index()
         adoption = self.adoption(by)
-        rows = []
+        rows, calls, adopted_entries = [], [], []
         measures = {"rate_per_1k": ("n_hits", "n_tokens", 1000.0), "mean_prob": ("sum_prob", "n_units", 1.0)}
         for key, grp in wide.groupby(by, sort=True):
             key = key if isinstance(key, tuple) else (key,)
-            seed = stats.group_seed(self.seed, *key, "gap")
             both = grp[(grp["n_tokens_quote"] > 0) & (grp["n_tokens_narration"] > 0)]
             total_hits = grp["n_hits_quote"] + grp["n_hits_narration"]
-            launder = stats.bootstrap_ratio(grp["n_hits_quote"], total_hits, seed=seed)
             adopted = adoption[np.logical_and.reduce([adoption[c] == v for c, v in zip(by, key)])] if len(adoption) else adoption
             n_quoted = int((adopted["n_quote"] > 0).sum()) if len(adopted) else 0
             n_adopted = int(adopted["adopted"].sum()) if len(adopted) else 0
-            paired = {measure: (both[f"{num}_quote"], both[f"{den}_quote"], both[f"{num}_narration"],
-                                both[f"{den}_narration"]) for measure, (num, den, _) in measures.items()}
-            gaps = dict(zip(measures, stats.bootstrap_ratio_difference_set(
-                [(*paired[measure], scale) for measure, (_, _, scale) in measures.items()], seed=seed)))
+            adopted_entries.append(dict(n_quoted_entries=n_quoted, n_adopted=n_adopted,
+                                        adoption_share=(n_adopted / n_quoted) if n_quoted else float("nan")))
+            paired = {measure: tuple(both[column].to_numpy() for column in (f"{num}_quote", f"{den}_quote",
+                                                                            f"{num}_narration", f"{den}_narration"))
+                      for measure, (num, den, _) in measures.items()}
+            calls.append(functools.partial(_gap_resampling, grp["n_hits_quote"].to_numpy(), total_hits.to_numpy(),
+                                           paired, {m: scale for m, (_, _, scale) in measures.items()},
+                                           stats.group_seed(self.seed, *key, "gap")))
             for measure, (num, den, scale) in measures.items():
-                args, gap = paired[measure], gaps[measure]
-                if measure == "rate_per_1k":
-                    p = stats.within_article_permutation_pvalue(*args, seed=seed)
-                else:
-                    with np.errstate(divide="ignore", invalid="ignore"):
-                        per_doc = args[0] / args[1] - args[2] / args[3]
-                    p = stats.signflip_pvalue(per_doc.replace([np.inf, -np.inf], np.nan), seed=seed)
-                quote = stats.ratio_of_sums(grp[f"{num}_quote"], grp[f"{den}_quote"], scale=scale)
-                narration = stats.ratio_of_sums(grp[f"{num}_narration"], grp[f"{den}_narration"], scale=scale)
                 row = dict(zip(by, key))
                 row.update(
                     measure=measure,
                     n_docs=int(len(both)),
                     n_tokens=int(grp["n_tokens_quote"].sum() + grp["n_tokens_narration"].sum()),
                     n_hits=int(total_hits.sum()),
-                    quote=quote, narration=narration,
-                    gap=gap[0], gap_ci_low=gap[1], gap_ci_high=gap[2], p_value=p,
-                    laundering_ratio=launder[0], laundering_ci_low=launder[1], laundering_ci_high=launder[2],
-                    n_quoted_entries=n_quoted, n_adopted=n_adopted,
-                    adoption_share=(n_adopted / n_quoted) if n_quoted else float("nan"),
+                    quote=stats.ratio_of_sums(grp[f"{num}_quote"], grp[f"{den}_quote"], scale=scale),
+                    narration=stats.ratio_of_sums(grp[f"{num}_narration"], grp[f"{den}_narration"], scale=scale),
                 )
                 rows.append(row)
+        cells = iter(rows)
+        for (launder, gaps, pvalues), adopted in zip(stats.run_parallel(calls), adopted_entries):  # one call per group
+            for measure in measures:  # its rows, in order
+                gap = gaps[measure]
+                next(cells).update(
+                    gap=gap[0], gap_ci_low=gap[1], gap_ci_high=gap[2], p_value=pvalues[measure],
+                    laundering_ratio=launder[0], laundering_ci_low=launder[1], laundering_ci_high=launder[2],
+                    **adopted)
         out = pd.DataFrame(rows)
         if not out.empty:
             out["q_value"] = np.nan
