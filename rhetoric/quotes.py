@@ -129,7 +129,8 @@ _MARKS: dict[str, tuple[str, str | None]] = {
     "''": ("double_single", None),
     "'": ("single", None), "‘": ("single", "open"), "’": ("single", "close"),
 }
-_MARK_RE = re.compile("''|[" + re.escape("".join(k for k in _MARKS if len(k) == 1)) + "]")
+# (one character class first, then '' before ': a pattern that starts with a class is scanned for fast)
+_MARK_RE = re.compile("[" + re.escape("".join(k for k in _MARKS if len(k) == 1 and k != "'")) + "]|''?")
 
 #: Per family: cost to skip a mark as stray, cost to leave a quote open at the paragraph end, and
 #: whether a stray closing mark closes a continued quote. Single ' doubles as an apostrophe, so it
@@ -277,6 +278,8 @@ def _continuation_start(text: str, lo: int, end: int) -> int:
 #: ends in white space or a mark, the link line is short, and the line after starts with white space or a mark.
 _LINK_LINE = re.compile(r"[ \t\u00a0" + re.escape("".join(k for k in _MARKS if len(k) == 1)) + r"]\n([^\n]{1,40})\n(?=[ \t\u00a0"
                         + re.escape("".join(k for k in _MARKS if len(k) == 1)) + r"])")
+#: What every :data:`_LINK_LINE` holds at its end, found fast (a literal first): most texts have none.
+_LINK_LINE_END = re.compile(r"\n[ \t\u00a0" + re.escape("".join(k for k in _MARKS if len(k) == 1)) + "]")
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -284,7 +287,7 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     to its neighbours (:data:`_LINK_LINE`) when both neighbours hold an odd number of marks, so that a
     quote opened before the link and closed after it pairs up."""
     joins: set[int] = set()
-    for m in _LINK_LINE.finditer(text):
+    for m in _LINK_LINE.finditer(text) if _LINK_LINE_END.search(text) else ():
         if len(m.group(1).split()) > 4:
             continue
         before_lo = text.rfind("\n", 0, m.start()) + 1
@@ -488,9 +491,13 @@ _DETACHED_LAM = re.compile(r"(?:^|\s)لـ$")
 _COLON_AFTER = re.compile(r"[^.!?؟\n:：]*[:：][\s\u200e\u200f]*")
 
 
-def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int) -> _Features:
+def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int,
+              content_words: list[str] | None = None) -> _Features:
+    """Features of ``span`` with a cue window ``[lo, hi)``; ``content_words`` are its words when the
+    caller has them (:meth:`DocumentContext.words_in`)."""
     text = ctx.text
-    content_words = ctx.words_in(span.start, span.end)
+    if content_words is None:
+        content_words = ctx.words_in(span.start, span.end)
     latin_only = bool(content_words) and _NON_LATIN_WORD_CHAR.search(text, span.start, span.end) is None
     # attached letters right before the opening mark (لـ«الوطن»)
     k = span.mark_start
@@ -717,7 +724,8 @@ def extract_quotes(text: str, registry: Registry | None = None) -> tuple[list[Qu
     # (a cue window ends at the previous quote, not at a marked name: بحسب موقع "X"، أنه "...")
     kinds: list[str] = []
     feats: list[_Features] = []
-    keys = {id(s): " ".join(ctx.words_in(s.start, s.end)) for s in spans}  # the words of each span
+    words = {id(s): ctx.words_in(s.start, s.end) for s in spans}  # the words of each span
+    keys = {k: " ".join(w) for k, w in words.items()}
     contents = Counter(keys.values())
     last_quote: int | None = None
     for index, span in enumerate(top):
@@ -725,7 +733,7 @@ def extract_quotes(text: str, registry: Registry | None = None) -> tuple[list[Qu
         last_end = top[last_quote].mark_end if last_quote is not None else 0
         lo = max(ctx.window_start(para_lo), last_end)
         hi = min(para_hi, top[index + 1].mark_start if index + 1 < len(top) else len(text))
-        f = _features(ctx, span, lo, hi)
+        f = _features(ctx, span, lo, hi, words[id(span)])
         f.repeated = contents[keys[id(span)]] >= 2
         if last_quote is not None and last_end >= para_lo:
             f.continues_quote = span.how == "continuation"

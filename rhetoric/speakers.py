@@ -742,8 +742,7 @@ class DocumentContext:
         self.marked_spans = sorted(marked_spans)
         self._marked_starts = [s for s, _ in self.marked_spans]
         # sentence ends outside marks (not a decimal point): clause_start / sentence_end bisect them
-        self._terminators = [p for p in (m.start() for m in _TERMINATOR_RE.finditer(text))
-                             if not self.inside_marks(p, p + 1) and not self._is_number_dot(p)]
+        self._terminators = self._sentence_ends()
         self._cues: dict[int, Cue | None] = {}  # cue_at by word index (the rules ask for a word many times)
         # words that may be cues (a superset: cue_at rules out some), so scans for cues skip the rest
         self._cue_words = list(compress(range(len(self.norms)), map(_cue_forms().__contains__, self.norms)))
@@ -773,10 +772,6 @@ class DocumentContext:
     def inside_quote(self, start: int, end: int) -> bool:
         i = bisect.bisect_right(self._quote_starts, start) - 1
         return i >= 0 and self.quote_spans[i][0] <= start and end <= self.quote_spans[i][1]
-
-    def inside_marks(self, start: int, end: int) -> bool:
-        i = bisect.bisect_right(self._marked_starts, start) - 1
-        return i >= 0 and self.marked_spans[i][0] <= start and end <= self.marked_spans[i][1]
 
     def paragraph_bounds(self, pos: int) -> tuple[int, int]:
         i = bisect.bisect_right(self.paragraph_starts, pos) - 1
@@ -848,9 +843,23 @@ class DocumentContext:
         t = bisect.bisect_left(self._terminators, pos)
         return self._terminators[t] + 1 if t < len(self._terminators) and self._terminators[t] < para_end else para_end
 
-    def _is_number_dot(self, i: int) -> bool:
-        t = self.text
-        return t[i] == "." and 0 < i < len(t) - 1 and t[i - 1].isdigit() and t[i + 1].isdigit()
+    def _sentence_ends(self) -> list[int]:
+        """Offsets of the terminators outside marked spans that are not decimal points (``3.5``).
+        Terminators and (disjoint) marked spans are both in text order, so one walk checks them."""
+        text, spans = self.text, self.marked_spans
+        n_spans, last = len(spans), len(text) - 1
+        out: list[int] = []
+        s = -1  # the last marked span that starts at or before the terminator
+        for m in _TERMINATOR_RE.finditer(text):
+            p = m.start()
+            while s + 1 < n_spans and spans[s + 1][0] <= p:
+                s += 1
+            if s >= 0 and p + 1 <= spans[s][1]:
+                continue  # inside marks
+            if text[p] == "." and 0 < p < last and text[p - 1].isdigit() and text[p + 1].isdigit():
+                continue  # a decimal point
+            out.append(p)
+        return out
 
     # ----------------------------------------------------------------- cues
     def cue_at(self, i: int) -> Cue | None:
