@@ -149,10 +149,9 @@ def test_at_most_max_in_flight_chunks_are_pending(tmp_path, in_memory):
 
         def result(self):
             state["collected"] += 1
-            sub = in_memory._subset(self.chunk["doc_id"])
-            return sub.spans, sub.matches, sub.predictions, chunk_partials(sub, "outlet", 5)
+            return chunk_partials(in_memory._subset(self.chunk["doc_id"]), "outlet", 5), {}
 
-    def submit(chunk):
+    def submit(number, chunk, schema):
         state["submitted"] += 1
         state["peak"] = max(state["peak"], state["submitted"] - state["collected"])
         return Lazy(chunk)
@@ -232,3 +231,60 @@ def test_a_failing_chunk_names_its_documents(tmp_path, monkeypatch):
     monkeypatch.setattr(local, "process_chunk", broken)
     with pytest.raises(RhetoricError, match=r"chunk 0 \(documents 'seed-.*' \.\. '.*'\) failed: ValueError: boom"):
         local.analyze_stream(demo_corpus_path(), tmp_path, model=None, jobs=1, chunk_size=10)
+
+
+def test_every_part_has_the_schema_in_code_and_the_folder_reads_as_one_table(streamed):
+    """The workers write the parts; each stage table's parts have exactly stage_schema's types, and the
+    folder reads back (pandas' dataset reader) as the parts one after the other."""
+    import pyarrow.parquet as pq
+
+    from rhetoric.engines.local import stage_schema
+
+    folder = streamed.partials.tables_dir
+    for name in TABLES:
+        parts = sorted((folder / f"{name}.parquet").glob("part-*.parquet"))
+        assert len(parts) == math.ceil(33 / CHUNK)
+        for part in parts:
+            assert pq.read_schema(part).remove_metadata().equals(stage_schema(name)), part
+        pd.testing.assert_frame_equal(pd.read_parquet(folder / f"{name}.parquet"), read_table(folder, name), obj=name)
+
+
+def _two_chunk_corpus(**extra):
+    """Two articles we wrote: the first has no lexicon hit and no quote, the second both."""
+    return pd.DataFrame({"doc_id": ["calm", "framed"], "outlet": ["X", "Y"],
+                         "text": ["خبر عن الطقس اليوم.", 'قال الوزير إن "الإمبريالية" تهدد النضال المقدس.'], **extra})
+
+
+def test_a_first_chunk_without_hits_does_not_fix_the_types(tmp_path, lexicons):
+    """With the schema of the first chunk, a chunk with no match and no known speaker wrote those
+    columns as Arrow ``string`` and every later chunk as ``large_string``; the schema in code gives
+    every part the same types whatever the first chunk holds."""
+    import pyarrow.parquet as pq
+
+    from rhetoric.engines.local import stage_schema
+
+    result = analyze_stream(_two_chunk_corpus(), tmp_path, lexicons=lexicons, model=None, jobs=1, chunk_size=1)
+    for name in TABLES:
+        for part in sorted((tmp_path / f"{name}.parquet").glob("part-*.parquet")):
+            assert pq.read_schema(part).remove_metadata().equals(stage_schema(name)), part
+    matches = pd.read_parquet(tmp_path / "matches.parquet")
+    assert matches["doc_id"].unique().tolist() == ["framed"] and matches["weight"].dtype == "float64"
+    spans = pd.read_parquet(tmp_path / "spans.parquet")
+    assert spans["speaker_start"].dtype == "Int64" and spans["speaker"].notna().sum() == 1
+    pd.testing.assert_frame_equal(matches, result.matches)
+
+
+def test_a_documents_chunk_of_other_types_is_a_clear_error(tmp_path):
+    corpus = _two_chunk_corpus(pages=[3, "three"])
+    with pytest.raises(RhetoricError, match="chunk 1 of the documents table does not fit the schema of the first chunk"):
+        analyze_stream(corpus, tmp_path, model=None, jobs=1, chunk_size=1)
+
+
+def test_a_stage_table_with_other_columns_is_a_clear_error(in_memory):
+    from rhetoric.engines.local import encode_part, stage_schema
+
+    spans = in_memory.spans.head(3)
+    with pytest.raises(RhetoricError, match="chunk 4 of the spans table has columns"):
+        encode_part("spans", 4, spans.assign(extra=1), stage_schema("spans"))
+    with pytest.raises(RhetoricError, match="chunk 4 of the spans table does not fit its schema"):
+        encode_part("spans", 4, spans.assign(start="x"), stage_schema("spans"))

@@ -5,10 +5,12 @@
 
 The client streams the corpus in chunks exactly as the local engine does
 (:func:`rhetoric.engines.local.iter_source`: JSONL, CSV, Parquet, a folder of Parquet parts or of
-.txt files), submits each chunk to the cluster as a task running
-:func:`rhetoric.engines.local.process_chunk` (at most ``4 x workers`` chunks in flight), and writes
-the returned tables to ``DIR/<table>.parquet/part-NNNNN.parquet`` in corpus order. The lexicons and the model
-are sent to every worker once. Because the chunks, the per-chunk code and the merge order are those of
+.txt files) and submits each chunk to the cluster as a task running
+:func:`rhetoric.engines.local.run_chunk` (at most ``4 x workers`` chunks in flight): the worker runs
+the stages, encodes the chunk's part of every table as Parquet and returns those bytes with the
+chunk's partials; the client writes the bytes to ``DIR/<table>.parquet/part-NNNNN.parquet`` in
+corpus order and merges the partials, so it converts no table itself. The lexicons and the model are
+sent to every worker once. Because the chunks, the per-chunk code and the merge order are those of
 the local engine, the tables are identical and every score and interval is identical for the same seed.
 
 Running on a real cluster
@@ -21,8 +23,8 @@ Running on a real cluster
 4. From any machine that can reach the scheduler and read the corpus:
    ``rhetoric analyze corpus.jsonl --out results --engine dask --scheduler tcp://HOST:8786``.
 
-Workers never read the corpus or write the outputs themselves — the client does both — so no shared
-file system is needed; only the client's disk holds ``results/``. The client holds at most
+Workers never read the corpus or touch the disk — the client reads the corpus and writes the parts
+the workers encoded — so no shared file system is needed; only the client's disk holds ``results/``. The client holds at most
 ``4 x workers`` chunks plus a few numbers per article, so its memory stays bounded too.
 """
 from __future__ import annotations
@@ -34,7 +36,7 @@ import pandas as pd
 
 from ..analysis import load_lexicon_set, resolve_model
 from ..errors import RhetoricError
-from .local import StreamedAnalysis, iter_source, process_chunk, stream_chunks
+from .local import StreamedAnalysis, iter_source, run_chunk, stream_chunks
 
 __all__ = ["analyze_dask"]
 
@@ -90,9 +92,9 @@ def analyze_dask(
         [lexicons_future] = client.scatter([loaded], broadcast=True)
         [model_future] = client.scatter([classifier], broadcast=True)
 
-        def submit(documents):
-            return client.submit(process_chunk, documents, lexicons_future, model_future, explain_top, by, per_group,
-                                 pure=False)
+        def submit(number, documents, schema):
+            return client.submit(run_chunk, number, documents, schema, lexicons_future, model_future, explain_top,
+                                 by, per_group, pure=False)
 
         chunks = iter_source(source, chunk_size=chunk_size, report=report, on_error=on_error, columns_map=columns_map)
         documents, partials = stream_chunks(chunks, out, submit, max_in_flight=chunks_per_worker * n_workers,

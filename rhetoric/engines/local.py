@@ -4,15 +4,17 @@ bounded memory.
 How it works (``rhetoric analyze INPUT --out DIR --engine local --jobs N``):
 
 1. The main process streams the corpus in chunks (:func:`rhetoric.corpus.iter_corpus`; a folder of
-   Parquet parts is read part by part), hashes it, and writes each chunk to ``DIR/documents/``.
-2. Each chunk goes to a worker process (:class:`concurrent.futures.ProcessPoolExecutor`, at most
-   ``2 x jobs`` chunks in flight), which runs the per-document stages
-   (:func:`rhetoric.analysis.run_stages`) and condenses them with :func:`chunk_partials`.
-3. The main process writes the chunk's spans, matches and predictions to
-   ``DIR/<table>.parquet/part-NNNNN.parquet`` and keeps only the partials: per-article sums (tokens, hits,
+   Parquet parts is read part by part), hashes it, numbers the chunks and sends each to a worker
+   process (:class:`concurrent.futures.ProcessPoolExecutor`, at most ``2 x jobs`` chunks in flight).
+2. The worker runs the per-document stages (:func:`rhetoric.analysis.run_stages`), writes the chunk's
+   part of every table to ``DIR/<table>.parquet/part-NNNNN.parquet`` (:func:`run_chunk`; the stage
+   tables have a schema fixed in code, :func:`stage_schema`; the documents one of the first chunk) and
+   condenses the stages with :func:`chunk_partials`.
+3. Only the partials go back to the main process, which merges them: per-article sums (tokens, hits,
    classifier units by voice and speaker type), per-article category / entry / naming-pair hit counts,
    quote rows without text, word counts per group x voice for keyness, and the top flagged units of
-   each group with their text. Memory therefore grows with a few numbers per article, not with the text.
+   each group with their text. Memory therefore grows with a few numbers per article, not with the
+   text, and the main process, which shares the cores with the workers, does little else than read.
 
 The result is a :class:`StreamedAnalysis`: an :class:`~rhetoric.analysis.Analysis` whose comparisons
 are computed from the partials — the same numbers as the in-memory :func:`rhetoric.analyze`, because
@@ -231,6 +233,17 @@ def process_chunk(documents: pd.DataFrame, lexicons: list, model: Any, explain_t
     return spans, matches, predictions, chunk_partials(chunk, by, per_group)
 
 
+def run_chunk(number: int, documents: pd.DataFrame, documents_schema, lexicons: list, model: Any,
+              explain_top: int, by: str, per_group: int, out: Path | None = None) -> tuple[Partials, dict[str, bytes]]:
+    """What a worker does with chunk ``number``: :func:`process_chunk`, then the chunk's part of every
+    table (:data:`TABLES`) written to ``out`` — or, without ``out``, returned as Parquet bytes for the
+    driver to write (a cluster without a shared file system). Only the partials and those bytes go
+    back to the driver, so it never converts or writes a table itself."""
+    spans, matches, predictions, partials = process_chunk(documents, lexicons, model, explain_top, by, per_group)
+    tables = {"documents": documents, "spans": spans, "matches": matches, "predictions": predictions}
+    return partials, write_chunk_parts(number, tables, documents_schema, out)
+
+
 # --------------------------------------------------------------------------- the streamed analysis
 
 
@@ -381,37 +394,100 @@ def read_table(folder: str | Path, name: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
-class _PartWriter:
-    """Writes ``out/<table>.parquet/part-NNNNN.parquet`` with one schema per table (fixed by the first part;
-    columns that are all-null there become strings) so the parts read back as one dataset."""
+def part_path(folder: str | Path, name: str, number: int) -> Path:
+    """Where chunk ``number`` of table ``name`` goes: ``folder/<name>.parquet/part-NNNNN.parquet``
+    (zero-padded, so the parts sort in corpus order)."""
+    return table_dir(folder, name) / f"part-{number:05d}.parquet"
 
-    def __init__(self, out: Path):
-        self.out = out
-        self.schemas: dict = {}
-        for name in TABLES:
-            folder = table_dir(out, name)
-            if folder.is_file():  # an in-memory run's single-file table of the same name
-                folder.unlink()
-            elif folder.exists():
-                for stale in folder.glob("part-*.parquet"):
-                    stale.unlink()
-            folder.mkdir(parents=True, exist_ok=True)
 
-    def write(self, name: str, number: int, frame: pd.DataFrame) -> None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+def prepare_table_dirs(out: Path) -> None:
+    """Empty (or create) ``out/<table>.parquet/`` for every table, so no part of an earlier run is
+    read back with this one's."""
+    for name in TABLES:
+        folder = table_dir(out, name)
+        if folder.is_file():  # an in-memory run's single-file table of the same name
+            folder.unlink()
+        elif folder.exists():
+            for stale in folder.glob("part-*.parquet"):
+                stale.unlink()
+        folder.mkdir(parents=True, exist_ok=True)
 
-        schema = self.schemas.get(name)
-        if schema is None:
-            table = pa.Table.from_pandas(frame, preserve_index=False)
-            fields = [pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in table.schema]
-            schema = self.schemas[name] = pa.schema(fields, metadata=table.schema.metadata)
-        try:
-            table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
-        except (pa.ArrowInvalid, pa.ArrowTypeError, KeyError) as exc:
-            raise RhetoricError(f"chunk {number} of the {name} table does not fit the schema of the first "
-                                f"chunk ({exc}); give every document the same columns and types") from None
-        pq.write_table(table, table_dir(self.out, name) / f"part-{number:05d}.parquet")
+
+#: Arrow type of each column of the stage tables, by column name (one meaning per name whatever the
+#: table, see :mod:`rhetoric.tables`); every other column is a string. ``speaker_start`` /
+#: ``speaker_end`` are pandas ``Int64`` (nullable) and stored as int64 with nulls.
+_STAGE_TYPES = {"span_id": "int64", "unit_id": "int64", "start": "int64", "end": "int64", "n_tokens": "int64",
+                "speaker_start": "int64", "speaker_end": "int64", "weight": "float64", "prob": "float64",
+                "label": "bool"}
+
+
+@functools.lru_cache(maxsize=None)
+def stage_schema(name: str):
+    """The Arrow schema of every part of stage table ``name`` (spans, matches, predictions): the
+    documented columns of :mod:`rhetoric.tables`, in the order the stages make them (matches also carry
+    ``stance``, see :meth:`rhetoric.match.LexiconMatcher.match_documents`), with the types of
+    ``_STAGE_TYPES``. Fixed in code rather than taken from the first chunk, so a chunk whose optional
+    columns are all empty (no quote has a known speaker, no lexicon hit at all) cannot give a part a
+    type the others do not share. Strings are ``large_string``, what pandas' ``str`` columns become."""
+    import pyarrow as pa
+
+    from ..tables import columns
+
+    names = columns(name) + (["stance"] if name == "matches" else [])
+    return pa.schema([(column, pa.type_for_alias(_STAGE_TYPES.get(column, "large_string"))) for column in names])
+
+
+def documents_schema(documents: pd.DataFrame):
+    """The Arrow schema of every documents part, taken from the first chunk: the documents' metadata
+    columns depend on the corpus, so the first chunk decides. Columns with no value there are strings."""
+    import pyarrow as pa
+
+    schema = pa.Schema.from_pandas(documents, preserve_index=False)
+    return pa.schema([pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in schema])
+
+
+def encode_part(name: str, number: int, frame: pd.DataFrame, schema):
+    """``frame`` as an Arrow table of ``schema``, or a :class:`RhetoricError` naming the chunk when it
+    does not fit (a column missing or of another type; a stage table must have exactly the schema's
+    columns, a documents chunk at least them)."""
+    import pyarrow as pa
+
+    if name != "documents" and list(frame.columns) != schema.names:
+        raise RhetoricError(f"chunk {number} of the {name} table has columns {list(frame.columns)}, not "
+                            f"{schema.names} (rhetoric.engines.local.stage_schema)")
+    try:
+        return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, KeyError) as exc:
+        where = "the schema of the first chunk" if name == "documents" else "its schema"
+        raise RhetoricError(f"chunk {number} of the {name} table does not fit {where} ({exc}); "
+                            "give every document the same columns and types") from None
+
+
+def write_chunk_parts(number: int, tables: dict[str, pd.DataFrame], documents_schema, out: Path | None = None
+                      ) -> dict[str, bytes]:
+    """Chunk ``number``'s part of each table: written to ``out`` when given (a folder this process
+    can write), else returned as Parquet file bytes for the caller to write (:func:`write_part_bytes`)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    encoded = {name: encode_part(name, number, frame, documents_schema if name == "documents" else stage_schema(name))
+               for name, frame in tables.items()}
+    if out is not None:
+        for name, table in encoded.items():
+            pq.write_table(table, part_path(out, name, number))
+        return {}
+    blobs = {}
+    for name, table in encoded.items():
+        sink = pa.BufferOutputStream()
+        pq.write_table(table, sink)
+        blobs[name] = sink.getvalue().to_pybytes()
+    return blobs
+
+
+def write_part_bytes(out: Path, number: int, blobs: dict[str, bytes]) -> None:
+    """Write the parts a worker returned as bytes (:func:`write_chunk_parts` without ``out``)."""
+    for name, blob in blobs.items():
+        part_path(out, name, number).write_bytes(blob)
 
 
 # --------------------------------------------------------------------------- the driver
@@ -450,19 +526,21 @@ def iter_source(source: Any, *, chunk_size: int, report, on_error: str = "raise"
 def stream_chunks(
     chunks: Iterator[pd.DataFrame],
     out: Path,
-    submit: Callable[[pd.DataFrame], Future],
+    submit: Callable[[int, pd.DataFrame, Any], Future],
     *,
     max_in_flight: int,
     by: str,
     per_group: int,
     progress: bool = False,
 ) -> tuple[pd.DataFrame, Partials]:
-    """Send chunks to ``submit`` (which returns a future of :func:`process_chunk`'s result), keep at
-    most ``max_in_flight`` pending, write the tables as results arrive (in corpus order) and merge the
-    partials. Returns the documents table without text and title, and the merged partials."""
+    """Number the chunks and send each to ``submit(number, documents, documents_schema)``, which
+    returns a future of :func:`run_chunk`'s result; keep at most ``max_in_flight`` pending, write the
+    parts a worker returned as bytes, and merge the partials in corpus order. The workers convert and
+    write the tables, so this loop only reads, hashes and sends the corpus. Returns the documents table
+    without text and title, and the merged partials."""
     from ..report import update_corpus_hash
 
-    writer = _PartWriter(out)
+    prepare_table_dirs(out)
     digest = hashlib.sha256()
     documents: list[pd.DataFrame] = []
     pending: deque = deque()
@@ -475,29 +553,29 @@ def stream_chunks(
     def collect() -> Partials:
         number, ids, future = pending.popleft()
         try:
-            spans, matches, predictions, part = future.result()
+            part, blobs = future.result()
         except RhetoricError:
             raise
         except Exception as exc:  # a stage failed on some document of this chunk: say which chunk
             raise RhetoricError(f"chunk {number} (documents {ids[0]!r} .. {ids[1]!r}) failed: "
                                 f"{type(exc).__name__}: {exc}") from exc
-        for name, frame in (("spans", spans), ("matches", matches), ("predictions", predictions)):
-            writer.write(name, number, frame)
+        write_part_bytes(out, number, blobs)
         if bar is not None:
             bar.update(ids[2])
         return part
 
     def results() -> Iterator[Partials]:
         """Chunk partials in corpus order, with at most max_in_flight chunks submitted and unfinished."""
+        schema = None
         for number, chunk in enumerate(c for c in chunks if len(c)):
             chunk = chunk.reset_index(drop=True)
             if by not in chunk.columns:
                 raise RhetoricError(f"documents have no column {by!r} to group by")
             update_corpus_hash(digest, chunk)
-            writer.write("documents", number, chunk)
+            schema = documents_schema(chunk) if schema is None else schema
             documents.append(chunk.drop(columns=["text", "title"]))
             ids = (chunk["doc_id"].iloc[0], chunk["doc_id"].iloc[-1], len(chunk))
-            pending.append((number, ids, submit(chunk)))
+            pending.append((number, ids, submit(number, chunk, schema)))
             while len(pending) >= max_in_flight:
                 yield collect()
         while pending:
@@ -517,13 +595,12 @@ def stream_chunks(
 _WORKER: dict = {}
 
 
-def _init_worker(lexicons: list, model: Any, explain_top: int, by: str, per_group: int) -> None:
-    _WORKER.update(lexicons=lexicons, model=model, explain_top=explain_top, by=by, per_group=per_group)
+def _init_worker(out: Path, *settings) -> None:
+    _WORKER.update(out=out, settings=settings)
 
 
-def _run_in_worker(documents: pd.DataFrame):
-    w = _WORKER
-    return process_chunk(documents, w["lexicons"], w["model"], w["explain_top"], w["by"], w["per_group"])
+def _run_in_worker(number: int, documents: pd.DataFrame, schema) -> tuple[Partials, dict]:
+    return run_chunk(number, documents, schema, *_WORKER["settings"], out=_WORKER["out"])
 
 
 def _context():
@@ -536,11 +613,11 @@ def _context():
     return context
 
 
-def _run_here(documents: pd.DataFrame, settings: tuple) -> Future:
-    """:func:`process_chunk` in this process, as a finished future (jobs=1)."""
+def _run_here(number: int, documents: pd.DataFrame, schema, settings: tuple, out: Path) -> Future:
+    """:func:`run_chunk` in this process, as a finished future (jobs=1)."""
     future: Future = Future()
     try:
-        future.set_result(process_chunk(documents, *settings))
+        future.set_result(run_chunk(number, documents, schema, *settings, out=out))
     except Exception as exc:  # reported by the driver with the chunk's documents
         future.set_exception(exc)
     return future
@@ -581,13 +658,13 @@ def analyze_stream(
     chunks = iter_source(source, chunk_size=chunk_size, report=report, on_error=on_error, columns_map=columns_map)
     settings = (loaded, classifier, explain_top, by, per_group)
     if jobs == 1:
-        documents, partials = stream_chunks(chunks, out, lambda docs: _run_here(docs, settings),
+        documents, partials = stream_chunks(chunks, out, lambda *chunk: _run_here(*chunk, settings, out),
                                             max_in_flight=1, by=by, per_group=per_group, progress=progress)
     else:
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_init_worker,
-                                   initargs=settings)
+                                   initargs=(out, *settings))
         try:
-            documents, partials = stream_chunks(chunks, out, lambda docs: pool.submit(_run_in_worker, docs),
+            documents, partials = stream_chunks(chunks, out, lambda *chunk: pool.submit(_run_in_worker, *chunk),
                                                 max_in_flight=2 * jobs, by=by, per_group=per_group,
                                                 progress=progress)
         finally:  # on an error or Ctrl-C, drop the chunks not started yet instead of finishing them
