@@ -310,11 +310,14 @@ def find_marked_spans(text: str) -> list[MarkedSpan]:
     if not found:
         return []
     found_starts = [s for s, _e, _mark in found]
+    paragraphs = _paragraphs(text)
+    paragraph_starts = [lo for lo, _hi in paragraphs]
     candidates: list[tuple[int, MarkedSpan]] = []  # (priority, span)
-    for lo, hi in _paragraphs(text):
-        first, stop = bisect.bisect_left(found_starts, lo), bisect.bisect_left(found_starts, hi)
-        if first == stop:
-            continue  # a paragraph without marks
+    stop = 0
+    while stop < len(found):  # the paragraphs with marks, in order (every mark is inside one)
+        first = stop
+        lo, hi = paragraphs[bisect.bisect_right(paragraph_starts, found_starts[first]) - 1]
+        stop = bisect.bisect_left(found_starts, hi, first)
         by_family: dict[str, list[tuple[int, int, str | None, str]]] = {}
         all_marks: list[tuple[int, int]] = []
         for s, e, mark in found[first:stop]:
@@ -447,6 +450,7 @@ def _strip_al(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=100_000)
 def _in_nouns(word: str, nouns: frozenset[str]) -> bool:
     if word in nouns or _strip_al(word) in nouns:
         return True
@@ -503,7 +507,7 @@ def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int,
     k = span.mark_start
     while k > lo and (text[k - 1].isalpha() or text[k - 1] == "\u0640"):
         k -= 1
-    attached = normalize(text[k:span.mark_start]).replace("\u0640", "") if k < span.mark_start else ""
+    attached = norm_word(text[k:span.mark_start]).replace("\u0640", "") if k < span.mark_start else ""
     if k == span.mark_start and k > lo and text[k - 1] == " ":
         # "لـ «المدينة»": a detached ل with tatweel still attaches
         j = k - 1

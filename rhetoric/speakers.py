@@ -158,13 +158,23 @@ def normalized_words(norm: NormalizedText, starts: list[int], ends: list[int]) -
     return [ntext[a:b] for a, b in zip(lo, hi)]
 
 
-def document_words(text: str) -> tuple[list[int], list[int], list[str], NormalizedText]:
+def text_codes(text: str) -> np.ndarray | None:
+    """Code points of ``" " + text + " "`` (the spaces let runs end inside), None when ``text`` holds
+    a lone surrogate."""
+    try:
+        return np.frombuffer(f" {text} ".encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:
+        return None
+
+
+def document_words(text: str, padded: np.ndarray | None = None) -> tuple[list[int], list[int], list[str], NormalizedText]:
     """Starts and ends of the words of an article (:func:`split_words`), the :func:`norm_word` form
     of each, and the article normalised with offsets (:func:`normalize_document`), by array
-    operations over the whole text (normalising word by word was a tenth of the quote stage's cost)."""
-    try:
-        padded = np.frombuffer(f" {text} ".encode("utf-32-le"), dtype=np.uint32)
-    except UnicodeEncodeError:  # a lone surrogate
+    operations over the whole text (normalising word by word was a tenth of the quote stage's cost).
+    ``padded`` is :func:`text_codes` of ``text`` when the caller has it."""
+    if padded is None:
+        padded = text_codes(text)
+    if padded is None:  # a lone surrogate
         starts, ends, _ = split_words(text)
         normalized = normalize_with_offsets(text)
         return starts, ends, normalized_words(normalized, starts, ends), normalized
@@ -671,6 +681,14 @@ _MEDIA_NOUNS = frozenset(normalize(w) for w in (
     "وكالة صحيفة جريدة قناة موقع شبكة برنامج مجلة تلفزيون إذاعة الصحفيين للصحفيين مراسل إعلام".split()))
 _TERMINATORS = ".!?؟"
 _TERMINATOR_RE = re.compile(f"[{re.escape(_TERMINATORS)}]")
+
+
+@lru_cache(maxsize=1)
+def _terminator_table() -> np.ndarray:
+    """For every code point, whether it is one of :data:`_TERMINATORS`."""
+    table = np.zeros(0x110000, dtype=bool)
+    table[[ord(c) for c in _TERMINATORS]] = True
+    return table
 _SPACE = " \u200f\u200e\xa0\t\n\r"
 #: How far back (characters) a description or pronoun looks for the mention that names its speaker.
 _LOOKBACK = 4000
@@ -738,11 +756,12 @@ class DocumentContext:
     def __init__(self, text: str, registry: Registry, marked_spans: list[tuple[int, int]]):
         self.text = text
         self.registry = registry
-        self.word_starts, self.word_ends, self.norms, self._normalized = document_words(text)
+        padded = text_codes(text)
+        self.word_starts, self.word_ends, self.norms, self._normalized = document_words(text, padded)
         self.marked_spans = sorted(marked_spans)
         self._marked_starts = [s for s, _ in self.marked_spans]
         # sentence ends outside marks (not a decimal point): clause_start / sentence_end bisect them
-        self._terminators = self._sentence_ends()
+        self._terminators = self._sentence_ends(padded)
         self._cues: dict[int, Cue | None] = {}  # cue_at by word index (the rules ask for a word many times)
         # words that may be cues (a superset: cue_at rules out some), so scans for cues skip the rest
         self._cue_words = list(compress(range(len(self.norms)), map(_cue_forms().__contains__, self.norms)))
@@ -843,23 +862,22 @@ class DocumentContext:
         t = bisect.bisect_left(self._terminators, pos)
         return self._terminators[t] + 1 if t < len(self._terminators) and self._terminators[t] < para_end else para_end
 
-    def _sentence_ends(self) -> list[int]:
-        """Offsets of the terminators outside marked spans that are not decimal points (``3.5``).
-        Terminators and (disjoint) marked spans are both in text order, so one walk checks them."""
-        text, spans = self.text, self.marked_spans
-        n_spans, last = len(spans), len(text) - 1
-        out: list[int] = []
-        s = -1  # the last marked span that starts at or before the terminator
-        for m in _TERMINATOR_RE.finditer(text):
-            p = m.start()
-            while s + 1 < n_spans and spans[s + 1][0] <= p:
-                s += 1
-            if s >= 0 and p + 1 <= spans[s][1]:
-                continue  # inside marks
-            if text[p] == "." and 0 < p < last and text[p - 1].isdigit() and text[p + 1].isdigit():
-                continue  # a decimal point
-            out.append(p)
-        return out
+    def _sentence_ends(self, padded: np.ndarray | None) -> list[int]:
+        """Offsets of the terminators outside marked spans that are not decimal points (``3.5``),
+        found with array operations on the text's code points ``padded`` (:func:`text_codes`)."""
+        text = self.text
+        if padded is None:  # a lone surrogate
+            found = np.array([m.start() for m in _TERMINATOR_RE.finditer(text)], dtype=np.int64)
+        else:
+            found = np.flatnonzero(_terminator_table()[padded[1:-1]])
+        if self.marked_spans and found.size:
+            # the last marked span that starts at or before each terminator must end before it
+            last = np.searchsorted(np.array(self._marked_starts), found, side="right") - 1
+            ends = np.array([e for _, e in self.marked_spans])
+            found = found[(last < 0) | (ends[np.maximum(last, 0)] < found + 1)]
+        n = len(text)
+        return [p for p in found.tolist() if not (text[p] == "." and 0 < p < n - 1 and text[p - 1].isdigit()
+                                                  and text[p + 1].isdigit())]
 
     # ----------------------------------------------------------------- cues
     def cue_at(self, i: int) -> Cue | None:
