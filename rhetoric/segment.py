@@ -8,8 +8,7 @@ outlet's typography, not the speaker's words. A non-empty ``title`` is one narra
 """
 from __future__ import annotations
 
-import bisect
-from typing import Callable, Iterable
+from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -27,75 +26,69 @@ QUOTE_COLUMNS = ["doc_id", "quote_id", "start", "end", "text", "speaker", "speak
                  "speaker_id", "speaker_type", "cue", "stance", "how"]
 
 
-def _token_counter(text: str) -> Callable[[int, int], int]:
-    """``count(a, b) == count_words(text[a:b])`` for the stretches of one text: the word runs are
-    found once with array operations and a stretch's words are counted by bisection (count_words
-    over every span was a tenth of the stage's cost). Short texts, texts with a character outside
-    the BMP or a lone surrogate, and stretches whose edge cuts a run are counted directly."""
-    def direct(a: int, b: int) -> int:
-        return count_words(text[a:b])
-
-    if len(text) < 200:
-        return direct
+def _token_counts(text: str, spans: list[tuple[int, int]]) -> list[int]:
+    """``[count_words(text[a:b]) for a, b in spans]``: the word runs are found once with array
+    operations and every stretch is counted with one search over their starts (count_words over
+    every span was a tenth of the stage's cost). Short texts, texts with a character outside the BMP
+    or a lone surrogate, and stretches whose edge cuts a run are counted directly."""
+    if len(text) < 200 or not spans:
+        return [count_words(text[a:b]) for a, b in spans]
     try:
         padded = np.frombuffer(f" {text} ".encode("utf-32-le"), dtype=np.uint32)  # runs end inside
         classes = word_run_classes()[padded]
     except (UnicodeEncodeError, IndexError):  # a lone surrogate, a code point outside the BMP
-        return direct
+        return [count_words(text[a:b]) for a, b in spans]
     in_run = classes > 0
     edges = np.flatnonzero(in_run[1:] != in_run[:-1])  # text offsets where runs start and end, alternating
     run_starts = edges[0::2]
-    if not run_starts.size:
-        return lambda a, b: 0
-    # (between runs there are no letters or digits, so each run's stretch up to the next run decides)
-    is_word = np.logical_or.reduceat(classes[1:-1] == 2, run_starts)
-    word_starts = run_starts[is_word].tolist()
-
-    def count(a: int, b: int) -> int:
-        if (in_run[a] and in_run[a + 1]) or (in_run[b] and in_run[b + 1]):
-            return direct(a, b)  # an edge cuts a run (in_run[p + 1] is text[p], in_run[p] the one before)
-        return bisect.bisect_left(word_starts, b) - bisect.bisect_left(word_starts, a)
-
-    return count
-
-
-def _row(doc_id, field, span_id, voice, start, end, n_tokens, quote: Quote | None = None) -> dict:
-    return {
-        "doc_id": doc_id,
-        "field": field,
-        "span_id": span_id,
-        "voice": voice,
-        "start": start,
-        "end": end,
-        "n_tokens": n_tokens,
-        "speaker": quote.speaker if quote else None,
-        "speaker_start": quote.speaker_start if quote else None,
-        "speaker_end": quote.speaker_end if quote else None,
-        "speaker_id": quote.speaker_id if quote else None,
-        "speaker_type": quote.speaker_type if quote else None,
-        "cue": quote.cue if quote else None,
-        "stance": quote.stance if quote else None,
-    }
+    bounds = np.array(spans, dtype=np.int64).reshape(-1)  # a0, b0, a1, b1, ...
+    if run_starts.size:
+        # (between runs there are no letters or digits, so each run's stretch up to the next run decides)
+        is_word = np.logical_or.reduceat(classes[1:-1] == 2, run_starts)
+        found = np.searchsorted(run_starts[is_word], bounds)
+        counts = (found[1::2] - found[0::2]).tolist()
+    else:
+        counts = [0] * len(spans)
+    # an edge cuts a run when text[p - 1] and text[p] are both in runs (in_run[p], in_run[p + 1])
+    cut = in_run[bounds] & in_run[bounds + 1]
+    for k in np.flatnonzero(cut[0::2] | cut[1::2]).tolist():
+        a, b = spans[k]
+        counts[k] = count_words(text[a:b])
+    return counts
 
 
-def segment_text(doc_id: str, text: str, quotes: list[Quote], field: str = "text") -> list[dict]:
-    """Span rows for one string: quotes as given, narration in the gaps (coverage is exact)."""
-    rows: list[dict] = []
+def _pieces(doc_id: str, text: str, quotes: list[Quote]) -> list[tuple[str, int, int, int, Quote | None]]:
+    """(voice, start, end, n_tokens, quote) of the spans of one string: quotes as given, narration
+    in the gaps (coverage is exact)."""
+    pieces: list[tuple[str, int, int, Quote | None]] = []
     cursor = 0
-    n_tokens = _token_counter(text)
     for quote in sorted(quotes, key=lambda q: q.start):
         if quote.start < cursor or quote.end > len(text) or quote.end <= quote.start:
             raise RhetoricError(f"document {doc_id!r}: quote [{quote.start}, {quote.end}) overlaps or "
                                 "leaves the text; quotes must be disjoint spans inside the text")
         if quote.start > cursor:
-            rows.append(_row(doc_id, field, len(rows), "narration", cursor, quote.start,
-                             n_tokens(cursor, quote.start)))
-        rows.append(_row(doc_id, field, len(rows), "quote", quote.start, quote.end,
-                         n_tokens(quote.start, quote.end), quote))
+            pieces.append(("narration", cursor, quote.start, None))
+        pieces.append(("quote", quote.start, quote.end, quote))
         cursor = quote.end
     if cursor < len(text):
-        rows.append(_row(doc_id, field, len(rows), "narration", cursor, len(text), n_tokens(cursor, len(text))))
-    return rows
+        pieces.append(("narration", cursor, len(text), None))
+    counts = _token_counts(text, [(start, end) for _, start, end, _ in pieces])
+    return [(voice, start, end, n, quote) for (voice, start, end, quote), n in zip(pieces, counts)]
+
+
+def _row(doc_id, field, span_id, voice, start, end, n_tokens, quote: Quote | None = None) -> tuple:
+    """One row of the spans table, in the order of its columns."""
+    if quote is None:
+        return doc_id, field, span_id, voice, start, end, n_tokens, None, None, None, None, None, None, None
+    return (doc_id, field, span_id, voice, start, end, n_tokens, quote.speaker, quote.speaker_start,
+            quote.speaker_end, quote.speaker_id, quote.speaker_type, quote.cue, quote.stance)
+
+
+def segment_text(doc_id: str, text: str, quotes: list[Quote], field: str = "text") -> list[dict]:
+    """Span rows for one string: quotes as given, narration in the gaps (coverage is exact)."""
+    names = columns("spans")
+    return [dict(zip(names, _row(doc_id, field, span_id, *piece)))
+            for span_id, piece in enumerate(_pieces(doc_id, text, quotes))]
 
 
 def _iter_docs(documents: pd.DataFrame) -> Iterable[tuple[str, str, str]]:
@@ -115,13 +108,15 @@ def segment_documents(documents: pd.DataFrame, registry: Registry | None = None)
     """The ``spans`` table of a documents table: quote and narration spans of every ``text`` (and one
     narration span for every non-empty ``title``)."""
     registry = registry if registry is not None else load_registry()
-    rows: list[dict] = []
+    rows: list[tuple] = []
     for doc_id, title, text in _iter_docs(documents):
         if title:
-            rows.extend(segment_text(doc_id, title, [], field="title"))
+            rows.extend(_row(doc_id, "title", span_id, *piece)
+                        for span_id, piece in enumerate(_pieces(doc_id, title, [])))
         quotes, _ = extract_quotes(text, registry)
-        rows.extend(segment_text(doc_id, text, quotes))
-    frame = pd.DataFrame(rows, columns=columns("spans"))
+        rows.extend(_row(doc_id, "text", span_id, *piece)
+                    for span_id, piece in enumerate(_pieces(doc_id, text, quotes)))
+    frame = pd.DataFrame.from_records(rows, columns=columns("spans"))
     for column in ("span_id", "start", "end", "n_tokens"):
         frame[column] = frame[column].astype("int64")
     for column in ("speaker_start", "speaker_end"):

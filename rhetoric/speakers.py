@@ -167,7 +167,8 @@ def text_codes(text: str) -> np.ndarray | None:
         return None
 
 
-def document_words(text: str, padded: np.ndarray | None = None) -> tuple[list[int], list[int], list[str], NormalizedText]:
+def document_words(text: str, padded: np.ndarray | None = None
+                   ) -> tuple[list[int], list[int], list[str], NormalizedText]:
     """Starts and ends of the words of an article (:func:`split_words`), the :func:`norm_word` form
     of each, and the article normalised with offsets (:func:`normalize_document`), by array
     operations over the whole text (normalising word by word was a tenth of the quote stage's cost).

@@ -15,7 +15,7 @@ from rhetoric.cli import main
 from rhetoric.errors import RhetoricError
 from rhetoric.evaluation.quotes import evaluate_quotes, match_quotes
 from rhetoric.quotes import extract_quotes
-from rhetoric.segment import QUOTE_COLUMNS, _token_counter, quotes_table, segment_documents
+from rhetoric.segment import QUOTE_COLUMNS, _token_counts, quotes_table, segment_documents
 from rhetoric.tables import columns
 from rhetoric.text import count_words
 
@@ -74,13 +74,12 @@ def test_n_tokens_counts_word_tokens():
 @settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(list("قال الوزير«»\"':،.\u200f\u064e\u0640 5٣abc\n")), min_size=200, max_size=400)
        .map("".join), st.lists(st.integers(0, 400), max_size=6))
-def test_token_counter_counts_like_count_words(text, cuts):
-    """The per-document counter (used from 200 characters) gives count_words of every stretch,
+def test_token_counts_count_like_count_words(text, cuts):
+    """The per-document counts (arrays from 200 characters) are count_words of every stretch,
     whatever cuts it (inside words too)."""
-    count = _token_counter(text)
     bounds = sorted({0, len(text), *(min(c, len(text)) for c in cuts)})
-    for a, b in zip(bounds, bounds[1:]):
-        assert count(a, b) == count_words(text[a:b])
+    stretches = list(zip(bounds, bounds[1:]))
+    assert _token_counts(text, stretches) == [count_words(text[a:b]) for a, b in stretches]
 
 
 def test_quotes_table_columns_and_rows():
