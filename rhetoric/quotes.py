@@ -457,7 +457,7 @@ def _in_nouns(word: str, nouns: frozenset[str]) -> bool:
     return ("ال" + _strip_al(word)) in nouns
 
 
-@dataclass
+@dataclass(slots=True)
 class _Features:
     """What the classifier and the attribution look at around one marked span."""
 
@@ -516,7 +516,7 @@ def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int,
         if _DETACHED_LAM.search(text[max(lo, j - 4):j]):
             attached = "ل"
     para_lo = ctx.paragraph_bounds(span.mark_start)[0]
-    prev_words = ctx.words_in(max(para_lo, span.mark_start - 80), k)[-5:]
+    prev_words = ctx.last_words_in(max(para_lo, span.mark_start - 80), k, 5)
     clause_lo = ctx.clause_start(max(lo, span.mark_start - 600), span.mark_start)
     cue_before = ctx.cue_before(clause_lo, span.mark_start)
     if cue_before is not None:
@@ -528,8 +528,8 @@ def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int,
     colon_before = before.endswith((":", "："))
     rest = text[span.mark_end:hi]
     next_text = rest.lstrip(" \u00a0" + BIDI_CONTROLS)
-    nm = WORD_RE.search(text, span.mark_end, hi)
-    next_word = norm_word(nm.group()) if nm and not text[span.mark_end:nm.start()].strip() else ""
+    nm = ctx.next_word(span.mark_end, hi)
+    next_word = nm[1] if nm and not text[span.mark_end:nm[0]].strip() else ""
     prev_is_cue = False
     if prev_words and not text[k:span.mark_start] and not text[max(lo, k - 3):k].strip(" ").endswith((",", "،", ":")):
         entry = lookup_cue(prev_words[-1])

@@ -682,6 +682,8 @@ _MEDIA_NOUNS = frozenset(normalize(w) for w in (
     "وكالة صحيفة جريدة قناة موقع شبكة برنامج مجلة تلفزيون إذاعة الصحفيين للصحفيين مراسل إعلام".split()))
 _TERMINATORS = ".!?؟"
 _TERMINATOR_RE = re.compile(f"[{re.escape(_TERMINATORS)}]")
+#: A terminator or a line break: a cue after a quote must come before one.
+_BREAK_RE = re.compile(f"[{re.escape(_TERMINATORS)}\n]")
 
 
 @lru_cache(maxsize=1)
@@ -826,6 +828,26 @@ class DocumentContext:
             out[-1] = norm_word(self.text[self.word_starts[j - 1]:hi])
         return out
 
+    def last_words_in(self, lo: int, hi: int, n: int) -> list[str]:
+        """``words_in(lo, hi)[-n:]``, without normalising a word cut by ``lo`` that is not among them."""
+        j = bisect.bisect_left(self.word_starts, hi)
+        if j - bisect.bisect_right(self.word_ends, lo) > n:
+            lo = self.word_starts[j - n]  # (the n-th word from the end lies entirely in the stretch)
+        return self.words_in(lo, hi)[-n:]
+
+    def next_word(self, pos: int, hi: int) -> tuple[int, str] | None:
+        """(start, normalised form) of ``WORD_RE.search(text, pos, hi)``, taken from the document's
+        words (a word cut by ``pos`` or ``hi`` gives its part inside), or None when there is none."""
+        k = bisect.bisect_right(self.word_ends, pos)  # the first word that ends after pos
+        if k == len(self.word_ends):
+            return None
+        start = max(self.word_starts[k], pos)
+        if start >= hi:
+            return None
+        if start == self.word_starts[k] and self.word_ends[k] <= hi:
+            return start, self.norms[k]
+        return start, norm_word(self.text[start:min(self.word_ends[k], hi)])
+
     def gap(self, i: int) -> str:
         """The text between word ``i`` and word ``i + 1`` (punctuation, space, marks)."""
         end = self.word_ends[i]
@@ -960,12 +982,11 @@ class DocumentContext:
         if not rng:
             return None
         first = rng[0]
-        lead = self.text[pos:self.word_starts[first]]
-        if any(ch in _TERMINATORS for ch in lead) or "\n" in lead:
+        if _BREAK_RE.search(self.text, pos, self.word_starts[first]):
             return None
         for i in rng[:4]:
-            if i > first and any(ch in _TERMINATORS + "\n" for ch in self.gap(i - 1)):
-                return None
+            if i > first and _BREAK_RE.search(self.text, self.word_ends[i - 1], self.word_starts[i]):
+                return None  # (the gap between words i - 1 and i)
             cue = self.cue_at(i)
             if cue is not None:
                 return cue

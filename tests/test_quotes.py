@@ -4,10 +4,13 @@ All Arabic examples here are written for these tests (no corpus text)."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from rhetoric.quotes import OTHER_KINDS, extract_quotes, find_marked_spans
+from rhetoric.quotes import _MARK_RE, _MARKS, OTHER_KINDS, extract_quotes, find_marked_spans
 from rhetoric.resources import demo_corpus_path
 
 
@@ -323,3 +326,12 @@ def test_fragments_in_reported_speech_before_a_participle_or_after_jaa_are_quote
     text = ('وأعلن الرئيس استقالته، موضحا أنه اتخذ القرار بعد "تفكير عميق" لافتا إلى أن القرار جاء '
             '"لمصلحة البلاد أولا".')
     assert quotes_of(text) == ["تفكير عميق", "لمصلحة البلاد أولا"]
+
+
+@settings(max_examples=200)
+@given(st.lists(st.sampled_from(list("'\"«»“”„‟″‘’ab قال\n")), max_size=60).map("".join))
+def test_mark_regex_finds_what_the_plain_alternation_finds(text):
+    """The mark regex (character class first, for speed) matches like ``''|[marks]``: '' before '."""
+    plain = re.compile("''|[" + re.escape("".join(k for k in _MARKS if len(k) == 1)) + "]")
+    found = [(m.span(), m.group()) for m in _MARK_RE.finditer(text)]
+    assert found == [(m.span(), m.group()) for m in plain.finditer(text)]

@@ -56,3 +56,35 @@ def test_authored_article_edge_cases():
     test_document_words_equal_split_words_and_norm_word.hypothesis.inner_test(text)
     for lo, hi in ((0, len(text)), (3, 20), (13, 14), (30, 10)):
         test_words_in_equals_the_word_regex_on_the_stretch.hypothesis.inner_test(text, lo, hi)
+
+
+@given(TEXTS, st.integers(0, 90), st.integers(0, 90), st.integers(1, 6))
+def test_last_words_in_equals_the_tail_of_words_in(text, lo, hi, n):
+    lo, hi = min(lo, len(text)), min(hi, len(text))
+    ctx = DocumentContext(text, Registry([]), [])
+    assert ctx.last_words_in(lo, hi, n) == ctx.words_in(lo, hi)[-n:]
+
+
+@given(TEXTS, st.integers(0, 90), st.integers(0, 90))
+def test_next_word_equals_the_word_regex_search(text, pos, hi):
+    pos, hi = min(pos, len(text)), min(hi, len(text))
+    ctx = DocumentContext(text, Registry([]), [])
+    m = WORD_RE.search(text, pos, hi)
+    assert ctx.next_word(pos, hi) == ((m.start(), norm_word(m.group())) if m else None)
+
+
+@given(TEXTS, st.lists(st.integers(0, 90), max_size=8))
+def test_sentence_ends_skip_marked_spans_and_decimal_points(text, cuts):
+    """The array search for sentence ends equals the plain definition, with marked spans (disjoint,
+    sorted) cut from random offsets."""
+    bounds = sorted({min(c, len(text)) for c in cuts})
+    spans = [(a, b) for a, b in zip(bounds[0::2], bounds[1::2]) if b > a]
+    ctx = DocumentContext(text, Registry([]), spans)
+
+    def inside(p):
+        return any(a <= p and p + 1 <= b for a, b in spans)
+
+    def decimal(p):
+        return text[p] == "." and 0 < p < len(text) - 1 and text[p - 1].isdigit() and text[p + 1].isdigit()
+
+    assert ctx._terminators == [p for p, ch in enumerate(text) if ch in ".!?؟" and not inside(p) and not decimal(p)]
