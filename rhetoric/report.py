@@ -245,13 +245,12 @@ def _plot_pool():
     """Processes that draw the plots while this one computes the tables (None on one core).
     They start at once and import matplotlib while the first tables are computed. Each figure is
     drawn by one process from its table alone, so which process draws it does not change the file."""
-    workers = min(_PLOT_PROCESSES, (os.cpu_count() or 1))
-    if workers < 2:
+    if (os.cpu_count() or 1) < 2:
         return None
     from .engines.local import _context
 
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
-    for _ in range(workers):  # a process is started per task submitted while none is idle
+    pool = ProcessPoolExecutor(max_workers=_PLOT_PROCESSES, mp_context=_context())
+    for _ in range(_PLOT_PROCESSES):  # a process is started per task submitted while none is idle
         pool.submit(_warm_up)
     return pool
 
