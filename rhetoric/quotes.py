@@ -28,6 +28,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 
+import numpy as np
+
 from .speakers import (
     _NAME_MARKS,
     _NP_STOP,
@@ -45,6 +47,7 @@ from .speakers import (
     lookup_cue,
     norm_word,
     speaker_type_from_rules,
+    text_codes,
 )
 from .text import BIDI_CONTROLS, normalize
 
@@ -304,9 +307,38 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def find_marked_spans(text: str) -> list[MarkedSpan]:
-    """Every marked span of ``text`` in order, without crossing; nested spans carry ``nested_in``."""
-    found = [(*m.span(), m.group()) for m in _MARK_RE.finditer(text)]  # (marks hold no newline)
+@lru_cache(maxsize=1)
+def _mark_table() -> np.ndarray:
+    """For every code point, whether it is a one-character mark of :data:`_MARKS`."""
+    table = np.zeros(0x110000, dtype=bool)
+    table[[ord(k) for k in _MARKS if len(k) == 1]] = True
+    return table
+
+
+def _find_marks(text: str, padded: np.ndarray | None) -> list[tuple[int, int, str]]:
+    """(start, end, mark) of the marks :data:`_MARK_RE` finds in ``text``, from its code points
+    ``padded`` (:func:`rhetoric.speakers.text_codes`) when there are any: one array look-up instead
+    of a regex scan. Left to right, two single quotes make one mark ``''``."""
+    if padded is None:  # a lone surrogate
+        return [(*m.span(), m.group()) for m in _MARK_RE.finditer(text)]
+    found = []
+    taken = -1  # the second quote of the last ''
+    for p in np.flatnonzero(_mark_table()[padded[1:-1]]).tolist():
+        if p == taken:
+            continue
+        mark = text[p]
+        if mark == "'" and text[p + 1:p + 2] == "'":
+            found.append((p, p + 2, "''"))
+            taken = p + 1
+        else:
+            found.append((p, p + 1, mark))
+    return found
+
+
+def find_marked_spans(text: str, padded: np.ndarray | None = None) -> list[MarkedSpan]:
+    """Every marked span of ``text`` in order, without crossing; nested spans carry ``nested_in``.
+    ``padded`` is :func:`rhetoric.speakers.text_codes` of ``text`` when the caller has it."""
+    found = _find_marks(text, text_codes(text) if padded is None else padded)  # (marks hold no newline)
     if not found:
         return []
     found_starts = [s for s, _e, _mark in found]
@@ -719,11 +751,12 @@ def extract_quotes(text: str, registry: Registry | None = None) -> tuple[list[Qu
     if not isinstance(text, str) or not text:
         return [], []
     registry = registry if registry is not None else load_registry()
-    spans = find_marked_spans(text)
+    padded = text_codes(text)
+    spans = find_marked_spans(text, padded)
     if not spans:
         return [], []
     top = [s for s in spans if s.nested_in is None]
-    ctx = DocumentContext(text, registry, [(s.mark_start, s.mark_end) for s in top])
+    ctx = DocumentContext(text, registry, [(s.mark_start, s.mark_end) for s in top], padded)
     # --- classify the top-level spans (nested spans stay inside their quote)
     # (a cue window ends at the previous quote, not at a marked name: بحسب موقع "X"، أنه "...")
     kinds: list[str] = []

@@ -36,6 +36,7 @@ from .text import NormalizedText, _tables, normalization_arrays, normalize, norm
 
 __all__ = [
     "SPEAKER_TYPES",
+    "text_codes",
     "Registry",
     "RegistryEntry",
     "Mention",
@@ -756,10 +757,13 @@ class DocumentContext:
     """Per-document indexes the attribution rules share: words, paragraphs, registry mentions,
     quote spans (mentions inside quotes never name a speaker), and the speakers seen so far."""
 
-    def __init__(self, text: str, registry: Registry, marked_spans: list[tuple[int, int]]):
+    def __init__(self, text: str, registry: Registry, marked_spans: list[tuple[int, int]],
+                 padded: np.ndarray | None = None):
+        """``padded`` is :func:`text_codes` of ``text`` when the caller has it."""
         self.text = text
         self.registry = registry
-        padded = text_codes(text)
+        if padded is None:
+            padded = text_codes(text)
         self.word_starts, self.word_ends, self.norms, self._normalized = document_words(text, padded)
         self.marked_spans = sorted(marked_spans)
         self._marked_starts = [s for s, _ in self.marked_spans]

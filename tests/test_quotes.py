@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rhetoric.quotes import _MARK_RE, _MARKS, OTHER_KINDS, extract_quotes, find_marked_spans
+from rhetoric.quotes import _MARK_RE, _MARKS, OTHER_KINDS, _find_marks, extract_quotes, find_marked_spans
 from rhetoric.resources import demo_corpus_path
+from rhetoric.speakers import text_codes
 
 
 def quotes_of(text):
@@ -330,8 +331,10 @@ def test_fragments_in_reported_speech_before_a_participle_or_after_jaa_are_quote
 
 @settings(max_examples=200)
 @given(st.lists(st.sampled_from(list("'\"«»“”„‟″‘’ab قال\n")), max_size=60).map("".join))
-def test_mark_regex_finds_what_the_plain_alternation_finds(text):
-    """The mark regex (character class first, for speed) matches like ``''|[marks]``: '' before '."""
-    plain = re.compile("''|[" + re.escape("".join(k for k in _MARKS if len(k) == 1)) + "]")
-    found = [(m.span(), m.group()) for m in _MARK_RE.finditer(text)]
-    assert found == [(m.span(), m.group()) for m in plain.finditer(text)]
+def test_mark_search_finds_what_the_plain_alternation_finds(text):
+    """The mark regex (character class first, for speed) and the array search both find the marks
+    of the plain alternation ``''|[marks]`` ('' before ')."""
+    plain = [(*m.span(), m.group()) for m in re.finditer("''|[" + re.escape("".join(k for k in _MARKS if len(k) == 1))
+                                                         + "]", text)]
+    assert [(*m.span(), m.group()) for m in _MARK_RE.finditer(text)] == plain
+    assert _find_marks(text, text_codes(text)) == plain
