@@ -203,3 +203,23 @@ def test_doc_table_equals_the_merge_computation():
             for voice, speaker_type in ((True, False), (False, False), (True, True), (False, True)):
                 expected = _doc_table_by_merges(a, by, voice, speaker_type)
                 pd.testing.assert_frame_equal(a._doc_table(by, voice, speaker_type), expected, check_exact=True)
+
+
+def test_csv_writer_writes_what_pandas_float_format_writes(tmp_path):
+    """The report's CSV writer formats floats itself; the bytes must be those of
+    ``to_csv(index=False, float_format="%.6g")`` for every kind of value a table holds."""
+    import numpy as np
+
+    from rhetoric.report import _write_csv
+
+    frame = pd.DataFrame({
+        "term": ["a,b", 'say "x"', "", "نص", "line\nbreak", None],
+        "count": np.array([1, 0, -3, 10**12, 7, 2], dtype=np.int64),
+        "value": [0.1234567891, float("nan"), -0.0, float("inf"), 1e-12, 123456789.0],
+        "share": np.array([0.5, 1.0 / 3.0, 2.5e30, -float("inf"), 3.0, float("nan")], dtype=np.float32),
+        "flag": [True, False, True, False, True, False],
+    })
+    for table in (frame, frame.iloc[:0], frame[["value"]], pd.DataFrame()):
+        _write_csv(table, tmp_path / "fast.csv")
+        table.to_csv(tmp_path / "pandas.csv", index=False, float_format="%.6g")
+        assert (tmp_path / "fast.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
