@@ -1,12 +1,16 @@
 """Dask engine scaling: the same corpus on a LocalCluster of 1 and of 2 workers.
 
 Efficiency = t1 / (2 x t2), where t is the wall time of :func:`rhetoric.engines.dask.analyze_dask`
-(stream, stages on the workers, Parquet) on an already running cluster whose workers have done one
-warm-up chunk (imports, lexicons, model), so start-up costs are not counted. The corpus is the first
+(stream, stages on the workers, Parquet) on an already running cluster
+(:func:`rhetoric.engines.dask.local_cluster`, the one ``analyze_dask`` starts) whose workers have done
+one warm-up chunk (imports, lexicons, model), so start-up costs are not counted. The corpus is the first
 ``--limit`` SaudiNewsNet articles (default 1,500). The client process runs on the same machine and
 competes with the workers for the cores. Goal: efficiency >= 0.8.
 
-Usage: python bench/bench_dask.py [--limit N] [--model default|none]
+Besides the row it appends to bench/README.md, it prints the CPU seconds of the client process (client,
+scheduler and nannies of the LocalCluster) apart from the workers'.
+
+Usage: python bench/bench_dask.py [--limit N] [--model default|none] [--chunk-size N]
 """
 from __future__ import annotations
 
@@ -32,40 +36,40 @@ HEADER = ["date", "corpus", "articles", "MB", "model", "chunk", "t1 s", "t2 s", 
           "efficiency", "CPU s 1", "CPU s 2", "cores busy 1", "cores busy 2", "machine"]
 
 
-def tree_cpu_seconds() -> float:
-    """User + system CPU seconds so far of this process and its descendants (the cluster)."""
+def tree_cpu_seconds() -> tuple[float, float]:
+    """User + system CPU seconds so far of this process, and of it with its descendants (the cluster)."""
     import psutil
 
-    total = 0.0
-    me = psutil.Process()
-    for proc in [me, *me.children(recursive=True)]:
+    def seconds(proc) -> float:
         try:
             times = proc.cpu_times()
-            total += times.user + times.system
-        except psutil.Error:
-            pass
-    return total
+            return times.user + times.system
+        except psutil.Error:  # a process that ended meanwhile
+            return 0.0
+
+    me = psutil.Process()
+    own = seconds(me)
+    return own, own + sum(seconds(child) for child in me.children(recursive=True))
 
 
 def timed_run(corpus: Path, workers: int, model: str, chunk_size: int) -> tuple[float, float, int]:
-    from distributed import Client, LocalCluster
-
     from rhetoric.analysis import load_lexicon_set, resolve_model
     from rhetoric.corpus import iter_corpus
-    from rhetoric.engines.dask import analyze_dask
+    from rhetoric.engines.dask import analyze_dask, local_cluster
 
     lexicons = load_lexicon_set(None)
     classifier = resolve_model(None if model == "none" else model)
     out = cache_dir() / f"out-dask-{workers}"
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                      silence_logs=40) as cluster:
+    with local_cluster(workers) as cluster:  # the cluster analyze_dask starts, with its settings
         warmup = next(iter_corpus(corpus, chunk_size=4 * workers))  # one small chunk per worker
         analyze_dask(warmup, out, lexicons, classifier, scheduler=cluster.scheduler_address, chunk_size=4)
-        cpu, start = tree_cpu_seconds(), time.perf_counter()
+        (own, cpu), start = tree_cpu_seconds(), time.perf_counter()
         analysis = analyze_dask(str(corpus), out, lexicons, classifier, scheduler=cluster.scheduler_address,
                                 chunk_size=chunk_size)
-        elapsed, cpu = time.perf_counter() - start, tree_cpu_seconds() - cpu
+        elapsed = time.perf_counter() - start
+        own, cpu = (after - before for after, before in zip(tree_cpu_seconds(), (own, cpu)))
     shutil.rmtree(out, ignore_errors=True)
+    print(f"{workers} worker(s): {elapsed:.1f} s, CPU s {cpu:.1f} = client process {own:.1f} + workers {cpu - own:.1f}")
     return elapsed, cpu, len(analysis.documents)
 
 

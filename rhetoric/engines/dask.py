@@ -19,7 +19,10 @@ Running on a real cluster
 2. Start a scheduler on one machine: ``dask scheduler`` (it listens on ``tcp://HOST:8786``).
 3. Start workers on the others, one process per core and one thread each (the stages are pure
    Python, so threads would not run in parallel):
-   ``dask worker tcp://HOST:8786 --nworkers auto --nthreads 1``.
+   ``dask worker tcp://HOST:8786 --nworkers auto --nthreads 1``. Dask's monitors for interactive use
+   take CPU from the stages; turn them down as :data:`QUIET_CLUSTER` does, e.g. with
+   ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False`` in the workers' environment (or
+   ``~/.config/dask/distributed.yaml``).
 4. From any machine that can reach the scheduler and read the corpus:
    ``rhetoric analyze corpus.jsonl --out results --engine dask --scheduler tcp://HOST:8786``.
 
@@ -38,7 +41,31 @@ from ..analysis import load_lexicon_set, resolve_model
 from ..errors import RhetoricError
 from .local import StreamedAnalysis, iter_source, run_chunk, stream_chunks
 
-__all__ = ["analyze_dask"]
+__all__ = ["analyze_dask", "local_cluster", "QUIET_CLUSTER"]
+
+#: Dask settings of the clusters this module starts. A task here runs the stages on a chunk for
+#: seconds, so the monitors Dask runs for its dashboard — a statistical profiler sampling every task
+#: every 10 ms, an event-loop tick every 20 ms, a system monitor every 0.5 s, a memory monitor every
+#: 0.1 s, in every process — watch nothing useful and take CPU from the workers (on two cores, 0.11 of
+#: a core with the cluster idle; 0.014 with these settings).
+QUIET_CLUSTER = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "10s",
+    "distributed.admin.system-monitor.disk": False,
+    "distributed.worker.memory.monitor-interval": "1s",
+}
+
+
+def local_cluster(workers: int = 2):
+    """A ``LocalCluster`` of ``workers`` processes with one thread each (the stages are pure Python, so
+    threads would not run in parallel) and the :data:`QUIET_CLUSTER` settings; close it when done."""
+    import dask
+    from distributed import LocalCluster
+
+    with dask.config.set(QUIET_CLUSTER):
+        return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                            silence_logs=40)
 
 
 def analyze_dask(
@@ -62,11 +89,11 @@ def analyze_dask(
 ) -> StreamedAnalysis:
     """:func:`rhetoric.engines.local.analyze_stream` with the chunks run by Dask.
 
-    ``scheduler``: address of a running scheduler (``tcp://host:8786``); without it a LocalCluster of
-    ``workers`` processes (default 2) with one thread each is started and closed afterwards.
+    ``scheduler``: address of a running scheduler (``tcp://host:8786``); without it a
+    :func:`local_cluster` of ``workers`` processes (default 2) is started and closed afterwards.
     ``timeout``: seconds to wait for the scheduler.
     """
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     from ..corpus import LoadReport
 
@@ -80,8 +107,7 @@ def analyze_dask(
         if scheduler:
             client = Client(scheduler, timeout=timeout)
         else:
-            cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=40)
+            cluster = local_cluster(workers or 2)
             client = Client(cluster)
     except (OSError, TimeoutError) as exc:
         if cluster is not None:
