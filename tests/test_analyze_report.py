@@ -223,3 +223,24 @@ def test_csv_writer_writes_what_pandas_float_format_writes(tmp_path):
         _write_csv(table, tmp_path / "fast.csv")
         table.to_csv(tmp_path / "pandas.csv", index=False, float_format="%.6g")
         assert (tmp_path / "fast.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
+
+
+def test_category_scores_count_each_groups_hits(tmp_path):
+    """category_scores' hit counts, article counts and rates, against a plain groupby of the matches."""
+    documents, _ = load_corpus(_corpus(tmp_path))
+    analysis = analyze(documents, model=None, seed=0)
+    table = analysis.category_scores(by="outlet")
+    keys = ["outlet", "voice", "lexicon", "category"]
+    hits = analysis.framing_matches().merge(analysis.documents[["doc_id", "outlet"]], on="doc_id")
+    assert len(hits) > 0
+    counted = table.set_index(keys)["n_hits"]
+    expected = hits.groupby(keys).size()
+    assert counted[counted > 0].sort_index().to_dict() == expected.sort_index().to_dict()
+    spans = analysis.spans.merge(analysis.documents[["doc_id", "outlet"]], on="doc_id")
+    spans = spans[spans["n_tokens"] > 0]
+    tokens = spans.groupby(["outlet", "voice"])["n_tokens"].sum()
+    n_docs = spans.groupby(["outlet", "voice"])["doc_id"].nunique()
+    for row in table.itertuples(index=False):
+        assert row.n_tokens == tokens[(row.outlet, row.voice)]
+        assert row.n_docs == n_docs[(row.outlet, row.voice)]
+        assert row.rate_per_1k == pytest.approx(1000.0 * row.n_hits / row.n_tokens)

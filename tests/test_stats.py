@@ -1,4 +1,5 @@
 """The statistics are checked against hand-computed cases and simulations with a known truth."""
+import functools
 import math
 
 import numpy as np
@@ -219,3 +220,12 @@ def test_permutation_pvalue_skipping_fixed_articles_matches_drawing_them_all():
     p_plain = _reference_permutation_pvalue(ha, ta, hb, tb, 20000, 2)
     assert 0.001 < p_plain < 0.999
     assert abs(p_fast - p_plain) < 0.015
+
+
+def test_run_parallel_gives_the_loop_results_with_one_blas_thread():
+    """run_parallel runs BLAS single-threaded: the bootstrap intervals must be those of plain calls."""
+    rng = np.random.default_rng(3)
+    groups = [(rng.random(n) * 3, rng.integers(1, 50, n).astype(float)) for n in (40, 400, 1500)]
+    calls = [functools.partial(stats.bootstrap_ratio_set, [(num, den, 1000.0), (num * 0.37, den, 1.0)], seed=i)
+             for i, (num, den) in enumerate(groups)]
+    assert stats.run_parallel(calls) == [call() for call in calls]
