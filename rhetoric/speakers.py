@@ -685,14 +685,7 @@ _TERMINATORS = ".!?؟"
 _TERMINATOR_RE = re.compile(f"[{re.escape(_TERMINATORS)}]")
 #: A terminator or a line break: a cue after a quote must come before one.
 _BREAK_RE = re.compile(f"[{re.escape(_TERMINATORS)}\n]")
-
-
-@lru_cache(maxsize=1)
-def _terminator_table() -> np.ndarray:
-    """For every code point, whether it is one of :data:`_TERMINATORS`."""
-    table = np.zeros(0x110000, dtype=bool)
-    table[[ord(c) for c in _TERMINATORS]] = True
-    return table
+_COMMA_RE = re.compile("[،,]")
 _SPACE = " \u200f\u200e\xa0\t\n\r"
 #: How far back (characters) a description or pronoun looks for the mention that names its speaker.
 _LOOKBACK = 4000
@@ -768,8 +761,9 @@ class DocumentContext:
         self.marked_spans = sorted(marked_spans)
         self._marked_starts = [s for s, _ in self.marked_spans]
         # sentence ends outside marks (not a decimal point): clause_start / sentence_end bisect them
-        self._terminators = self._sentence_ends(padded)
+        self._terminators = self._sentence_ends()
         self._cues: dict[int, Cue | None] = {}  # cue_at by word index (the rules ask for a word many times)
+        self._window_starts: dict[int, int] = {}  # window_start by paragraph start
         # words that may be cues (a superset: cue_at rules out some), so scans for cues skip the rest
         self._cue_words = list(compress(range(len(self.norms)), map(_cue_forms().__contains__, self.norms)))
         self._all_mentions: list[Mention] | None = None  # registry mentions, when a rule first asks
@@ -852,6 +846,11 @@ class DocumentContext:
             return start, self.norms[k]
         return start, norm_word(self.text[start:min(self.word_ends[k], hi)])
 
+    def comma_after(self, i: int) -> bool:
+        """The gap after word ``i`` (:meth:`gap`) holds a comma (، or ,)."""
+        end = self.word_starts[i + 1] if i + 1 < len(self.word_starts) else len(self.text)
+        return _COMMA_RE.search(self.text, self.word_ends[i], end) is not None
+
     def gap(self, i: int) -> str:
         """The text between word ``i`` and word ``i + 1`` (punctuation, space, marks)."""
         end = self.word_ends[i]
@@ -869,7 +868,13 @@ class DocumentContext:
     def window_start(self, para_lo: int) -> int:
         """Start of the text a cue may come from: the paragraph, extended over up to three short
         previous lines that do not end a sentence (some outlets break lines inside a sentence, around
-        linked names: ``وقال ¶ فلان، ¶ رئيس ...: "..."``)."""
+        linked names: ``وقال ¶ فلان، ¶ رئيس ...: "..."``). Remembered per paragraph: every mark asks."""
+        start = self._window_starts.get(para_lo)
+        if start is None:
+            start = self._window_starts[para_lo] = self._find_window_start(para_lo)
+        return start
+
+    def _find_window_start(self, para_lo: int) -> int:
         start = para_lo
         for _ in range(3):
             if start == 0:
@@ -889,22 +894,20 @@ class DocumentContext:
         t = bisect.bisect_left(self._terminators, pos)
         return self._terminators[t] + 1 if t < len(self._terminators) and self._terminators[t] < para_end else para_end
 
-    def _sentence_ends(self, padded: np.ndarray | None) -> list[int]:
-        """Offsets of the terminators outside marked spans that are not decimal points (``3.5``),
-        found with array operations on the text's code points ``padded`` (:func:`text_codes`)."""
-        text = self.text
-        if padded is None:  # a lone surrogate
-            found = np.array([m.start() for m in _TERMINATOR_RE.finditer(text)], dtype=np.int64)
-        else:
-            found = np.flatnonzero(_terminator_table()[padded[1:-1]])
-        if self.marked_spans and found.size:
-            # the last marked span that starts at or before each terminator must end before it
-            last = np.searchsorted(np.array(self._marked_starts), found, side="right") - 1
-            ends = np.array([e for _, e in self.marked_spans])
-            found = found[(last < 0) | (ends[np.maximum(last, 0)] < found + 1)]
-        n = len(text)
-        return [p for p in found.tolist() if not (text[p] == "." and 0 < p < n - 1 and text[p - 1].isdigit()
-                                                  and text[p + 1].isdigit())]
+    def _sentence_ends(self) -> list[int]:
+        """Offsets of the terminators outside marked spans that are not decimal points (``3.5``)."""
+        text, spans, starts = self.text, self.marked_spans, self._marked_starts
+        last = len(text) - 1
+        out = []
+        for m in _TERMINATOR_RE.finditer(text):
+            p = m.start()
+            i = bisect.bisect_right(starts, p) - 1  # the last marked span that starts at or before p
+            if i >= 0 and p + 1 <= spans[i][1]:
+                continue  # inside marks
+            if text[p] == "." and 0 < p < last and text[p - 1].isdigit() and text[p + 1].isdigit():
+                continue  # a decimal point
+            out.append(p)
+        return out
 
     # ----------------------------------------------------------------- cues
     def cue_at(self, i: int) -> Cue | None:
@@ -1362,7 +1365,7 @@ class DocumentContext:
     def _apposition(self, b: int, hi: int) -> tuple[int, int] | None:
         """A name set off by commas after a title or description (``المتحدث باسم الحركة، أبو وليد،``
         / ``وكيل الوزارة، الأمير فلان،``): it must end at a comma, a colon, a quote mark or a cue."""
-        if b >= len(self.word_starts) or b < 1 or not any(c in self.gap(b - 1) for c in "،,"):
+        if b >= len(self.word_starts) or b < 1 or not self.comma_after(b - 1):
             return None
         if self.gap(b - 1).strip(_SPACE + "،," + _NAME_MARKS):
             return None
@@ -1651,7 +1654,7 @@ class DocumentContext:
             if k < 1 or k + n > len(self.word_starts) or _bare(self.norms[k]) != target[0] or \
                     [_bare(w) for w in self.norms[k:k + n]] != target:
                 continue
-            if not any(c in self.gap(k - 1) for c in "،,") or self.inside_quote(self.word_starts[k], self.word_ends[k]):
+            if not self.comma_after(k - 1) or self.inside_quote(self.word_starts[k], self.word_ends[k]):
                 continue
             a = k
             while a > 0 and k - a < 4 and not (a < k and self.gap(a - 1).strip(_SPACE)):
@@ -1686,7 +1689,7 @@ class DocumentContext:
         a = rng.start
         if a < rng.stop and (self.norms[a] in _PREPOSITIONS or self.norms[a] in ("من", "ومن")):
             for k in range(a, min(a + 6, rng.stop - 1)):  # من جانبه، / وفي العاصمة، هاجم فلان ...
-                if any(c in self.gap(k) for c in "،,"):
+                if self.comma_after(k):
                     a = k + 1
                     break
         while a < rng.stop and (self.norms[a] in _PRE_SKIP or self.norms[a] in _NEGATIONS):
@@ -1702,14 +1705,14 @@ class DocumentContext:
         nearer than the sentence's first verb and is tried first; so is one after ``، حيث`` / ``، إذ``
         (``تأتي الاشتباكات ...، حيث نددت الحركة بما وصفته``)."""
         starts = [self.word_starts[k + 1] for k in self.word_range(lo, hi)
-                  if k + 1 < len(self.word_starts) and any(c in self.gap(k) for c in "،,")
+                  if k + 1 < len(self.word_starts)
                   and (self.norms[k + 1].startswith("و") or self.norms[k + 1] in ("حيث", "اذ"))
-                  and not self.inside_quote(self.word_starts[k], self.word_ends[k])]
+                  and self.comma_after(k) and not self.inside_quote(self.word_starts[k], self.word_ends[k])]
         # ``...، الذي قدمه الإعلام بوصفه``: a relative clause whose verb carries an object pronoun has its
         # own subject after the verb
         starts += [self.word_starts[k + 2] for k in self.word_range(lo, hi)
                    if k + 2 < len(self.word_starts) and self.norms[k + 1] in _RELATIVES
-                   and any(c in self.gap(k) for c in "،,") and self._looks_like_verb(k + 2)
+                   and self.comma_after(k) and self._looks_like_verb(k + 2)
                    and self.text[self.word_starts[k + 2]:self.word_ends[k + 2]].endswith(("ه", "ها", "هم"))
                    and self.word_ends[k + 2] <= hi and not self.inside_quote(self.word_starts[k], self.word_ends[k])]
         starts.sort()
