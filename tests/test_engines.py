@@ -288,3 +288,18 @@ def test_a_stage_table_with_other_columns_is_a_clear_error(in_memory):
         encode_part("spans", 4, spans.assign(extra=1), stage_schema("spans"))
     with pytest.raises(RhetoricError, match="chunk 4 of the spans table does not fit its schema"):
         encode_part("spans", 4, spans.assign(start="x"), stage_schema("spans"))
+
+
+def test_local_cluster_workers_run_without_dask_monitors():
+    """The settings reach the worker processes (the nanny passes its config on), not only this one."""
+    pytest.importorskip("distributed")
+    import dask
+    from distributed import Client
+
+    from rhetoric.engines.dask import QUIET_CLUSTER, local_cluster
+
+    here = {key: dask.config.get(key) for key in QUIET_CLUSTER}
+    with local_cluster(1) as cluster, Client(cluster) as client:
+        seen = client.run(lambda: {key: dask.config.get(key) for key in QUIET_CLUSTER})
+    assert list(seen.values()) == [QUIET_CLUSTER]
+    assert {key: dask.config.get(key) for key in QUIET_CLUSTER} == here  # this process's settings untouched
