@@ -1412,7 +1412,8 @@ class DocumentContext:
         for ``المنظمة`` the phrase ``منظمة هيومن رايتس ووتش`` (the head followed by a name), for
         ``الوزيرة`` the phrase ``الوزيرة الدكتورة فلانة``, for ``المتحدث`` the name set off after an earlier ``المتحدث باسم ...، فلان``."""
         for k in reversed(self.words_with_bare(head, self.word_range(lo, pos))):
-            if _bare(self.norms[k]) != head or self.inside_quote(self.word_starts[k], self.word_ends[k]) or self._in_marked_title(k):
+            if _bare(self.norms[k]) != head or self.inside_quote(self.word_starts[k], self.word_ends[k]) or \
+                    self._in_marked_title(k):
                 continue
             np = self._np_after(k - 1, pos) if k > 0 else None
             if np is None or np[0] != k:
@@ -1659,7 +1660,8 @@ class DocumentContext:
             a = k
             while a > 0 and k - a < 4 and not (a < k and self.gap(a - 1).strip(_SPACE)):
                 w = self.norms[a - 1]
-                if w in _NP_STOP or w in _PRE_SKIP or lookup_cue(w) is not None or self.inside_quote(self.word_starts[a - 1], self.word_ends[a - 1]):
+                if w in _NP_STOP or w in _PRE_SKIP or lookup_cue(w) is not None or \
+                        self.inside_quote(self.word_starts[a - 1], self.word_ends[a - 1]):
                     break
                 a -= 1
             if a < k and self._speaker_like(a, k):
