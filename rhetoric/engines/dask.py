@@ -27,8 +27,9 @@ Running on a real cluster
    ``rhetoric analyze corpus.jsonl --out results --engine dask --scheduler tcp://HOST:8786``.
 
 Workers never read the corpus or touch the disk — the client reads the corpus and writes the parts
-the workers encoded — so no shared file system is needed; only the client's disk holds ``results/``. The client holds at most
-``4 x workers`` chunks plus a few numbers per article, so its memory stays bounded too.
+the workers encoded — so no shared file system is needed; only the client's disk holds ``results/``.
+The client holds at most ``4 x workers`` chunks plus a few numbers per article, so its memory stays
+bounded too.
 """
 from __future__ import annotations
 

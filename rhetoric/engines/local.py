@@ -8,13 +8,14 @@ How it works (``rhetoric analyze INPUT --out DIR --engine local --jobs N``):
    process (:class:`concurrent.futures.ProcessPoolExecutor`, at most ``2 x jobs`` chunks in flight).
 2. The worker runs the per-document stages (:func:`rhetoric.analysis.run_stages`), writes the chunk's
    part of every table to ``DIR/<table>.parquet/part-NNNNN.parquet`` (:func:`run_chunk`; the stage
-   tables have a schema fixed in code, :func:`stage_schema`; the documents one of the first chunk) and
-   condenses the stages with :func:`chunk_partials`.
+   tables have a schema fixed in code, :func:`stage_schema`; the documents table that of the first
+   chunk, :func:`documents_schema`) and condenses the stages with :func:`chunk_partials`.
 3. Only the partials go back to the main process, which merges them: per-article sums (tokens, hits,
    classifier units by voice and speaker type), per-article category / entry / naming-pair hit counts,
    quote rows without text, word counts per group x voice for keyness, and the top flagged units of
    each group with their text. Memory therefore grows with a few numbers per article, not with the
-   text, and the main process, which shares the cores with the workers, does little else than read.
+   text, and the main process, which shares the cores with the workers, does little more than read
+   the corpus and merge.
 
 The result is a :class:`StreamedAnalysis`: an :class:`~rhetoric.analysis.Analysis` whose comparisons
 are computed from the partials — the same numbers as the in-memory :func:`rhetoric.analyze`, because
@@ -45,8 +46,8 @@ from ..analysis import Analysis, load_lexicon_set, resolve_model, run_stages
 from ..errors import RhetoricError
 from ..text import count_word_forms
 
-__all__ = ["analyze_stream", "StreamedAnalysis", "Partials", "chunk_partials", "process_chunk", "iter_source",
-           "TABLES"]
+__all__ = ["analyze_stream", "StreamedAnalysis", "Partials", "chunk_partials", "process_chunk", "run_chunk",
+           "iter_source", "stage_schema", "documents_schema", "TABLES"]
 
 #: The partitioned tables an engine writes: ``DIR/<name>.parquet/part-NNNNN.parquet`` (a folder of
 #: parts that pandas, pyarrow and Dask read as one table: ``pd.read_parquet("DIR/spans.parquet")``).
@@ -225,7 +226,8 @@ def _compact(table: pd.DataFrame) -> pd.DataFrame:
 
 def process_chunk(documents: pd.DataFrame, lexicons: list, model: Any, explain_top: int, by: str,
                   per_group: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, Partials]:
-    """One chunk, start to finish: the stage tables and their partials. Runs on a worker."""
+    """One chunk, start to finish: the stage tables and their partials (a worker runs it through
+    :func:`run_chunk`)."""
     documents = documents.reset_index(drop=True)
     spans, matches, predictions = run_stages(documents, lexicons, model, explain_top)
     chunk = Analysis(documents=documents, spans=spans, matches=matches, predictions=predictions,
