@@ -383,25 +383,28 @@ class Analysis:
     def _score_rows(self, by: list[str], voice: bool, speaker_type: bool) -> pd.DataFrame:
         table = self._doc_table(by, voice, speaker_type)
         group_cols = by + (["voice"] if voice else []) + (["speaker_type"] if speaker_type else [])
-        groups, calls = [], []
-        for key, grp in table.groupby(group_cols, sort=True, dropna=False):
-            key = key if isinstance(key, tuple) else (key,)
-            grp = grp[grp["n_tokens"] > 0]
-            col = {c: grp[c].to_numpy(dtype=np.float64) for c in ("n_hits", "weighted", "sum_prob", "n_flagged",
+        # the sums as arrays over the table's rows, a group is a position index (no sub-DataFrames)
+        values = {c: table[c].to_numpy(dtype=np.float64) for c in ("n_hits", "weighted", "sum_prob", "n_flagged",
                                                                    "n_tokens", "n_units")}
+        tokens, doc_ids = table["n_tokens"].to_numpy(), table["doc_id"].to_numpy()
+        groups, calls = [], []
+        for key, index in table.groupby(group_cols, sort=True, dropna=False).indices.items():
+            key = key if isinstance(key, tuple) else (key,)
+            index = index[tokens[index] > 0]
+            col = {c: v[index] for c, v in values.items()}
             ratios = [(col["n_hits"], col["n_tokens"], 1000.0), (col["weighted"], col["n_tokens"], 1000.0),
                       (col["sum_prob"], col["n_units"], 1.0), (col["n_flagged"], col["n_units"], 1.0)]
-            groups.append((key, grp))
+            groups.append((key, index, col["n_hits"]))
             calls.append(functools.partial(stats.bootstrap_ratio_set, ratios, seed=stats.group_seed(self.seed, *key)))
         rows = []
-        for (key, grp), (rate, weighted, prob, flagged) in zip(groups, stats.run_parallel(calls)):
+        for (key, index, hits), (rate, weighted, prob, flagged) in zip(groups, stats.run_parallel(calls)):
             row = dict(zip(group_cols, key))
             row.setdefault("voice", "all")
             row.setdefault("speaker_type", "all")
             row.update(
-                n_docs=int(grp["doc_id"].nunique()),
-                n_tokens=int(grp["n_tokens"].sum()),
-                n_hits=int(grp["n_hits"].sum()),
+                n_docs=len(pd.unique(doc_ids[index])),
+                n_tokens=int(tokens[index].sum()),
+                n_hits=int(hits.sum()),
                 rate_per_1k=rate[0], rate_ci_low=rate[1], rate_ci_high=rate[2],
                 weighted_rate_per_1k=weighted[0], weighted_ci_low=weighted[1], weighted_ci_high=weighted[2],
                 mean_prob=prob[0], prob_ci_low=prob[1], prob_ci_high=prob[2],
