@@ -327,9 +327,10 @@ def write_outputs(analysis: Analysis, out_dir: str | Path, *, by: str = "outlet"
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
     model_card = getattr(analysis.model, "card_", None) or getattr(analysis.model, "model_card_", None)
+    versions = _versions()
     manifest = {
-        "rhetoric_version": _versions()["rhetoric"],
-        "versions": _versions(),
+        "rhetoric_version": versions["rhetoric"],
+        "versions": versions,
         "settings": dict(sorted((settings or {}).items())),
         "seed": analysis.seed,
         "corpus_sha256": partials.corpus_sha256 if partials is not None else corpus_hash(analysis.documents),
