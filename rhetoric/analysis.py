@@ -185,23 +185,24 @@ def _explanations(model, texts: list[str], top: int, features=None) -> list[str]
     return model._row_top_features(features, top, digits=6)
 
 
-#: The last lexicon set's Matcher, with that set: an engine's worker runs chunk after chunk with the
-#: same lexicons, and building the automaton took ~0.7 s per chunk.
+#: The last lexicon set's Matcher: an engine's worker runs chunk after chunk with the same lexicons,
+#: and building the automaton takes ~0.7 s.
 _MATCHER_CACHE: list = []
 
 
 def _matcher(lexicons: list):
-    """A :class:`~rhetoric.match.Matcher` of ``lexicons``, reused while the same lexicon objects (same
-    files: same ``version_hash``) come back. The cache holds the lexicons, so their ids stay theirs."""
+    """A :class:`~rhetoric.match.Matcher` of ``lexicons``, reused while lexicons with the same content
+    come back: the same objects, or equal copies (a Dask worker receives a new copy with every task).
+    The key is a snapshot (entries as a tuple), so a lexicon edited in place is not taken for the old one."""
     from .match import Matcher
 
-    key = [(id(lx), lx.version_hash, id(lx.entries), len(lx.entries)) for lx in lexicons if hasattr(lx, "entries")]
-    if len(key) != len(lexicons) or not key:  # paths: loaded by the Matcher itself
+    if not lexicons or not all(hasattr(lx, "entries") for lx in lexicons):  # paths: loaded by the Matcher itself
         return Matcher(lexicons)
+    key = [(lx.name, lx.version, lx.kind, lx.version_hash, tuple(lx.entries)) for lx in lexicons]
     if _MATCHER_CACHE and _MATCHER_CACHE[0] == key:
-        return _MATCHER_CACHE[2]
+        return _MATCHER_CACHE[1]
     matcher = Matcher(lexicons)
-    _MATCHER_CACHE[:] = [key, list(lexicons), matcher]
+    _MATCHER_CACHE[:] = [key, matcher]
     return matcher
 
 
