@@ -606,12 +606,18 @@ def _run_in_worker(number: int, documents: pd.DataFrame, schema) -> tuple[Partia
 
 
 def _context():
-    """Fresh worker processes from a fork server that has the package imported: no fork of a
-    process that already runs threads (pyarrow, tqdm), and no per-worker import cost."""
+    """Fresh worker processes from a fork server that has the package imported and its tables built
+    (:mod:`rhetoric.engines.warmup`): no fork of a process that already runs threads (pyarrow, tqdm),
+    and no per-worker import or warm-up cost. The server is started at once, so it gets ready while
+    this process loads the lexicons and the model."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
+    from multiprocessing import forkserver
+
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["rhetoric.engines.local", "rhetoric.segment", "rhetoric.match", "rhetoric.classify"])
+    context.set_forkserver_preload(["rhetoric.engines.local", "rhetoric.segment", "rhetoric.match", "rhetoric.classify",
+                                    "rhetoric.plots", "rhetoric.engines.warmup"])  # plots: the report's drawing processes
+    forkserver.ensure_running()
     return context
 
 
@@ -653,9 +659,10 @@ def analyze_stream(
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    jobs = max(1, int(jobs or os.cpu_count() or 1))
+    context = _context() if jobs > 1 else None  # first: the workers' server starts while the model loads
     loaded = load_lexicon_set(lexicons)
     classifier = resolve_model(model)
-    jobs = max(1, int(jobs or os.cpu_count() or 1))
     report = LoadReport("DataFrame" if isinstance(source, pd.DataFrame) else str(source))
     chunks = iter_source(source, chunk_size=chunk_size, report=report, on_error=on_error, columns_map=columns_map)
     settings = (loaded, classifier, explain_top, by, per_group)
@@ -663,7 +670,7 @@ def analyze_stream(
         documents, partials = stream_chunks(chunks, out, lambda *chunk: _run_here(*chunk, settings, out),
                                             max_in_flight=1, by=by, per_group=per_group, progress=progress)
     else:
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_init_worker,
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
                                    initargs=(out, *settings))
         try:
             documents, partials = stream_chunks(chunks, out, lambda *chunk: pool.submit(_run_in_worker, *chunk),
