@@ -606,17 +606,18 @@ def _run_in_worker(number: int, documents: pd.DataFrame, schema) -> tuple[Partia
 
 
 def _context():
-    """Fresh worker processes from a fork server that has the package imported and its tables built
-    (:mod:`rhetoric.engines.warmup`): no fork of a process that already runs threads (pyarrow, tqdm),
-    and no per-worker import or warm-up cost. The server is started at once, so it gets ready while
-    this process loads the lexicons and the model."""
+    """Fresh worker processes from a fork server that has the package (and camel-tools, which
+    :mod:`rhetoric.text` imports on first use) imported: no fork of a process that already runs threads
+    (pyarrow, tqdm), and no per-worker import cost. The server is started at once, so it imports
+    while this process loads the lexicons and the model."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     from multiprocessing import forkserver
 
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["rhetoric.engines.local", "rhetoric.segment", "rhetoric.match", "rhetoric.classify",
-                                    "rhetoric.plots", "rhetoric.engines.warmup"])  # plots: the report's drawing processes
+                                    "camel_tools.utils.charmap", "camel_tools.utils.dediac",
+                                    "camel_tools.utils.normalize"])
     forkserver.ensure_running()
     return context
 
