@@ -87,7 +87,7 @@ def run_parallel(calls: Sequence[Callable[[], Any]]) -> list:
     The BLAS library runs single-threaded meanwhile: the groups already occupy the cores, and the
     resample products are small matrix-vector products for which BLAS threads spin more than they
     compute (~6 ms instead of ~0.1 ms of CPU per product on two cores; the sums are the same)."""
-    from threadpoolctl import threadpool_limits  # a dependency of scikit-learn
+    from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1, user_api="blas"):
         if len(calls) < 2:
