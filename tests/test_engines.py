@@ -303,3 +303,20 @@ def test_local_cluster_workers_run_without_dask_monitors():
         seen = client.run(lambda: {key: dask.config.get(key) for key in QUIET_CLUSTER})
     assert list(seen.values()) == [QUIET_CLUSTER]
     assert {key: dask.config.get(key) for key in QUIET_CLUSTER} == here  # this process's settings untouched
+
+
+def test_add_counts_is_counter_update():
+    """Same sums and the same order of keys as Counter.update (keyness reads the counters in order)."""
+    import random
+    from collections import Counter
+
+    from rhetoric.engines.local import _add_counts
+
+    rng = random.Random(0)
+    words = [f"w{i}" for i in range(300)]
+    expected, total = Counter(), Counter()
+    for _ in range(20):
+        counts = Counter(rng.choices(words, k=rng.randrange(0, 200)))
+        expected.update(counts)
+        _add_counts(total, counts)
+    assert list(total.items()) == list(expected.items())

@@ -35,6 +35,8 @@ import multiprocessing
 import os
 import shutil
 from collections import Counter, deque
+from itertools import repeat
+from operator import add
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,7 +138,7 @@ class Partials:
             for name in ("entry_hits", "quotes", "naming_hits"):
                 frames.setdefault((name, None), []).append(getattr(part, name))
             for key, counts in part.term_counts.items():
-                out.term_counts.setdefault(key, Counter()).update(counts)
+                _add_counts(out.term_counts.setdefault(key, Counter()), counts)
             for group, units in part.flagged.items():
                 merged = sorted(out.flagged.get(group, []) + units, key=lambda unit: unit["rank"])
                 out.flagged[group] = merged[: out.per_group]
@@ -164,6 +166,14 @@ class Partials:
             naming_pairs=self.naming_pairs, term_counts=None, flagged=None,
             corpus_sha256="", tables_dir=self.tables_dir,
         )
+
+
+def _add_counts(total: Counter, counts: dict) -> None:
+    """``total.update(counts)`` for a mapping of counts — the same sums and the same order of new keys
+    (counts' order) — with the loop in C: ``Counter.update`` adds them one by one in Python, which was
+    most of the main process's merging (~2.5 CPU s on SaudiNewsNet)."""
+    keys = counts.keys()
+    dict.update(total, zip(keys, map(add, counts.values(), map(total.get, keys, repeat(0)))))
 
 
 def chunk_partials(analysis: Analysis, by: str = "outlet", per_group: int = 5) -> Partials:
@@ -362,7 +372,7 @@ class StreamedAnalysis(Analysis):
         cells = self._term_cells()
         counts: Counter = Counter()
         for key in cells[mask.to_numpy()].itertuples(index=False, name=None):
-            counts.update(self.partials.term_counts[key])
+            _add_counts(counts, self.partials.term_counts[key])
         return counts
 
     def keyness(self, target: dict | None = None, reference: dict | None = None, *, by: str | None = None,
