@@ -326,7 +326,7 @@ def write_outputs(analysis: Analysis, out_dir: str | Path, *, by: str = "outlet"
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-    model_card = getattr(analysis.model, "card_", None) or getattr(analysis.model, "model_card_", None)
+    model_card = getattr(analysis.model, "card_", None)  # set by rhetoric.model_io.load_model
     versions = _versions()
     manifest = {
         "rhetoric_version": versions["rhetoric"],

@@ -616,8 +616,8 @@ def _run_in_worker(number: int, documents: pd.DataFrame, schema) -> tuple[Partia
 
 
 def _context():
-    """Fresh worker processes from a fork server that has the package (and camel-tools, which
-    :mod:`rhetoric.text` imports on first use) imported: no fork of a process that already runs threads
+    """Fresh worker processes from a fork server that has the package imported (importing the quote
+    stage also builds the normalisation table): no fork of a process that already runs threads
     (pyarrow, tqdm), and no per-worker import cost. The server is started at once, so it imports
     while this process loads the lexicons and the model."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
@@ -625,9 +625,7 @@ def _context():
     from multiprocessing import forkserver
 
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["rhetoric.engines.local", "rhetoric.segment", "rhetoric.match", "rhetoric.classify",
-                                    "camel_tools.utils.charmap", "camel_tools.utils.dediac",
-                                    "camel_tools.utils.normalize"])
+    context.set_forkserver_preload(["rhetoric.engines.local", "rhetoric.segment", "rhetoric.match", "rhetoric.classify"])
     forkserver.ensure_running()
     return context
 
