@@ -19,6 +19,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.layout_engine import PlaceHolderLayoutEngine  # noqa: E402
 
 from .resources import fonts_dir  # noqa: E402
 
@@ -53,15 +54,43 @@ def register_fonts() -> None:
 register_fonts()
 
 
+#: Resolution of the PNGs (and of the rasterized parts of the SVGs).
+DPI = 150
+
+
 def save_figure(fig: Figure, save: str | Path | None, formats: Sequence[str] = ("png", "svg")) -> Figure:
-    """Save ``fig`` as ``save.png`` and ``save.svg`` (byte-stable metadata); return it."""
+    """Save ``fig`` as ``save.png`` and ``save.svg`` (byte-stable metadata), cropped to the drawn
+    content; return it."""
     if save is not None:
         stem = Path(save)
         stem.parent.mkdir(parents=True, exist_ok=True)
-        for fmt in formats:
-            meta = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
-            fig.savefig(stem.with_suffix(f".{fmt}"), format=fmt, dpi=150, bbox_inches="tight", metadata=meta)
+        engine = fig.get_layout_engine()
+        # fig.tight_layout() leaves a placeholder engine that places nothing, yet savefig draws the
+        # whole figure once more for any engine before saving: with the layout final, save without it.
+        if isinstance(engine, PlaceHolderLayoutEngine):
+            with matplotlib.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+                fig.set_layout_engine(None)
+        try:
+            crop = _tight_crop(fig)
+            for fmt in formats:
+                meta = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
+                fig.savefig(stem.with_suffix(f".{fmt}"), format=fmt, dpi=DPI, bbox_inches=crop, metadata=meta)
+        finally:
+            fig.set_layout_engine(engine)
     return fig
+
+
+def _tight_crop(fig: Figure):
+    """The area ``savefig(bbox_inches="tight")`` keeps, measured once at the PNG's resolution and
+    shared by every format: "tight" would lay out every text once more per format just to find it."""
+    original = fig.dpi
+    fig.dpi = DPI
+    try:
+        if fig.get_layout_engine() is not None:  # a live engine (constrained, ...) places artists when drawn
+            fig.draw_without_rendering()
+        return fig.get_tightbbox().padded(matplotlib.rcParams["savefig.pad_inches"])
+    finally:
+        fig.dpi = original
 
 
 def _errors(values: pd.Series, low: pd.Series, high: pd.Series) -> np.ndarray:
