@@ -619,8 +619,7 @@ class Analysis:
         r_mask = self._span_mask(reference) & ~t_mask if reference is not None else ~t_mask
         t_counts = pd.Series(self._token_counts(t_mask), dtype="float64")
         r_counts = pd.Series(self._token_counts(r_mask), dtype="float64")
-        out = stats.log_odds_dirichlet(t_counts, r_counts)
-        out = out[(out["count_target"] + out["count_reference"]) >= min_count].reset_index(drop=True)
+        out = stats.log_odds_dirichlet(t_counts, r_counts, min_count=min_count)
         return out.head(top) if top else out
 
     def _naming_hits(self, pairs: Any) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -308,42 +308,71 @@ def bh_qvalues(pvalues) -> np.ndarray:
     return q
 
 
+def _aligned_counts(target: pd.Series, reference: pd.Series) -> tuple[pd.Index, np.ndarray, np.ndarray, bool]:
+    """``vocab = target.index.union(reference.index)``, both Series' counts over it (0 where absent)
+    and whether ``vocab`` is known to be sorted.
+
+    One sorted factorization of both label lists instead of a union and two reindexings (~2.5x less
+    CPU on 400k terms). The union's order matters beyond display (the prior's total is summed in
+    it), so where pandas returns one side unsorted (an empty side, equal sides) and where labels
+    are missing or repeated, pandas' own union and reindexing are used."""
+    if len(target) and len(reference) and not target.index.equals(reference.index):
+        codes, vocab = pd.factorize(target.index.append(reference.index), sort=True)
+        in_target, in_reference = codes[:len(target)], codes[len(target):]
+        if codes.min() >= 0 and np.bincount(in_target).max() == 1 and np.bincount(in_reference).max() == 1:
+            y_t, y_r = np.zeros(len(vocab)), np.zeros(len(vocab))
+            y_t[in_target] = target.to_numpy(dtype=np.float64)
+            y_r[in_reference] = reference.to_numpy(dtype=np.float64)
+            return vocab, y_t, y_r, True
+    vocab = target.index.union(reference.index)
+    return (vocab, target.reindex(vocab, fill_value=0).to_numpy(dtype=np.float64),
+            reference.reindex(vocab, fill_value=0).to_numpy(dtype=np.float64), False)
+
+
 def log_odds_dirichlet(
-    target: pd.Series, reference: pd.Series, *, prior: pd.Series | None = None, prior_size: float | None = None
+    target: pd.Series, reference: pd.Series, *, prior: pd.Series | None = None, prior_size: float | None = None,
+    min_count: int = 0,
 ) -> pd.DataFrame:
     """Log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008, eq. 22).
 
     ``target`` and ``reference`` are word -> count. The prior is ``prior`` (word -> count, default
     target + reference) scaled to ``prior_size`` pseudo-counts (default: the prior's own total, as in
-    Scattertext). Returns one row per word, sorted by z descending, with columns ``term, count_target,
-    count_reference, freq_target, freq_reference, log_odds, variance, z``.
+    Scattertext). Returns one row per word with at least ``min_count`` occurrences in target and
+    reference together, sorted by z descending (ties by term), with columns ``term, count_target,
+    count_reference, freq_target, freq_reference, log_odds, variance, z``. Every word counts in the
+    prior and the totals; ``min_count`` only drops rows, before the sort (the sort is the costly part).
     """
-    vocab = target.index.union(reference.index)
-    y_t = target.reindex(vocab, fill_value=0).astype(np.float64)
-    y_r = reference.reindex(vocab, fill_value=0).astype(np.float64)
-    base = (y_t + y_r) if prior is None else prior.reindex(vocab, fill_value=0).astype(np.float64)
-    if base.sum() <= 0:
-        base = pd.Series(1.0, index=vocab)
-    size = float(base.sum() if prior_size is None else prior_size)
-    alpha = base / base.sum() * size
-    alpha = alpha.where(alpha > 0, 0.01)  # a word absent from the prior still gets a tiny pseudo-count
-    alpha0 = float(alpha.sum())
-    n_t, n_r = float(y_t.sum()), float(y_r.sum())
+    vocab, y_t, y_r, vocab_sorted = _aligned_counts(target, reference)
+    # sums as pandas' Series.sum took them (NaN skipped), in vocabulary order: the same bits
+    base = (y_t + y_r) if prior is None else prior.reindex(vocab, fill_value=0).to_numpy(dtype=np.float64)
+    if np.nansum(base) <= 0:
+        base = np.ones(len(vocab))
+    size = float(np.nansum(base) if prior_size is None else prior_size)
+    alpha = base / np.nansum(base) * size
+    alpha = np.where(alpha > 0, alpha, 0.01)  # a word absent from the prior still gets a tiny pseudo-count
+    alpha0 = float(np.nansum(alpha))
+    n_t, n_r = float(np.nansum(y_t)), float(np.nansum(y_r))
     delta = np.log((y_t + alpha) / (n_t + alpha0 - y_t - alpha)) - np.log((y_r + alpha) / (n_r + alpha0 - y_r - alpha))
     variance = 1.0 / (y_t + alpha) + 1.0 / (y_r + alpha)
-    out = pd.DataFrame(
+    z = delta / np.sqrt(variance)
+    count_t, count_r = y_t.astype(np.int64), y_r.astype(np.int64)
+    kept = np.flatnonzero(count_t + count_r >= min_count)
+    if not vocab_sorted:
+        kept = kept[vocab.take(kept).argsort(kind="stable")]
+    # the kept rows are in term order, so a stable sort on -z orders them by (z descending, term)
+    order = kept[np.argsort(-z[kept], kind="stable")]
+    return pd.DataFrame(
         {
-            "term": vocab,
-            "count_target": y_t.to_numpy(dtype=np.int64),
-            "count_reference": y_r.to_numpy(dtype=np.int64),
-            "freq_target": (y_t / n_t if n_t else y_t * 0).to_numpy(),
-            "freq_reference": (y_r / n_r if n_r else y_r * 0).to_numpy(),
-            "log_odds": delta.to_numpy(),
-            "variance": variance.to_numpy(),
-            "z": (delta / np.sqrt(variance)).to_numpy(),
+            "term": vocab.take(order),
+            "count_target": count_t[order],
+            "count_reference": count_r[order],
+            "freq_target": (y_t / n_t if n_t else y_t * 0)[order],
+            "freq_reference": (y_r / n_r if n_r else y_r * 0)[order],
+            "log_odds": delta[order],
+            "variance": variance[order],
+            "z": z[order],
         }
     )
-    return out.sort_values(["z", "term"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
 
 
 def wilson_interval(successes: int, n: int, level: float = 0.95) -> tuple[float, float]:

@@ -229,3 +229,67 @@ def test_run_parallel_gives_the_loop_results_with_one_blas_thread():
     calls = [functools.partial(stats.bootstrap_ratio_set, [(num, den, 1000.0), (num * 0.37, den, 1.0)], seed=i)
              for i, (num, den) in enumerate(groups)]
     assert stats.run_parallel(calls) == [call() for call in calls]
+
+
+def _reference_log_odds(target, reference, prior=None, prior_size=None, min_count=0):
+    """log_odds_dirichlet written plainly with pandas (union, reindex, sort all, then drop rare rows)."""
+    vocab = target.index.union(reference.index)
+    y_t = target.reindex(vocab, fill_value=0).astype(float)
+    y_r = reference.reindex(vocab, fill_value=0).astype(float)
+    base = (y_t + y_r) if prior is None else prior.reindex(vocab, fill_value=0).astype(float)
+    size = float(base.sum() if prior_size is None else prior_size)
+    alpha = base / base.sum() * size
+    alpha = alpha.where(alpha > 0, 0.01)
+    alpha0, n_t, n_r = float(alpha.sum()), float(y_t.sum()), float(y_r.sum())
+    delta = np.log((y_t + alpha) / (n_t + alpha0 - y_t - alpha)) - np.log((y_r + alpha) / (n_r + alpha0 - y_r - alpha))
+    variance = 1.0 / (y_t + alpha) + 1.0 / (y_r + alpha)
+    out = pd.DataFrame({"term": vocab, "count_target": y_t.to_numpy(dtype=np.int64),
+                        "count_reference": y_r.to_numpy(dtype=np.int64),
+                        "freq_target": (y_t / n_t if n_t else y_t * 0).to_numpy(),
+                        "freq_reference": (y_r / n_r if n_r else y_r * 0).to_numpy(), "log_odds": delta.to_numpy(),
+                        "variance": variance.to_numpy(), "z": (delta / np.sqrt(variance)).to_numpy()})
+    out = out.sort_values(["z", "term"], ascending=[False, True], kind="mergesort")
+    return out[(out["count_target"] + out["count_reference"]) >= min_count].reset_index(drop=True)
+
+
+def _zipf_counts(rng, n_terms):
+    """Two word -> count Series in first-seen (unsorted) order, Zipf-like counts, partly shared words;
+    words mix Arabic letters, tatweel, digits and Latin so the term order is not trivial."""
+    letters = [chr(c) for c in range(0x0621, 0x064B)] + list("ـ019aZ")
+    words = {"".join(rng.choice(letters, size=rng.integers(1, 7))) for _ in range(n_terms)}
+    words = sorted(words)
+    rng.shuffle(words)
+    total = 2000.0 / np.arange(1, len(words) + 1)
+    share = rng.beta(2, 5, len(words))
+    t, r = rng.poisson(total * share), rng.poisson(total * (1 - share))
+    in_t = (t > 0) | (rng.random(len(words)) < 0.2)
+    in_r = (r > 0) | ~in_t
+    pick = lambda keep, counts: pd.Series(dict(zip(np.array(words)[keep].tolist(), counts[keep].tolist())), dtype="float64")
+    return pick(in_t, t), pick(in_r, r)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_log_odds_is_the_plain_computation_bit_for_bit(seed):
+    """The factorized union, the min_count filter before the sort and the stable sort on -z must give
+    exactly (every bit, every row in order) the plain union / reindex / sort / filter."""
+    rng = np.random.default_rng(seed)
+    target, reference = _zipf_counts(rng, 3000)
+    cases = [dict(), dict(min_count=3), dict(min_count=1), dict(prior_size=345.5, min_count=2),
+             dict(prior=(target * 0.3).iloc[::2], prior_size=1000.0)]
+    for kwargs in cases:
+        got = stats.log_odds_dirichlet(target, reference, **kwargs)
+        want = _reference_log_odds(target, reference, **kwargs)
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+        assert np.array_equal(got["z"].to_numpy().view(np.int64), want["z"].to_numpy().view(np.int64))
+    assert 0 < len(stats.log_odds_dirichlet(target, reference, min_count=3)) < len(target)
+    # pandas' union keeps an empty or an equal side unsorted (the prior total is summed in that order)
+    for t, r in [(target, reference.iloc[:0]), (target.iloc[:0], reference), (target, target * 2),
+                 (target.astype("int64"), reference.astype("int64"))]:
+        pd.testing.assert_frame_equal(stats.log_odds_dirichlet(t, r, min_count=2), _reference_log_odds(t, r, min_count=2),
+                                      check_exact=True)
+
+
+def test_log_odds_rejects_a_word_counted_twice():
+    twice = pd.Series([1.0, 2.0], index=["a", "a"])
+    with pytest.raises(ValueError):
+        stats.log_odds_dirichlet(twice, pd.Series({"b": 1.0}))
