@@ -178,10 +178,14 @@ def keyness_scatter(keyness: pd.DataFrame, *, n_labels: int = 12, title: str | N
     data = keyness.copy()
     total = (data["count_target"] + data["count_reference"]).clip(lower=1)
     fig, ax = plt.subplots(figsize=(8, 5.5))
-    colors = np.where(data["z"] > 1.96, VOICE_COLORS["quote"], np.where(data["z"] < -1.96, VOICE_COLORS["narration"], "#bdc3c7"))
-    # Tens of thousands of points: drawn as one image inside the SVG (labels and axes stay vector),
-    # which keeps the file small and the save fast.
-    ax.scatter(np.log10(total), data["z"], s=10, c=colors, alpha=0.7, linewidths=0, rasterized=True)
+    x, z = np.log10(total).to_numpy(), data["z"].to_numpy()
+    # Tens of thousands of points: one marker line per colour (a scatter would convert a colour
+    # per point and draw them one by one), drawn as one image inside the SVG (labels and axes stay
+    # vector), which keeps the file small and the save fast. Grey first: the distinctive words on top.
+    for group, color in ((np.abs(z) <= 1.96, "#bdc3c7"), (z > 1.96, VOICE_COLORS["quote"]),
+                         (z < -1.96, VOICE_COLORS["narration"])):
+        ax.plot(x[group], z[group], linestyle="none", marker="o", markersize=np.sqrt(10), markeredgewidth=0,
+                color=color, alpha=0.7, rasterized=True)
     top = pd.concat([data.nlargest(n_labels, "z"), data.nsmallest(n_labels // 2, "z")])
     for _, row in top.iterrows():
         ax.annotate(row["term"], (np.log10(max(1, row["count_target"] + row["count_reference"])), row["z"]),
