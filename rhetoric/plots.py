@@ -159,7 +159,7 @@ def category_heatmap(category_scores: pd.DataFrame, *, by: str = "outlet", voice
     table = data.pivot_table(index="category", columns=by, values="rate_per_1k", aggfunc="sum").fillna(0)
     table = table.loc[table.sum(axis=1).sort_values(ascending=False).index]
     fig, ax = plt.subplots(figsize=(1.0 * max(4, table.shape[1]) + 3, 0.4 * max(3, table.shape[0]) + 1.8))
-    image = ax.imshow(table.to_numpy(), aspect="auto", cmap="Reds")
+    image = ax.imshow(table.to_numpy(), aspect="auto", cmap="Reds", interpolation="none")
     ax.set_xticks(np.arange(table.shape[1]), table.columns.tolist(), rotation=35, ha="right")
     ax.set_yticks(np.arange(table.shape[0]), table.index.tolist())
     for (i, j), value in np.ndenumerate(table.to_numpy()):
