@@ -80,6 +80,18 @@ def save_figure(fig: Figure, save: str | Path | None, formats: Sequence[str] = (
     return fig
 
 
+def _tight_layout(fig: Figure) -> None:
+    """``fig.tight_layout()`` measured at the PNG's resolution: matplotlib keeps the text sizes it
+    measures per renderer, so :func:`save_figure`'s crop then reuses them instead of laying out
+    every text again."""
+    original = fig.dpi
+    fig.dpi = DPI
+    try:
+        fig.tight_layout()
+    finally:
+        fig.dpi = original
+
+
 def _tight_crop(fig: Figure):
     """The area ``savefig(bbox_inches="tight")`` keeps, measured once at the PNG's resolution and
     shared by every format: "tight" would lay out every text once more per format just to find it."""
@@ -125,7 +137,7 @@ def outlet_scores(scores: pd.DataFrame, *, by: str = "outlet", measure: str = "r
     ax.grid(axis="x", alpha=0.3)
     ax.legend(title="voice", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     ax.set_title(title or "Framing by outlet and voice (95% article-bootstrap CI)")
-    fig.tight_layout()
+    _tight_layout(fig)
     return save_figure(fig, save)
 
 
@@ -148,7 +160,7 @@ def voice_gap(gap: pd.DataFrame, *, by: str = "outlet", measure: str = "rate_per
     ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
     ax.set_title("Quoted voices vs the outlet's own narration")
     ax.margins(x=0.35)
-    fig.tight_layout()
+    _tight_layout(fig)
     return save_figure(fig, save)
 
 
@@ -168,7 +180,7 @@ def category_heatmap(category_scores: pd.DataFrame, *, by: str = "outlet", voice
                     color="white" if value > table.to_numpy().max() * 0.6 else "black")
     fig.colorbar(image, ax=ax, label="hits per 1,000 tokens")
     ax.set_title(f"Framing categories by outlet ({voice or 'all voices'})")
-    fig.tight_layout()
+    _tight_layout(fig)
     return save_figure(fig, save)
 
 
@@ -195,7 +207,7 @@ def keyness_scatter(keyness: pd.DataFrame, *, n_labels: int = 12, title: str | N
     ax.set_xlabel("log10 frequency (target + reference)")
     ax.set_ylabel("z-score of log-odds (target vs reference)")
     ax.set_title(title or "Distinctive words (log-odds, informative Dirichlet prior)")
-    fig.tight_layout()
+    _tight_layout(fig)
     return save_figure(fig, save)
 
 
@@ -231,7 +243,7 @@ def naming_preferences(naming: pd.DataFrame, *, by: str = "outlet", min_hits: in
     axes[0][0].set_yticks(np.arange(len(outlets)), outlets)  # shared by every panel
     shown = f" — the {len(pairs)} most-used pairs" if len(pairs) < data["pair_id"].nunique() else ""
     fig.suptitle(f"Naming choices by outlet (95% CI){shown}")
-    fig.tight_layout()
+    _tight_layout(fig)
     return save_figure(fig, save)
 
 
@@ -255,7 +267,7 @@ def time_series(over_time: pd.DataFrame, *, by: str = "outlet", measure: str = "
     else:
         ax.text(0.5, 0.5, f"no period with ≥ {min_docs} articles", transform=ax.transAxes, ha="center")
     fig.autofmt_xdate()
-    fig.tight_layout()
+    _tight_layout(fig)
     return save_figure(fig, save)
 
 
@@ -278,5 +290,5 @@ def calibration_curves(y_true, prob, *, n_bins: int = 10, save=None) -> Figure:
     right.set_xlabel("recall")
     right.set_ylabel("precision")
     right.set_title(f"Precision-recall (AP {average_precision_score(y_true, prob):.3f})")
-    fig.tight_layout()
+    _tight_layout(fig)
     return save_figure(fig, save)
