@@ -51,23 +51,35 @@ def _blocks(n_rep: int) -> list[int]:
     return [min(_BLOCK, n_rep - lo) for lo in range(0, n_rep, _BLOCK)]
 
 
-def _resample_counts(rng: np.random.Generator, n: int, size: int) -> np.ndarray:
-    """``size x n`` multiplicities of ``size`` with-replacement resamples of ``n`` articles: ``n``
-    uniform article draws per resample, counted (the multinomial law, ~3x faster than
-    ``rng.multinomial`` because it needs no binomial draw per article)."""
-    draws = rng.integers(0, n, size=(size, n))
-    draws += (np.arange(size, dtype=np.int64) * n)[:, None]
-    return np.bincount(draws.ravel(), minlength=size * n).reshape(size, n)
+#: Draws counted at a time inside a block: the draws and their counts stay in the CPU cache (~2 MB),
+#: which makes counting ~1.5x faster for thousands of articles (the same random stream however split).
+_COUNT_CELLS = 1 << 18
+
+
+def _resample_counts(rng: np.random.Generator, n: int, out: np.ndarray) -> np.ndarray:
+    """Fill ``out`` (``size x n`` float64) with the multiplicities of ``size`` with-replacement
+    resamples of ``n`` articles: ``n`` uniform article draws per resample, counted (the multinomial
+    law, ~3x faster than ``rng.multinomial`` because it needs no binomial draw per article)."""
+    size = out.shape[0]
+    rows = max(1, min(size, _COUNT_CELLS // n))
+    offsets = (np.arange(rows, dtype=np.int64) * n)[:, None]  # one bincount counts several resamples
+    for lo in range(0, size, rows):
+        hi = min(size, lo + rows)
+        draws = rng.integers(0, n, size=(hi - lo, n))
+        draws += offsets[:hi - lo]
+        out[lo:hi] = np.bincount(draws.ravel(), minlength=(hi - lo) * n).reshape(hi - lo, n)
+    return out
 
 
 def _resampled_sums(vectors: list[np.ndarray], n_boot: int, rng: np.random.Generator) -> list[np.ndarray]:
     """Each vector's sum over each of ``n_boot`` with-replacement resamples of its ``n`` articles."""
     n = vectors[0].size
     unique = list({id(v): v for v in vectors}.values())  # ratios often share a denominator array
+    counts = np.empty((min(_BLOCK, n_boot), n))  # reused by every block
     parts = []
     for size in _blocks(n_boot):
-        counts = _resample_counts(rng, n, size).astype(np.float64)
-        parts.append([counts @ v for v in unique])  # one product per vector: sums as from separate calls
+        block = _resample_counts(rng, n, counts[:size])
+        parts.append([block @ v for v in unique])  # one product per vector: sums as from separate calls
     sums = {id(v): np.concatenate(column) for v, column in zip(unique, zip(*parts))}
     return [sums[id(v)] for v in vectors]
 
@@ -207,11 +219,12 @@ def bootstrap_ratios(
         return estimates, nan, nan.copy()
     rng = np.random.default_rng(seed)
     n = den.size
+    counts = np.empty((min(_BLOCK, n_boot), n))  # reused by every block
     sums_num, sums_den = [], []
     for size in _blocks(n_boot):
-        counts = _resample_counts(rng, n, size).astype(np.float64)
-        sums_num.append(counts @ num)
-        sums_den.append(counts @ den)
+        block = _resample_counts(rng, n, counts[:size])
+        sums_num.append(block @ num)
+        sums_den.append(block @ den)
     ratios = _ratio(np.vstack(sums_num), np.concatenate(sums_den)[:, None], scale)
     alpha = (1.0 - level) / 2.0
     with np.errstate(all="ignore"):

@@ -293,3 +293,35 @@ def test_log_odds_rejects_a_word_counted_twice():
     twice = pd.Series([1.0, 2.0], index=["a", "a"])
     with pytest.raises(ValueError):
         stats.log_odds_dirichlet(twice, pd.Series({"b": 1.0}))
+
+
+def _reference_resampled_sums(vectors, n_boot, seed):
+    """The resample sums as first written: blocks of 250 resamples, all of a block's draws counted by
+    one bincount, the counts as a fresh float matrix times each vector."""
+    rng, n, parts = np.random.default_rng(seed), len(vectors[0]), []
+    for lo in range(0, n_boot, 250):
+        size = min(250, n_boot - lo)
+        draws = rng.integers(0, n, size=(size, n)) + (np.arange(size) * n)[:, None]
+        counts = np.bincount(draws.ravel(), minlength=size * n).reshape(size, n).astype(np.float64)
+        parts.append([counts @ v for v in vectors])
+    return [np.concatenate(column) for column in zip(*parts)]
+
+
+@pytest.mark.parametrize("cells", [stats._COUNT_CELLS, 1000, 1])
+def test_resample_counting_in_cache_sized_pieces_gives_the_same_sums(monkeypatch, cells):
+    """Counting a block's draws a few resamples at a time into a reused buffer must give bit-identical
+    sums (also of non-integer vectors, whose products are not exact) and the same random stream."""
+    monkeypatch.setattr(stats, "_COUNT_CELLS", cells)
+    rng = np.random.default_rng(4)
+    for n, n_boot in [(2, 7), (37, 2000), (300, 333), (1500, 600)]:
+        vectors = [rng.poisson(2, n).astype(float), rng.uniform(0, 5, n), rng.integers(1, 900, n).astype(float)]
+        got = stats._resampled_sums(vectors, n_boot, np.random.default_rng(n))
+        want = _reference_resampled_sums(vectors, n_boot, n)
+        assert all(np.array_equal(g, w) for g, w in zip(got, want))
+        matrix = np.column_stack([vectors[0], vectors[1], vectors[0] * 0.3])
+        est, low, high = stats.bootstrap_ratios(matrix, vectors[2], n_boot=n_boot, seed=n)
+        sums_num = _reference_resampled_sums([matrix, vectors[2]], n_boot, n)
+        with np.errstate(all="ignore"):
+            alpha = (1 - 0.95) / 2  # as bootstrap_ratios computes it (not exactly 0.025)
+            want_low, want_high = np.nanquantile(sums_num[0] / sums_num[1][:, None], [alpha, 1 - alpha], axis=0)
+        assert np.array_equal(low, want_low) and np.array_equal(high, want_high)
