@@ -1,5 +1,6 @@
 """PNG smoke test of every plot type, with Arabic labels and no missing-glyph warnings (the bundled
 OFL font must cover Arabic; DejaVu Sans the Latin text)."""
+import re
 import warnings
 
 import numpy as np
@@ -62,3 +63,78 @@ def test_svg_output_is_deterministic(tmp_path):
     plots.save_figure(plots.outlet_scores(_scores()), tmp_path / "b")
     assert (tmp_path / "a.svg").read_bytes() == (tmp_path / "b.svg").read_bytes()
     assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()
+
+
+def _tight_png(fig, path):
+    """What a plain ``savefig(bbox_inches="tight")`` writes, for comparison with save_figure."""
+    fig.savefig(path, format="png", dpi=plots.DPI, bbox_inches="tight", metadata={"Software": None})
+    return path.read_bytes()
+
+
+def _svg_size(path):
+    head = path.read_text(encoding="utf-8")[:2000]
+    width, height = re.search(r'<svg[^>]* width="([\d.]+)pt" height="([\d.]+)pt"', head).groups()
+    return float(width), float(height)
+
+
+def test_save_figure_crops_like_savefig_tight(tmp_path):
+    """The crop measured once and shared by both formats is the one "tight" finds: the PNG is the
+    same bytes, the SVG's size is within 2 pt (its "tight" crop is measured at 72 dpi)."""
+    fig = plots.outlet_scores(_scores())
+    engine, dpi = fig.get_layout_engine(), fig.dpi
+    plots.save_figure(fig, tmp_path / "shared")
+    assert fig.get_layout_engine() is engine and fig.dpi == dpi  # the returned figure is left as it was
+    assert (tmp_path / "shared.png").read_bytes() == _tight_png(fig, tmp_path / "tight.png")
+    fig.savefig(tmp_path / "tight.svg", format="svg", dpi=plots.DPI, bbox_inches="tight")
+    shared, tight = _svg_size(tmp_path / "shared.svg"), _svg_size(tmp_path / "tight.svg")
+    assert all(abs(a - b) <= 2 for a, b in zip(shared, tight)), (shared, tight)
+    plots.plt.close(fig)
+
+
+def test_save_figure_runs_a_live_layout_engine(tmp_path):
+    """A figure of the user's with constrained layout is laid out before the crop is measured."""
+    fig, ax = plots.plt.subplots(figsize=(5, 3), layout="constrained")
+    ax.plot([0, 1], [0, 1])
+    ax.set_title("وكالة الفجر")
+    ax.set_ylabel("a rather long label on the y axis")
+    plots.save_figure(fig, tmp_path / "shared")
+    assert (tmp_path / "shared.png").read_bytes() == _tight_png(fig, tmp_path / "tight.png")
+    plots.plt.close(fig)
+
+
+def _keyness_table(n=3000):
+    rng = np.random.default_rng(1)
+    target = pd.Series(rng.integers(1, 400, n), index=[f"w{i}" for i in range(n)])
+    reference = pd.Series(rng.integers(1, 400, n), index=target.index)
+    target.iloc[:40] *= 20  # distinctive on the target side
+    reference.iloc[40:80] *= 20  # and on the reference side
+    return stats.log_odds_dirichlet(target, reference)
+
+
+def test_keyness_draws_every_point_in_its_colour(tmp_path):
+    table = _keyness_table()
+    fig = plots.keyness_scatter(table, save=tmp_path / "k")
+    drawn = {line.get_color(): line.get_ydata() for line in fig.axes[0].get_lines() if line.get_marker() == "o"}
+    z = table["z"].to_numpy()
+    assert sorted(drawn[plots.VOICE_COLORS["quote"]]) == sorted(z[z > 1.96])
+    assert sorted(drawn[plots.VOICE_COLORS["narration"]]) == sorted(z[z < -1.96])
+    assert sum(len(v) for v in drawn.values()) == len(z)
+    assert (tmp_path / "k.svg").read_text(encoding="utf-8").count("<image") == 1  # the points are one bitmap
+    plots.plt.close(fig)
+
+
+def test_heatmap_svg_embeds_the_cells_not_a_resampled_bitmap(tmp_path):
+    cats = pd.DataFrame([dict(outlet=o, voice="narration", category=c, rate_per_1k=r)
+                         for o in OUTLETS for c, r in (("anti_imperialism", 2.0), ("sacralisation", 1.0),
+                                                       ("regime_labelling", 0.5))])
+    plots.plt.close(plots.category_heatmap(cats, save=tmp_path / "h"))
+    svg = (tmp_path / "h.svg").read_text(encoding="utf-8")
+    assert re.search(r'<image[^>]*width="2" height="3"[^>]*image-rendering:pixelated', svg)
+
+
+def test_large_figures_are_deterministic(tmp_path):
+    table = _keyness_table()
+    for stem in ("a", "b"):
+        plots.plt.close(plots.keyness_scatter(table, save=tmp_path / stem))
+    assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()
+    assert (tmp_path / "a.svg").read_bytes() == (tmp_path / "b.svg").read_bytes()
