@@ -51,9 +51,9 @@ def _blocks(n_rep: int) -> list[int]:
     return [min(_BLOCK, n_rep - lo) for lo in range(0, n_rep, _BLOCK)]
 
 
-#: Draws counted at a time inside a block: the draws and their counts stay in the CPU cache (~2 MB),
-#: which makes counting ~1.5x faster for thousands of articles (the same random stream however split).
-_COUNT_CELLS = 1 << 18
+#: Random draws handled at a time (~2 MB of int64): they and what is computed from them stay in the
+#: CPU cache, ~1.2-1.5x faster for thousands of articles (the same random stream however split).
+_CACHE_CELLS = 1 << 18
 
 
 def _resample_counts(rng: np.random.Generator, n: int, out: np.ndarray) -> np.ndarray:
@@ -61,7 +61,7 @@ def _resample_counts(rng: np.random.Generator, n: int, out: np.ndarray) -> np.nd
     resamples of ``n`` articles: ``n`` uniform article draws per resample, counted (the multinomial
     law, ~3x faster than ``rng.multinomial`` because it needs no binomial draw per article)."""
     size = out.shape[0]
-    rows = max(1, min(size, _COUNT_CELLS // n))
+    rows = max(1, min(size, _CACHE_CELLS // n))
     offsets = (np.arange(rows, dtype=np.int64) * n)[:, None]  # one bincount counts several resamples
     for lo in range(0, size, rows):
         hi = min(size, lo + rows)
@@ -295,6 +295,25 @@ def within_article_permutation_pvalue(hits_a, tokens_a, hits_b, tokens_b, *, n_p
     return float((1 + extreme) / (1 + n_perm))
 
 
+def _signflip_means(values: np.ndarray, n_perm: int, rng: np.random.Generator) -> np.ndarray:
+    """Means of ``values`` under ``n_perm`` random sign flips: exactly
+    ``(rng.choice([-1.0, 1.0], size=(n_perm, n)) * values).mean(axis=1)``, drawn a few rows at a time.
+
+    Why bits: ``rng.choice`` draws an index 0 or 1 per value; multiplying by -1.0 only flips a
+    float's sign bit, so XOR-ing the sign bit where the index is 0 gives the same products without
+    the float sign matrix (~2.5x less CPU)."""
+    bits = values.view(np.int64)
+    rows = max(1, _CACHE_CELLS // values.size)
+    means = []
+    for lo in range(0, n_perm, rows):
+        flipped = rng.integers(0, 2, size=(min(rows, n_perm - lo), values.size))
+        flipped ^= 1
+        flipped <<= 63
+        flipped ^= bits
+        means.append(flipped.view(np.float64).mean(axis=1))
+    return np.concatenate(means)
+
+
 def signflip_pvalue(differences, *, n_perm: int = N_PERM, seed: int = 0) -> float:
     """Two-sided sign-flip test that per-article differences (e.g. mean classifier probability of
     quotes minus narration in the same article) are centred on zero. NaNs are dropped."""
@@ -303,8 +322,7 @@ def signflip_pvalue(differences, *, n_perm: int = N_PERM, seed: int = 0) -> floa
     if d.size == 0:
         return float("nan")
     observed = d.mean()
-    rng = np.random.default_rng(seed)
-    perm = np.concatenate([(rng.choice([-1.0, 1.0], size=(size, d.size)) * d).mean(axis=1) for size in _blocks(n_perm)])
+    perm = _signflip_means(d, n_perm, np.random.default_rng(seed))
     extreme = np.sum(np.abs(perm) >= abs(observed) - 1e-12)
     return float((1 + extreme) / (1 + n_perm))
 

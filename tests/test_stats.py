@@ -307,11 +307,11 @@ def _reference_resampled_sums(vectors, n_boot, seed):
     return [np.concatenate(column) for column in zip(*parts)]
 
 
-@pytest.mark.parametrize("cells", [stats._COUNT_CELLS, 1000, 1])
+@pytest.mark.parametrize("cells", [stats._CACHE_CELLS, 1000, 1])
 def test_resample_counting_in_cache_sized_pieces_gives_the_same_sums(monkeypatch, cells):
     """Counting a block's draws a few resamples at a time into a reused buffer must give bit-identical
     sums (also of non-integer vectors, whose products are not exact) and the same random stream."""
-    monkeypatch.setattr(stats, "_COUNT_CELLS", cells)
+    monkeypatch.setattr(stats, "_CACHE_CELLS", cells)
     rng = np.random.default_rng(4)
     for n, n_boot in [(2, 7), (37, 2000), (300, 333), (1500, 600)]:
         vectors = [rng.poisson(2, n).astype(float), rng.uniform(0, 5, n), rng.integers(1, 900, n).astype(float)]
@@ -325,3 +325,24 @@ def test_resample_counting_in_cache_sized_pieces_gives_the_same_sums(monkeypatch
             alpha = (1 - 0.95) / 2  # as bootstrap_ratios computes it (not exactly 0.025)
             want_low, want_high = np.nanquantile(sums_num[0] / sums_num[1][:, None], [alpha, 1 - alpha], axis=0)
         assert np.array_equal(low, want_low) and np.array_equal(high, want_high)
+
+
+@pytest.mark.parametrize("n", [1, 2, 25, 3000])
+@pytest.mark.parametrize("cells", [stats._CACHE_CELLS, 100])
+def test_signflip_bit_flips_are_the_plain_random_signs(monkeypatch, n, cells):
+    """The sign-bit flips, drawn a few rows at a time, must give exactly the means of random ±1.0
+    signs (rng.choice, blocks of 250) times the values, bit for bit (zeros and negative zeros
+    included), hence the same p-values."""
+    monkeypatch.setattr(stats, "_CACHE_CELLS", cells)
+    rng = np.random.default_rng(n)
+    d = rng.normal(0.02, 0.3, n)
+    d[::5] = 0.0
+    d[2::7] = -0.0
+    for values in (d, -d, d + 0.05):
+        draw = np.random.default_rng(17)
+        want = np.concatenate([(draw.choice([-1.0, 1.0], size=(size, n)) * values).mean(axis=1)
+                               for size in (250,) * 8 + (7,)])
+        got = stats._signflip_means(values, 2007, np.random.default_rng(17))
+        assert np.array_equal(got.view(np.int64), want.view(np.int64))
+        p = (1 + np.sum(np.abs(want) >= abs(values.mean()) - 1e-12)) / (1 + 2007)
+        assert stats.signflip_pvalue(np.append(values, np.nan), n_perm=2007, seed=17) == p
