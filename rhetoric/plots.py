@@ -174,9 +174,10 @@ def category_heatmap(category_scores: pd.DataFrame, *, by: str = "outlet", voice
     image = ax.imshow(table.to_numpy(), aspect="auto", cmap="Reds", interpolation="none")
     ax.set_xticks(np.arange(table.shape[1]), table.columns.tolist(), rotation=35, ha="right")
     ax.set_yticks(np.arange(table.shape[0]), table.index.tolist())
+    # The cell labels sit inside their cells, so the layout and the crop need not measure them.
     for (i, j), value in np.ndenumerate(table.to_numpy()):
         if value > 0:
-            ax.text(j, i, f"{value:.1f}", ha="center", va="center", fontsize=7,
+            ax.text(j, i, f"{value:.1f}", ha="center", va="center", fontsize=7, in_layout=False,
                     color="white" if value > table.to_numpy().max() * 0.6 else "black")
     fig.colorbar(image, ax=ax, label="hits per 1,000 tokens")
     ax.set_title(f"Framing categories by outlet ({voice or 'all voices'})")
