@@ -305,18 +305,24 @@ def test_local_cluster_workers_run_without_dask_monitors():
     assert {key: dask.config.get(key) for key in QUIET_CLUSTER} == here  # this process's settings untouched
 
 
-def test_add_counts_is_counter_update():
-    """Same sums and the same order of keys as Counter.update (keyness reads the counters in order)."""
+def test_word_count_tables_sum_like_counters():
+    """Workers send word counts as Arrow tables; summing them in batches (as Partials.merge does)
+    gives the counts of Counter.update, in the same order in every run."""
     import random
     from collections import Counter
 
-    from rhetoric.engines.local import _add_counts
+    from rhetoric.engines.local import _TERM_MERGE_EVERY, sum_term_tables, term_table
 
     rng = random.Random(0)
-    words = [f"w{i}" for i in range(300)]
-    expected, total = Counter(), Counter()
-    for _ in range(20):
-        counts = Counter(rng.choices(words, k=rng.randrange(0, 200)))
-        expected.update(counts)
-        _add_counts(total, counts)
-    assert list(total.items()) == list(expected.items())
+    words = [f"w{i}" for i in range(300)] + ["الحرب", "الإمبريالية"]
+    chunks = [Counter(rng.choices(words, k=rng.randrange(0, 200))) for _ in range(2 * _TERM_MERGE_EVERY + 3)]
+    expected = sum(chunks, Counter())
+    total = None
+    for start in range(0, len(chunks), _TERM_MERGE_EVERY):
+        total = sum_term_tables([total, *map(term_table, chunks[start:start + _TERM_MERGE_EVERY])])
+    assert dict(zip(total.column("term").to_pylist(), total.column("n").to_pylist())) == dict(expected)
+    again = None
+    for start in range(0, len(chunks), _TERM_MERGE_EVERY):
+        again = sum_term_tables([again, *map(term_table, chunks[start:start + _TERM_MERGE_EVERY])])
+    assert again.equals(total)
+    assert sum_term_tables([term_table({})]).num_rows == 0
