@@ -64,10 +64,10 @@ def save_figure(fig: Figure, save: str | Path | None, formats: Sequence[str] = (
     if save is not None:
         stem = Path(save)
         stem.parent.mkdir(parents=True, exist_ok=True)
-        engine = fig.get_layout_engine()
+        placeholder = fig.get_layout_engine()
         # fig.tight_layout() leaves a placeholder engine that places nothing, yet savefig draws the
         # whole figure once more for any engine before saving: with the layout final, save without it.
-        if isinstance(engine, PlaceHolderLayoutEngine):
+        if isinstance(placeholder, PlaceHolderLayoutEngine):
             with matplotlib.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
                 fig.set_layout_engine(None)
         try:
@@ -76,7 +76,8 @@ def save_figure(fig: Figure, save: str | Path | None, formats: Sequence[str] = (
                 meta = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
                 fig.savefig(stem.with_suffix(f".{fmt}"), format=fmt, dpi=DPI, bbox_inches=crop, metadata=meta)
         finally:
-            fig.set_layout_engine(engine)
+            if isinstance(placeholder, PlaceHolderLayoutEngine):
+                fig.set_layout_engine(placeholder)
     return fig
 
 
