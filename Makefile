@@ -12,7 +12,7 @@ DEMO_OUT ?= demo_output
 $(BIN)/rhetoric: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q $(FIND_LINKS) -c constraints.txt -e ".[dev,notebooks]"
+	$(PIP) install -q $(FIND_LINKS) -c constraints.txt -e ".[dev,notebooks,embeddings]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 

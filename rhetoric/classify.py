@@ -270,7 +270,8 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, task: str = "binary", char_ngrams=(2, 5), word_ngrams=(1, 2), lexicon="auto",
                  content_type: bool = True, C: float = 1.0, class_weight="balanced", cv: int = 5,
-                 min_examples: int = 8, random_state: int = 0):
+                 min_examples: int = 8, random_state: int = 0, embeddings: str | None = None,
+                 embedding_scale: float = 2.0):
         self.task = task
         self.char_ngrams = char_ngrams
         self.word_ngrams = word_ngrams
@@ -281,6 +282,12 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         self.cv = cv
         self.min_examples = min_examples
         self.random_state = random_state
+        self.embeddings = embeddings
+        self.embedding_scale = embedding_scale
+
+    def __setstate__(self, state):
+        # models saved before the embedding settings existed have none
+        super().__setstate__({"embeddings": None, "embedding_scale": 2.0, **state})
 
     def __getstate__(self):
         state = dict(super().__getstate__())
@@ -320,6 +327,10 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
                                                       sublinear_tf=True, dtype=np.float32), "text"))
         if use_lexicon:
             parts.append(("lexicon", LexiconCounts(), ["text"]))
+        if self.embeddings:
+            from .embeddings import SentenceEmbeddings
+
+            parts.append(("embedding", SentenceEmbeddings(self.embeddings, self.embedding_scale), "text"))
         if use_type:
             parts.append(("type", OneHotEncoder(handle_unknown="ignore"), ["type"]))
         if not parts:
@@ -522,6 +533,22 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
             names = _FEATURE_NAMES[features] = features.get_feature_names_out()
         return names
 
+    def _explained(self, contrib) -> tuple[sparse.csr_matrix, np.ndarray]:
+        """Contributions (CSR, one row per text) and their feature names as explanations show them: the
+        dimensions of a sentence-embedding block summed into one feature ``embedding__<model>`` (one
+        dimension alone means nothing to a reader; their sum is the embedding's share of the score)."""
+        names = self.feature_names()
+        if not self.embeddings:
+            return contrib, names
+        embedded = np.char.startswith(names.astype(str), "embedding__")
+        first = int(np.flatnonzero(embedded)[0])
+        kept = np.flatnonzero(~embedded | (np.arange(len(names)) == first))
+        target = np.searchsorted(kept, np.where(embedded, first, np.arange(len(names))))
+        summing = sparse.csr_matrix((np.ones(len(names)), (np.arange(len(names)), target)), shape=(len(names), len(kept)))
+        grouped = names[kept].copy()
+        grouped[np.searchsorted(kept, first)] = f"embedding__{self.embeddings}"
+        return sparse.csr_matrix(contrib @ summing), grouped
+
     def coefficients(self, technique: str | None = None) -> np.ndarray:
         """Linear weights over :meth:`feature_names` (binary, or the given technique's classifier)."""
         model = self.pipeline_.named_steps["model"]
@@ -551,8 +578,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         frame = self._frame(pd.DataFrame({"text": [text], "type": [content_type or "unknown"]}), self.use_type_)
         row = self.pipeline_.named_steps["features"].transform(frame)
         row = sparse.csr_matrix(row)
-        contrib = row.multiply(self.coefficients(technique)).tocsr()
-        names = self.feature_names()
+        contrib, names = self._explained(row.multiply(self.coefficients(technique)).tocsr())
         order = np.argsort(-np.abs(contrib.data), kind="stable")[:top]
         norm = normalize_with_offsets(text)
         out = []
@@ -569,13 +595,14 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
             return _word_ngram_spans(norm, value)
         if kind == "lexicon":
             return self.pipeline_.named_steps["features"].named_transformers_["lexicon"].offsets(text, value)
+        if kind == "embedding":  # the embedding reads the whole text
+            return [(0, len(text))]
         return []
 
     def _row_top_features(self, X_features, n: int, digits: int = 4) -> list[str]:
         """JSON ``[[feature, weight], ...]`` per row (binary): the ``n`` largest |contributions|, ties in
         feature order, weights rounded to ``digits`` places (as ``json.dumps`` writes them)."""
-        contrib = sparse.csr_matrix(X_features).multiply(self.coefficients()).tocsr()
-        names = self.feature_names()
+        contrib, names = self._explained(sparse.csr_matrix(X_features).multiply(self.coefficients()).tocsr())
         keep = _top_entries(contrib, n)
         columns, weights = contrib.indices[keep].tolist(), contrib.data[keep].tolist()
         # json.dumps of each row written out (weights are finite), with one dumps per feature name

