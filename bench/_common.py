@@ -74,8 +74,12 @@ def saudinewsnet_jsonl(repeat: int = 1, limit: int | None = None) -> tuple[Path,
     if path.exists() and facts_path.exists():
         return path, json.loads(facts_path.read_text())
     from rhetoric.datasets import load_dataset
+    from rhetoric.errors import RhetoricError
 
-    documents = load_dataset("saudinewsnet", limit=limit)
+    try:
+        documents = load_dataset("saudinewsnet", limit=limit)
+    except RhetoricError as exc:  # no data directory: say so, no traceback
+        raise SystemExit(f"bench: {exc}") from None
     tmp = path.with_suffix(".tmp")
     n_bytes = 0
     with open(tmp, "w", encoding="utf-8") as fh:
