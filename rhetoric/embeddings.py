@@ -60,8 +60,9 @@ def _engine(model: str):
     return _ENGINES[model]
 
 
-def _key(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def _cache_path(folder: Path, text: str) -> Path:
+    key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return folder / key[:2] / f"{key}.npy"
 
 
 def embed_texts(texts: list[str], model: str = "e5-small", batch_size: int = 32, cache: bool = True) -> np.ndarray:
@@ -69,25 +70,23 @@ def embed_texts(texts: list[str], model: str = "e5-small", batch_size: int = 32,
     dims = _dims(model)
     out = np.zeros((len(texts), dims), dtype=np.float32)
     folder = cache_dir(model)
-    missing: dict[str, list[int]] = {}
+    missing: dict[str, tuple[Path, list[int]]] = {}  # text -> its cache file, its rows
     for i, text in enumerate(texts):
-        key = _key(text)
-        path = folder / key[:2] / f"{key}.npy"
+        path = _cache_path(folder, text)
         if path.exists():
             out[i] = np.load(path)
         else:
-            missing.setdefault(text, []).append(i)
+            missing.setdefault(text, (path, []))[1].append(i)
     todo = list(missing)
     for start in range(0, len(todo), batch_size):
         batch = todo[start:start + batch_size]
         embed = getattr(_engine(model), MODELS[model][2])  # E5's query: / passage: prefix
         vectors = np.asarray(embed(batch), dtype=np.float32).reshape(len(batch), dims)
         for text, vector in zip(batch, vectors):
-            out[missing[text]] = vector
+            path, rows = missing[text]
+            out[rows] = vector
             if not cache:
                 continue
-            key = _key(text)
-            path = folder / key[:2] / f"{key}.npy"
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
             with open(tmp, "wb") as handle:  # written whole, then renamed: readers never see half a file
