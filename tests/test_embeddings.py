@@ -49,6 +49,19 @@ def test_embeddings_are_unit_vectors_and_training_texts_are_cached(cache, monkey
     assert np.array_equal(again, 2 * first)
 
 
+def test_threads_give_the_same_vectors(cache):
+    """Batches shared by 2 threads of one OpenMP thread each: the same bits as one call at a time."""
+    from rhetoric import embeddings
+
+    texts = ["قال المتحدث إن الإمبريالية تتآمر", "أعلنت البلدية جدول الامتحانات", "مرحبا", "النضال المقدس مستمر",
+             "وصل الوفد إلى العاصمة مساء أمس", "قال الرئيس إن النضال المقدس سيستمر"]
+    here = embeddings.embed_texts(texts, batch_size=2, jobs=1, cache=False)
+    pooled = embeddings.embed_texts(texts, batch_size=2, jobs=2, cache=True)
+    assert np.array_equal(here, pooled)
+    assert len(list(cache.rglob("*.npy"))) == len(texts)
+    assert np.array_equal(embeddings.embed_texts(texts[::-1], jobs=2), here[::-1])  # read back from the cache
+
+
 def test_missing_package_is_a_clear_error(cache, monkeypatch):
     from rhetoric import embeddings
 
