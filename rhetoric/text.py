@@ -13,10 +13,12 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, repeat
 from typing import Iterable
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import regex as _uregex
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "tokenize",
     "count_words",
     "count_word_forms",
+    "word_form_table",
     "split_sentences",
     "analyze_clitics",
     "clitic_breakdown",
@@ -238,57 +241,129 @@ def count_word_forms(texts: Iterable[str]) -> Counter:
     """Normalised word -> occurrences over ``texts``: counting ``normalize(t.text)`` for every
     ``t`` in :func:`tokenize` with ``t.is_word``, without Token objects.
 
-    Texts are cut at white space (``str.split``, in C) and each distinct white-space-free chunk is
-    tokenised once and remembered (:data:`_CHUNK_FORMS`): a word like ``الرياض،`` recurs across the
-    groups and chunks of a corpus, so the regex and normalisation run on few new chunks. The forms of
-    the chunks, in text order, are then counted in C. Tokens never cross white space, so the tokens
-    of the chunks are those of the text; a token with a letter is a run of :data:`_RUN_RE` (letters
-    are never punctuation or symbols); bidi controls at a token's edges change neither the word test
-    (they are not letters) nor its normal form (normalisation deletes them).
+    Texts are cut at white space and the distinct white-space-free chunks counted by Arrow, in C
+    (its white space is Python's, tested on every code point). Each distinct chunk is tokenised once
+    and remembered (:data:`_CHUNK_FORMS`): a word like ``الرياض،`` recurs across the groups and chunks
+    of a corpus, so the regex and normalisation run on few new chunks. Tokens never cross white
+    space, so the tokens of the chunks are those of the text; a token with a letter is a run of
+    :data:`_RUN_RE` (letters are never punctuation or symbols); bidi controls at a token's edges
+    change neither the word test (they are not letters) nor its normal form (normalisation deletes
+    them). The chunks' counts are summed per form with numpy on the forms' numbers.
 
-    Most chunks hold exactly one word, so the memory keeps that word's form itself (a tuple only for
-    chunks of zero or several words, also listed in :data:`_FORM_TUPLES`) and the forms are counted
-    straight from a ``map`` in C; the few tuples counted are then spread over their forms (a quarter
-    fewer instructions than counting through a chain of one-element tuples). The counts are exact;
-    the keys are in first-seen order except the forms first seen in a tuple, which come last
-    (nothing downstream depends on the order: keyness unions the vocabularies sorted)."""
-    text = "\n".join(texts)
-    if _SPLIT_ONLY_BY_PYTHON.search(text):  # white space to str.split but not to the token regex
-        return Counter(normalize(p) for p in _TOKEN_RE.findall(text) if _has_letter(p))
-    chunks = text.split()
-    new = set(chunks).difference(_CHUNK_FORMS)
-    if new and len(_CHUNK_FORMS) + len(new) > _MAX_CHUNK_FORMS:  # bounded memory: start over
-        _CHUNK_FORMS.clear()
-        _FORM_TUPLES.clear()
-        new = set(chunks)
+    The keys are in a fixed order, whatever the process saw before: forms in the order their first
+    one-word chunk appears in the text, then the forms first met in a chunk of several words (such
+    chunks taken in sorted order). Text that holds white space of Python's only
+    (:data:`_SPLIT_ONLY_BY_PYTHON`) is counted token by token with the regex instead."""
+    terms, counts = _word_form_counts(list(texts))
+    return Counter(dict(zip(terms, counts.tolist())))
+
+
+def word_form_table(texts: Iterable[str]) -> pa.Table:
+    """:func:`count_word_forms` as an Arrow table (``term``: string, ``n``: int64), in the same order."""
+    terms, counts = _word_form_counts(list(texts))
+    return pa.table({"term": pa.array(terms, pa.string()), "n": pa.array(counts, pa.int64())})
+
+
+def _word_form_counts(texts: list[str]) -> tuple[list[str], np.ndarray]:
+    """The forms and their counts of :func:`count_word_forms`."""
+    distinct = _distinct_chunks(texts)
+    if distinct is None:
+        counts = Counter(normalize(p) for text in texts for p in _TOKEN_RE.findall(text) if _has_letter(p))
+        return list(counts), np.array(list(counts.values()), dtype=np.int64)
+    chunks, chunk_counts = distinct
+    ids = np.fromiter(map(_CHUNK_FORMS.get, chunks, repeat(_NEW)), dtype=np.int64, count=len(chunks))
+    new = np.flatnonzero(ids == _NEW)
+    if len(new):
+        new_chunks = [chunks[i] for i in new.tolist()]
+        if _remember_chunks(new_chunks, chunks):  # the memory started over: every number changed
+            new, new_chunks = np.arange(len(chunks)), chunks
+        ids[new] = list(map(_CHUNK_FORMS.__getitem__, new_chunks))
+    one = np.flatnonzero(ids >= 0)
+    totals = np.zeros(len(_FORMS), dtype=np.int64)
+    np.add.at(totals, ids[one], chunk_counts[one])
+    first_seen = np.full(len(_FORMS), len(chunks))
+    np.minimum.at(first_seen, ids[one], one)
+    present = np.flatnonzero(totals)
+    order = present[np.argsort(first_seen[present], kind="stable")].tolist()
+    several: dict[tuple[str, ...], int] = {}
+    for i in np.flatnonzero(ids < 0).tolist():
+        forms = _CHUNK_SEVERAL[chunks[i]]
+        several[forms] = several.get(forms, 0) + int(chunk_counts[i])
+    for forms in sorted(several):
+        for k in map(_FORM_IDS.__getitem__, forms):
+            if not totals[k]:
+                order.append(k)
+            totals[k] += several[forms]
+    return list(map(_FORMS.__getitem__, order)), totals[order]
+
+
+def _distinct_chunks(texts: list[str]) -> tuple[list[str], np.ndarray] | None:
+    """The distinct white-space-free chunks of ``texts`` in first-seen order, and their counts (by
+    Arrow; by Python for text with a lone surrogate, which has no UTF-8). None when the text holds
+    white space of Python's only (:data:`_SPLIT_ONLY_BY_PYTHON`): its chunks are not cut at all tokens."""
+    try:
+        array = pa.array(texts, pa.string())
+    except UnicodeEncodeError:
+        text = "\n".join(texts)
+        if _SPLIT_ONLY_BY_PYTHON.search(text):
+            return None
+        counts = Counter(text.split())
+        return list(counts), np.array(list(counts.values()), dtype=np.int64)
+    if pc.any(pc.match_substring_regex(array, _SPLIT_ONLY_BY_PYTHON.pattern)).as_py():
+        return None
+    distinct = pc.value_counts(pc.list_flatten(pc.utf8_split_whitespace(array)))
+    return distinct.field("values").to_pylist(), distinct.field("counts").to_numpy()
+
+
+def _remember_chunks(new: list[str], chunks: list[str]) -> bool:
+    """Put ``new``, the ``chunks`` of a call not yet in :data:`_CHUNK_FORMS`, there; when that would
+    take it past :data:`_MAX_CHUNK_FORMS` entries, start over with all ``chunks`` (bounded memory)
+    and say so (True)."""
+    start_over = len(_CHUNK_FORMS) + len(new) > _MAX_CHUNK_FORMS
+    if start_over:
+        for memory in (_CHUNK_FORMS, _CHUNK_SEVERAL, _FORMS, _FORM_IDS):
+            memory.clear()
+        new = chunks
     letters = [chunk for chunk in new if chunk.isalpha()]  # one word token each: normalise them in one call
-    _CHUNK_FORMS.update(zip(letters, normalize("\n".join(letters)).split("\n")))
-    for chunk in new.difference(letters):
+    _CHUNK_FORMS.update(zip(letters, map(_form_id, normalize("\n".join(letters)).split("\n"))))
+    for chunk in new:
+        if chunk in _CHUNK_FORMS:
+            continue
         forms = tuple(normalize(p) for p in _RUN_RE.findall(chunk) if _has_letter(p))
-        if len(forms) == 1:
-            _CHUNK_FORMS[chunk] = forms[0]
+        ids = list(map(_form_id, forms))
+        if len(ids) == 1:
+            _CHUNK_FORMS[chunk] = ids[0]
         else:
-            _CHUNK_FORMS[chunk] = forms
-            _FORM_TUPLES.add(forms)
-    counts = Counter(map(_CHUNK_FORMS.__getitem__, chunks))
-    for forms in sorted(_FORM_TUPLES.intersection(counts)):  # sorted: the same key order in every process
-        n = counts.pop(forms)
-        for form in forms:
-            counts[form] += n
-    return counts
+            _CHUNK_FORMS[chunk] = -1
+            _CHUNK_SEVERAL[chunk] = forms
+    return start_over
+
+
+def _form_id(form: str) -> int:
+    """The number of ``form`` in :data:`_FORMS` (added when new)."""
+    k = _FORM_IDS.get(form)
+    if k is None:
+        k = _FORM_IDS[form] = len(_FORMS)
+        _FORMS.append(form)
+    return k
 
 
 def _has_letter(piece: str) -> bool:
     return piece.isalpha() or any(map(str.isalpha, piece))
 
 
-#: White-space-free chunk of text -> the normal form of its one word token, or the tuple of its word
-#: tokens' normal forms when it has none or several (see :func:`count_word_forms`); emptied before a
-#: call would take it past :data:`_MAX_CHUNK_FORMS` entries.
-_CHUNK_FORMS: dict[str, str | tuple[str, ...]] = {}
-#: The tuple values of :data:`_CHUNK_FORMS`, found among a call's counts with one set operation.
-_FORM_TUPLES: set[tuple[str, ...]] = set()
+#: White-space-free chunk of text -> the number (in :data:`_FORMS`) of the normal form of its one
+#: word token, or -1 when it has none or several (their forms are in :data:`_CHUNK_SEVERAL`); see
+#: :func:`word_form_table`. Emptied, with the other memories, before a call would take it past
+#: :data:`_MAX_CHUNK_FORMS` entries.
+_CHUNK_FORMS: dict[str, int] = {}
+_CHUNK_SEVERAL: dict[str, tuple[str, ...]] = {}
+#: The word forms met so far, numbered (and the number of each).
+_FORMS: list[str] = []
+_FORM_IDS: dict[str, int] = {}
 _MAX_CHUNK_FORMS = 200_000
+#: What a look-up in :data:`_CHUNK_FORMS` gives for a chunk not in it.
+_NEW = -2
 #: The information separators are white space to ``str.split`` but not to ``\s`` of the token regex.
 _SPLIT_ONLY_BY_PYTHON = re.compile("[\x1c-\x1f]")
 

@@ -84,7 +84,9 @@ def test_word_form_memory_is_bounded(monkeypatch):
     """A full chunk memory starts over (keeping the chunks of the call); the counts stay those of the tokens."""
     from rhetoric import text as text_module
 
-    monkeypatch.setattr(text_module, "_CHUNK_FORMS", {})
+    for memory in ("_CHUNK_FORMS", "_CHUNK_SEVERAL", "_FORM_IDS"):
+        monkeypatch.setattr(text_module, memory, {})
+    monkeypatch.setattr(text_module, "_FORMS", [])
     monkeypatch.setattr(text_module, "_MAX_CHUNK_FORMS", 5)
     texts = ["قال الوزير، إن «الحوار» مستمر.", "الوزير قال: 12 بنداً؛ والحوار مستمر", "ال\u200fحوار"]
     for _ in range(2):

@@ -45,7 +45,7 @@ import pyarrow as pa
 
 from ..analysis import Analysis, load_lexicon_set, resolve_model, run_stages
 from ..errors import RhetoricError
-from ..text import count_word_forms
+from ..text import word_form_table
 
 __all__ = ["analyze_stream", "StreamedAnalysis", "Partials", "chunk_partials", "process_chunk", "run_chunk",
            "iter_source", "stage_schema", "documents_schema", "TABLES"]
@@ -209,7 +209,7 @@ def chunk_partials(analysis: Analysis, by: str = "outlet", per_group: int = 5) -
     matcher, naming_pairs = _shipped_naming_matcher()
     naming_hits = matcher.match_documents(analysis.documents)  # as Analysis._naming_hits(None), built once
     spans = analysis.spans.merge(analysis.documents[["doc_id", by]], on="doc_id", how="left")
-    term_counts = {key: term_table(count_word_forms(analysis._span_texts(rows)))  # Analysis._token_counts of each group
+    term_counts = {key: word_form_table(analysis._span_texts(rows))  # Analysis._token_counts of each group, as Arrow
                    for key, rows in spans.groupby([by, "voice"], sort=True, dropna=False).indices.items()}
     return Partials(
         by=by, per_group=per_group,
