@@ -143,3 +143,52 @@ def test_word_form_table_is_the_counter_as_arrow_columns():
     assert list(zip(table.column("term").to_pylist(), table.column("n").to_pylist())) == \
         list(_reference_count_word_forms(texts).items())
     assert word_form_table([]).num_rows == 0
+
+
+# --------------------------------------------------------------------------- explanations of flagged units
+
+
+def test_top_entries_of_wide_rows_pick_what_a_stable_argsort_picks():
+    """Rows of hundreds of entries (as a flagged unit's features), where _top_entries bounds each row's
+    floor from a sample of its entries first: ties, stored zeros, short and empty rows included."""
+    import numpy as np
+    from scipy import sparse
+
+    from rhetoric.classify import _top_entries
+
+    rng = np.random.default_rng(1)
+    for trial in range(60):
+        n_rows, n_cols = int(rng.integers(1, 40)), int(rng.integers(1, 600))
+        values = rng.choice([0.0, 1.0, -1.0, 0.5, -0.5, 2.0, 3.0], size=(n_rows, n_cols))
+        if trial % 2:
+            values = values * rng.random((n_rows, n_cols))  # mostly distinct values
+        values[rng.random((n_rows, n_cols)) < rng.random()] = 0.0
+        matrix = sparse.csr_matrix(values)
+        if trial % 3 == 0:
+            matrix.data[rng.random(matrix.nnz) < 0.2] = 0.0  # stored zeros stay candidates
+        for top in (1, 5, 40):
+            expected = [lo + np.argsort(-np.abs(matrix.data[lo:hi]), kind="stable")[:top]
+                        for lo, hi in zip(matrix.indptr[:-1], matrix.indptr[1:])]
+            assert _top_entries(matrix, top).tolist() == np.concatenate(expected).tolist()
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.one_of(st.floats(allow_nan=False, allow_infinity=False),
+                          st.floats(min_value=-2.0, max_value=2.0),
+                          st.floats(min_value=-2e-4, max_value=2e-4),
+                          st.integers(-10**6, 10**6).map(lambda n: n / 10**6 + 5e-7)),  # halfway-looking decimals
+                max_size=20),
+       st.sampled_from([0, 2, 4, 6]))
+def test_rounded_reprs_are_repr_of_round(values, digits):
+    from rhetoric.classify import _rounded_reprs
+
+    assert _rounded_reprs(values, digits) == [repr(round(v, digits)) for v in values]
+
+
+def test_rounded_reprs_edge_values():
+    from rhetoric.classify import _rounded_reprs
+
+    values = [0.0, -0.0, 1e-4, 9.9999e-5, 5e-5, -5e-7, 0.0000005, 1.0, -1.5, 123456789.123456, 1e9, 1e15, 1e16, 1e300,
+              float("inf"), float("-inf")]
+    for digits in (4, 6):
+        assert _rounded_reprs(values, digits) == [repr(round(v, digits)) for v in values]
