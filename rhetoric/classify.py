@@ -641,7 +641,7 @@ def _top_entries(matrix, top: int) -> np.ndarray:
 
     Only entries at or above a row's ``top``-th largest distinct |value| (its floor) can be picked.
     A lower bound of the floor, the floor of a few entries spread over the row
-    (:data:`_FLOOR_SAMPLE`), leaves about a sixth of the entries of a flagged unit's row (~200); the
+    (:data:`_FLOOR_SAMPLE`), leaves about a tenth of the entries of a flagged unit's row (~200); the
     floor is found among those, and only the entries at or above it are sorted."""
     per_row = np.diff(matrix.indptr)
     if matrix.nnz == 0:
