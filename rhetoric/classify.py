@@ -28,7 +28,6 @@ import json
 import re
 import warnings
 import weakref
-from itertools import repeat
 from typing import Any, Iterable, NamedTuple
 
 import numpy as np
@@ -608,7 +607,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         columns, weights = contrib.indices[keep].tolist(), contrib.data[keep].tolist()
         # json.dumps of each row written out (weights are finite), with one dumps per feature name
         quoted = {i: json.dumps(str(names[i]), ensure_ascii=False) for i in set(columns)}
-        pairs = list(map("[{}, {}]".format, map(quoted.__getitem__, columns), _rounded_reprs(weights, digits)))
+        pairs = [f"[{quoted[i]}, {round(w, digits)!r}]" for i, w in zip(columns, weights)]
         out, start = [], 0
         for k in np.minimum(np.diff(contrib.indptr), n).tolist():
             out.append("[" + ", ".join(pairs[start:start + k]) + "]")
@@ -616,75 +615,26 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         return out
 
 
-def _rounded_reprs(values: list[float], digits: int) -> list[str]:
-    """``repr(round(value, digits))`` of each value (as json.dumps writes a rounded weight), from one
-    ``%``-format of all of them (one C call instead of a round and a repr per value).
-
-    ``%.{digits}f`` rounds as :func:`round` does (both round the exact binary value correctly). Where
-    repr writes no exponent (|value| from 1e-4, or 0) and the decimal has at most 15 significant
-    digits (|value| below 10 ** (15 - digits)), repr's shortest text of the rounded value is that
-    decimal without its trailing zeros: no shorter decimal reads back as the same float. The other
-    values (tiny, huge, not finite) take round and repr themselves."""
-    if digits < 1:  # the decimal has no point, so its trailing zeros are not decimals
-        return [repr(round(value, digits)) for value in values]
-    texts = (f"%.{digits}f\n" * len(values) % tuple(values)).split("\n")[:-1]
-    texts = [text + "0" if text[-1] == "." else text for text in map(str.rstrip, texts, repeat("0"))]
-    size = np.abs(np.asarray(values, dtype=float))
-    for i in np.flatnonzero(~(((size >= 1e-4) & (size < 10.0 ** (15 - digits))) | (size == 0))).tolist():
-        texts[i] = repr(round(values[i], digits))
-    return texts
-
-
 def _top_entries(matrix, top: int) -> np.ndarray:
     """Positions in ``matrix.data`` (CSR) of each row's ``top`` largest |values|, row after row, largest
     first, ties in stored order: what a stable argsort of every row picks, without sorting every entry.
 
-    Only entries at or above a row's ``top``-th largest distinct |value| (its floor) can be picked.
-    A lower bound of the floor, the floor of a few entries spread over the row
-    (:data:`_FLOOR_SAMPLE`), leaves about a tenth of the entries of a flagged unit's row (~200); the
-    floor is found among those, and only the entries at or above it are sorted."""
+    A floor per row — its ``top``-th largest distinct |value|, found by taking the row maxima off
+    ``top`` times — leaves a few candidates per row; only those are sorted."""
     per_row = np.diff(matrix.indptr)
     if matrix.nnz == 0:
         return np.zeros(0, dtype=np.int64)
     row = np.repeat(np.arange(len(per_row)), per_row)
     size = np.abs(matrix.data)
-    sample = _spread_sample(matrix.indptr, _FLOOR_SAMPLE)
-    candidates = np.flatnonzero(size >= _row_floors(size[sample], row[sample], len(per_row), top)[row])
-    floor = _row_floors(size[candidates], row[candidates], len(per_row), top)
-    candidates = candidates[size[candidates] >= floor[row[candidates]]]
+    rest, floor = size.copy(), np.full(len(per_row), -np.inf)
+    nonempty, starts = per_row > 0, matrix.indptr[:-1][per_row > 0]
+    for _ in range(top):
+        floor[nonempty] = np.maximum.reduceat(rest, starts)
+        rest[rest >= floor[row]] = -np.inf
+    candidates = np.flatnonzero(size >= floor[row])
     order = candidates[np.lexsort((-size[candidates], row[candidates]))]
     rank = np.arange(len(order)) - np.searchsorted(row[order], row[order])
     return order[rank < top]
-
-
-#: Entries per row whose floor bounds the row's floor from below in :func:`_top_entries`.
-_FLOOR_SAMPLE = 32
-
-
-def _row_floors(values: np.ndarray, rows: np.ndarray, n_rows: int, top: int) -> np.ndarray:
-    """Each row's ``top``-th largest distinct value (-inf for a row with fewer, or none), ``rows``
-    being the (sorted) row of each value: the row maxima taken off ``top`` times. The floor of some
-    of a row's values is never above the floor of all of them."""
-    floor = np.full(n_rows, -np.inf)
-    if not len(values):
-        return floor
-    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-    rest = values.copy()
-    for _ in range(top):
-        floor[rows[starts]] = np.maximum.reduceat(rest, starts)
-        rest[rest >= floor[rows]] = -np.inf
-    return floor
-
-
-def _spread_sample(indptr: np.ndarray, k: int) -> np.ndarray:
-    """Positions of up to ``k`` entries of each CSR row, evenly spaced over it (all of a shorter row),
-    row after row."""
-    per_row = np.diff(indptr)
-    take = np.minimum(per_row, k)
-    step = np.maximum(per_row // np.maximum(take, 1), 1)
-    rows = np.repeat(np.arange(len(per_row)), take)
-    within = np.arange(take.sum()) - np.repeat(np.cumsum(take) - take, take)
-    return indptr[:-1][rows] + within * step[rows]
 
 
 # --------------------------------------------------------------------------- training data
