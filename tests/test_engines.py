@@ -311,18 +311,19 @@ def test_word_count_tables_sum_like_counters():
     import random
     from collections import Counter
 
-    from rhetoric.engines.local import _TERM_MERGE_EVERY, sum_term_tables, term_table
+    from rhetoric.engines.local import _TERM_MERGE_EVERY, sum_term_tables
+    from rhetoric.text import count_word_forms, word_form_table
 
     rng = random.Random(0)
-    words = [f"w{i}" for i in range(300)] + ["الحرب", "الإمبريالية"]
-    chunks = [Counter(rng.choices(words, k=rng.randrange(0, 200))) for _ in range(2 * _TERM_MERGE_EVERY + 3)]
-    expected = sum(chunks, Counter())
+    words = [f"w{i}" for i in range(300)] + ["الحرب", "الإمبريالية", "حرب،", "(الحرب)"]
+    chunks = [[" ".join(rng.choices(words, k=rng.randrange(0, 200)))] for _ in range(2 * _TERM_MERGE_EVERY + 3)]
+    expected = sum(map(count_word_forms, chunks), Counter())
     total = None
     for start in range(0, len(chunks), _TERM_MERGE_EVERY):
-        total = sum_term_tables([total, *map(term_table, chunks[start:start + _TERM_MERGE_EVERY])])
+        total = sum_term_tables([total, *map(word_form_table, chunks[start:start + _TERM_MERGE_EVERY])])
     assert dict(zip(total.column("term").to_pylist(), total.column("n").to_pylist())) == dict(expected)
     again = None
     for start in range(0, len(chunks), _TERM_MERGE_EVERY):
-        again = sum_term_tables([again, *map(term_table, chunks[start:start + _TERM_MERGE_EVERY])])
+        again = sum_term_tables([again, *map(word_form_table, chunks[start:start + _TERM_MERGE_EVERY])])
     assert again.equals(total)
-    assert sum_term_tables([term_table({})]).num_rows == 0
+    assert sum_term_tables([word_form_table([])]).num_rows == 0

@@ -76,7 +76,8 @@ class Partials:
     group keys; ``entry_hits``: framing hits per article x entry x voice (column ``n``); ``quotes``:
     :meth:`Analysis._quote_hits` without text; ``naming_hits``: (``doc_id``, ``category``) per
     naming-pair hit; ``term_counts``: (group value, voice) -> word counts for keyness, each an Arrow
-    table (``term`` string, ``n`` int64; :func:`term_table`);
+    table (``term`` string, ``n`` int64; :func:`rhetoric.text.word_form_table`: it pickles as
+    two buffers, and the main process sums the tables with Arrow, :func:`sum_term_tables`);
     ``flagged``: group -> the top flagged units with their highlighted text (report.py format).
     ``by`` is the documents column the word counts and flagged units are grouped by.
     """
@@ -176,14 +177,6 @@ class Partials:
 
 #: Word-count tables of a group wait until this many chunks have come, then are summed in one go.
 _TERM_MERGE_EVERY = 16
-
-
-def term_table(counts: dict) -> pa.Table:
-    """Word counts (``{form: n}``) as an Arrow table (``term``, ``n``): what a worker sends back for
-    each group x voice. It pickles as two buffers instead of ~50,000 strings and ints a chunk, and the
-    main process sums such tables with Arrow's hash aggregation (:func:`sum_term_tables`) instead of
-    dictionary updates in Python (~4 CPU s of the main process on SaudiNewsNet, under the workers)."""
-    return pa.table({"term": pa.array(list(counts), pa.string()), "n": pa.array(list(counts.values()), pa.int64())})
 
 
 def sum_term_tables(tables: Iterable[pa.Table | None]) -> pa.Table:
