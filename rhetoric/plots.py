@@ -9,6 +9,7 @@ in the sans-serif family, with DejaVu Sans as the fallback for Latin and digits.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Sequence
 
@@ -81,29 +82,32 @@ def save_figure(fig: Figure, save: str | Path | None, formats: Sequence[str] = (
     return fig
 
 
-def _tight_layout(fig: Figure) -> None:
-    """``fig.tight_layout()`` measured at the PNG's resolution: matplotlib keeps the text sizes it
-    measures per renderer, so :func:`save_figure`'s crop then reuses them instead of laying out
-    every text again."""
+@contextmanager
+def _at_png_dpi(fig: Figure):
+    """Measure ``fig`` at the PNG's resolution: matplotlib keeps the text sizes it measures per
+    renderer, so the layout and the crop measured at it are reused by the PNG's own drawing."""
     original = fig.dpi
     fig.dpi = DPI
     try:
-        fig.tight_layout()
+        yield
     finally:
         fig.dpi = original
+
+
+def _tight_layout(fig: Figure) -> None:
+    """``fig.tight_layout()`` measured at the PNG's resolution (see :func:`_at_png_dpi`), so
+    :func:`save_figure`'s crop reuses the text sizes instead of laying out every text again."""
+    with _at_png_dpi(fig):
+        fig.tight_layout()
 
 
 def _tight_crop(fig: Figure):
     """The area ``savefig(bbox_inches="tight")`` keeps, measured once at the PNG's resolution and
     shared by every format: "tight" would lay out every text once more per format just to find it."""
-    original = fig.dpi
-    fig.dpi = DPI
-    try:
+    with _at_png_dpi(fig):
         if fig.get_layout_engine() is not None:  # a live engine (constrained, ...) places artists when drawn
             fig.draw_without_rendering()
         return fig.get_tightbbox().padded(matplotlib.rcParams["savefig.pad_inches"])
-    finally:
-        fig.dpi = original
 
 
 def _errors(values: pd.Series, low: pd.Series, high: pd.Series) -> np.ndarray:
