@@ -107,3 +107,13 @@ def test_models_saved_before_embeddings_load_without_them():
 
     model = load_default_model()
     assert model.embeddings is None and model.get_params()["embeddings"] is None
+
+
+def test_train_command_offers_every_embedding_model():
+    """`rhetoric train --embeddings` lists the models by name (no import at start-up): the same names."""
+    from rhetoric.cli import build_parser
+    from rhetoric.embeddings import MODELS
+
+    train = build_parser()._subparsers._group_actions[0].choices["train"]
+    option = next(a for a in train._actions if "--embeddings" in a.option_strings)
+    assert sorted(option.choices) == sorted(MODELS)

