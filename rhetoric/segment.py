@@ -8,6 +8,8 @@ outlet's typography, not the speaker's words. A non-empty ``title`` is one narra
 """
 from __future__ import annotations
 
+import bisect
+from itertools import accumulate
 from typing import Iterable
 
 import numpy as np
@@ -26,40 +28,65 @@ QUOTE_COLUMNS = ["doc_id", "quote_id", "start", "end", "text", "speaker", "speak
                  "speaker_id", "speaker_type", "cue", "stance", "how"]
 
 
-def _token_counts(text: str, spans: list[tuple[int, int]]) -> list[int]:
-    """``[count_words(text[a:b]) for a, b in spans]``: the word runs are found once with array
-    operations and every stretch is counted with one search over their starts (count_words over
-    every span was a tenth of the stage's cost). Short texts, texts with a character outside the BMP
-    or a lone surrogate, and stretches whose edge cuts a run are counted directly."""
-    if len(text) < 200 or not spans:
-        return [count_words(text[a:b]) for a, b in spans]
-    try:
-        padded = np.frombuffer(f" {text} ".encode("utf-32-le"), dtype=np.uint32)  # runs end inside
-        classes = word_run_classes()[padded]
-    except (UnicodeEncodeError, IndexError):  # a lone surrogate, a code point outside the BMP
-        return [count_words(text[a:b]) for a, b in spans]
-    in_run = classes > 0
-    edges = np.flatnonzero(in_run[1:] != in_run[:-1])  # text offsets where runs start and end, alternating
-    run_starts = edges[0::2]
-    bounds = np.array(spans, dtype=np.int64).reshape(-1)  # a0, b0, a1, b1, ...
-    if run_starts.size:
-        # (between runs there are no letters or digits, so each run's stretch up to the next run decides)
-        is_word = np.logical_or.reduceat(classes[1:-1] == 2, run_starts)
-        found = np.searchsorted(run_starts[is_word], bounds)
-        counts = (found[1::2] - found[0::2]).tolist()
-    else:
-        counts = [0] * len(spans)
-    # an edge cuts a run when text[p - 1] and text[p] are both in runs (in_run[p], in_run[p + 1])
-    cut = in_run[bounds] & in_run[bounds + 1]
-    for k in np.flatnonzero(cut[0::2] | cut[1::2]).tolist():
-        a, b = spans[k]
-        counts[k] = count_words(text[a:b])
+#: Text joined into one array pass of :func:`_token_counts_many` before it is counted (bounds the
+#: pass's memory: about 15 bytes per character).
+_BATCH_CHARS = 1 << 20
+
+
+def _token_counts_many(texts: list[str], stretches: list[list[tuple[int, int]]]) -> list[list[int]]:
+    """``[[count_words(text[a:b]) for a, b in spans] for text, spans in zip(texts, stretches)]`` in one
+    array pass over the texts joined by spaces (a space is in no run, so no run crosses two texts): the
+    word runs are found once and every stretch is counted with one search over their starts (numpy's
+    overhead per call, paid once per article, was most of the cost). Texts with a code point outside
+    the BMP or a lone surrogate, and stretches whose edge cuts a run, are counted directly."""
+    counts: list[list[int]] = []
+    lo = 0
+    while lo < len(texts):  # batches of about _BATCH_CHARS characters
+        hi, size = lo + 1, len(texts[lo])
+        while hi < len(texts) and size + len(texts[hi]) < _BATCH_CHARS:
+            size += len(texts[hi]) + 1
+            hi += 1
+        counts.extend(_count_batch(texts[lo:hi], stretches[lo:hi]))
+        lo = hi
     return counts
 
 
-def _pieces(doc_id: str, text: str, quotes: list[Quote]) -> list[tuple[str, int, int, int, Quote | None]]:
-    """(voice, start, end, n_tokens, quote) of the spans of one string: quotes as given, narration
-    in the gaps (coverage is exact)."""
+def _count_batch(texts: list[str], stretches: list[list[tuple[int, int]]]) -> list[list[int]]:
+    """:func:`_token_counts_many` of a few texts at once."""
+    bases = np.cumsum([0] + [len(t) + 1 for t in texts])  # where each text starts in the joined string
+    padded = np.frombuffer(f" {' '.join(texts)} ".encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    # a lone surrogate or a code point outside the BMP: that text is counted directly, blanked here
+    odd = padded >= 0xD800
+    odd &= (padded < 0xE000) | (padded >= 0x10000)
+    direct: list[int] = []
+    if odd.any():
+        direct = sorted(set((np.searchsorted(bases, np.flatnonzero(odd) - 1, side="right") - 1).tolist()))
+        padded = np.where(odd, np.uint32(32), padded)
+    classes = word_run_classes()[padded]
+    in_run = classes > 0
+    edges = np.flatnonzero(in_run[1:] != in_run[:-1])  # joined offsets where runs start and end, alternating
+    run_starts = edges[0::2]
+    # (between runs there are no letters or digits, so each run's stretch up to the next run decides)
+    word_starts = run_starts[np.maximum.reduceat(classes[1:-1], run_starts) == 2] if run_starts.size else run_starts
+    bounds = np.array([base + p for base, spans in zip(bases.tolist(), stretches) for span in spans for p in span],
+                      dtype=np.int64)  # a0, b0, a1, b1, ... in joined offsets
+    found = np.searchsorted(word_starts, bounds)
+    flat = (found[1::2] - found[0::2]).tolist()
+    firsts = list(accumulate(map(len, stretches), initial=0))  # each text's first stretch in ``flat``
+    # an edge cuts a run when the characters before and after it are both in runs
+    cut = in_run[bounds] & in_run[bounds + 1]
+    for k in np.flatnonzero(cut[0::2] | cut[1::2]).tolist():
+        i = bisect.bisect_right(firsts, k) - 1
+        a, b = stretches[i][k - firsts[i]]
+        flat[k] = count_words(texts[i][a:b])
+    for i in direct:
+        flat[firsts[i]:firsts[i + 1]] = [count_words(texts[i][a:b]) for a, b in stretches[i]]
+    return [flat[firsts[i]:firsts[i + 1]] for i in range(len(texts))]
+
+
+def _cover(doc_id: str, text: str, quotes: list[Quote]) -> list[tuple[str, int, int, Quote | None]]:
+    """(voice, start, end, quote) of the spans of one string: quotes as given, narration in the gaps
+    (coverage is exact)."""
     pieces: list[tuple[str, int, int, Quote | None]] = []
     cursor = 0
     for quote in sorted(quotes, key=lambda q: q.start):
@@ -72,8 +99,7 @@ def _pieces(doc_id: str, text: str, quotes: list[Quote]) -> list[tuple[str, int,
         cursor = quote.end
     if cursor < len(text):
         pieces.append(("narration", cursor, len(text), None))
-    counts = _token_counts(text, [(start, end) for _, start, end, _ in pieces])
-    return [(voice, start, end, n, quote) for (voice, start, end, quote), n in zip(pieces, counts)]
+    return pieces
 
 
 def _row(doc_id, field, span_id, voice, start, end, n_tokens, quote: Quote | None = None) -> tuple:
@@ -82,6 +108,13 @@ def _row(doc_id, field, span_id, voice, start, end, n_tokens, quote: Quote | Non
         return doc_id, field, span_id, voice, start, end, n_tokens, None, None, None, None, None, None, None
     return (doc_id, field, span_id, voice, start, end, n_tokens, quote.speaker, quote.speaker_start,
             quote.speaker_end, quote.speaker_id, quote.speaker_type, quote.cue, quote.stance)
+
+
+def _pieces(doc_id: str, text: str, quotes: list[Quote]) -> list[tuple[str, int, int, int, Quote | None]]:
+    """(voice, start, end, n_tokens, quote) of the spans of one string (:func:`_cover`)."""
+    pieces = _cover(doc_id, text, quotes)
+    counts = _token_counts_many([text], [[(start, end) for _, start, end, _ in pieces]])[0]
+    return [(voice, start, end, n, quote) for (voice, start, end, quote), n in zip(pieces, counts)]
 
 
 def segment_text(doc_id: str, text: str, quotes: list[Quote], field: str = "text") -> list[dict]:
@@ -106,16 +139,25 @@ def _iter_docs(documents: pd.DataFrame) -> Iterable[tuple[str, str, str]]:
 
 def segment_documents(documents: pd.DataFrame, registry: Registry | None = None) -> pd.DataFrame:
     """The ``spans`` table of a documents table: quote and narration spans of every ``text`` (and one
-    narration span for every non-empty ``title``)."""
+    narration span for every non-empty ``title``). The token counts of all spans are taken in one
+    pass at the end (:func:`_token_counts_many`)."""
     registry = registry if registry is not None else load_registry()
-    rows: list[tuple] = []
+    keys: list[tuple[str, str]] = []  # (doc_id, field) of every covered string
+    strings: list[str] = []
+    covers: list[list[tuple[str, int, int, Quote | None]]] = []
     for doc_id, title, text in _iter_docs(documents):
         if title:
-            rows.extend(_row(doc_id, "title", span_id, *piece)
-                        for span_id, piece in enumerate(_pieces(doc_id, title, [])))
+            keys.append((doc_id, "title"))
+            strings.append(title)
+            covers.append(_cover(doc_id, title, []))
         quotes, _ = extract_quotes(text, registry)
-        rows.extend(_row(doc_id, "text", span_id, *piece)
-                    for span_id, piece in enumerate(_pieces(doc_id, text, quotes)))
+        keys.append((doc_id, "text"))
+        strings.append(text)
+        covers.append(_cover(doc_id, text, quotes))
+    counts = _token_counts_many(strings, [[(start, end) for _, start, end, _ in cover] for cover in covers])
+    rows = [_row(doc_id, field, span_id, voice, start, end, n, quote)
+            for (doc_id, field), cover, ns in zip(keys, covers, counts)
+            for span_id, ((voice, start, end, quote), n) in enumerate(zip(cover, ns))]
     frame = pd.DataFrame.from_records(rows, columns=columns("spans"))
     for column in ("span_id", "start", "end", "n_tokens"):
         frame[column] = frame[column].astype("int64")

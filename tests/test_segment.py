@@ -15,7 +15,7 @@ from rhetoric.cli import main
 from rhetoric.errors import RhetoricError
 from rhetoric.evaluation.quotes import evaluate_quotes, match_quotes
 from rhetoric.quotes import extract_quotes
-from rhetoric.segment import QUOTE_COLUMNS, _token_counts, quotes_table, segment_documents
+from rhetoric.segment import QUOTE_COLUMNS, _token_counts_many, quotes_table, segment_documents
 from rhetoric.tables import columns
 from rhetoric.text import count_words
 
@@ -71,15 +71,33 @@ def test_n_tokens_counts_word_tokens():
     assert b.n_tokens.tolist() == [7]
 
 
-@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from(list("قال الوزير«»\"':،.\u200f\u064e\u0640 5٣abc\n")), min_size=200, max_size=400)
-       .map("".join), st.lists(st.integers(0, 400), max_size=6))
-def test_token_counts_count_like_count_words(text, cuts):
-    """The per-document counts (arrays from 200 characters) are count_words of every stretch,
-    whatever cuts it (inside words too)."""
-    bounds = sorted({0, len(text), *(min(c, len(text)) for c in cuts)})
-    stretches = list(zip(bounds, bounds[1:]))
-    assert _token_counts(text, stretches) == [count_words(text[a:b]) for a, b in stretches]
+STRETCH_TEXT = st.lists(st.sampled_from(list("قال الوزير«»\"':،.\u200f\u064e\u0640 5٣abc\n") + ["\U0001F600", "\ud800"]),
+                        max_size=300).map("".join)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(STRETCH_TEXT, st.lists(st.integers(0, 300), max_size=6)), max_size=5))
+def test_token_counts_count_like_count_words(texts_and_cuts):
+    """The counts of one array pass over several texts are count_words of every stretch of each text,
+    whatever cuts it (inside words too), also for texts outside the BMP or with a lone surrogate."""
+    texts, stretches = [], []
+    for text, cuts in texts_and_cuts:
+        bounds = sorted({0, len(text), *(min(c, len(text)) for c in cuts)})
+        texts.append(text)
+        stretches.append(list(zip(bounds, bounds[1:])))
+    expected = [[count_words(text[a:b]) for a, b in spans] for text, spans in zip(texts, stretches)]
+    assert _token_counts_many(texts, stretches) == expected
+
+
+def test_token_counts_in_several_batches(monkeypatch):
+    """Texts past the batch size are counted in further passes, with the same counts."""
+    import rhetoric.segment as segment
+
+    texts = ["قال الوزير «لا» 5 كتب", "abc ٣ def.", "", "وزير\U0001F600 قال"] * 3
+    stretches = [[(0, len(t))] if t else [] for t in texts]
+    whole = _token_counts_many(texts, stretches)
+    monkeypatch.setattr(segment, "_BATCH_CHARS", 12)
+    assert _token_counts_many(texts, stretches) == whole == [[count_words(t)] if t else [] for t in texts]
 
 
 def test_quotes_table_columns_and_rows():
