@@ -686,7 +686,6 @@ _PRONOUN_HEADS = frozenset(normalize(w) for w in "جانبه جانبها جهت
 _MEDIA_NOUNS = frozenset(normalize(w) for w in (
     "وكالة صحيفة جريدة قناة موقع شبكة برنامج مجلة تلفزيون إذاعة الصحفيين للصحفيين مراسل إعلام".split()))
 _TERMINATORS = ".!?؟"
-_TERMINATOR_RE = re.compile(f"[{re.escape(_TERMINATORS)}]")
 #: A terminator or a line break: a cue after a quote must come before one.
 _BREAK_RE = re.compile(f"[{re.escape(_TERMINATORS)}\n]")
 _COMMA_RE = re.compile("[،,]")
@@ -902,9 +901,15 @@ class DocumentContext:
         """Offsets of the terminators outside marked spans that are not decimal points (``3.5``)."""
         text, spans, starts = self.text, self.marked_spans, self._marked_starts
         last = len(text) - 1
+        found = []  # (str.find per terminator: a regex scan for the character class was 2x slower)
+        for terminator in _TERMINATORS:
+            p = text.find(terminator)
+            while p >= 0:
+                found.append(p)
+                p = text.find(terminator, p + 1)
+        found.sort()
         out = []
-        for m in _TERMINATOR_RE.finditer(text):
-            p = m.start()
+        for p in found:
             i = bisect.bisect_right(starts, p) - 1  # the last marked span that starts at or before p
             if i >= 0 and p + 1 <= spans[i][1]:
                 continue  # inside marks
