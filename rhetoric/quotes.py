@@ -158,6 +158,8 @@ _PROCLITIC_FRAGMENTS = frozenset(
     {"و", "ف", "ب", "ل", "ك", "ال", "لل", "وال", "بال", "فال", "كال", "ول", "وب", "فب", "فل", "وك", "لـ", "ولـ",
      "بـ", "وبـ", "كـ", "الـ", "للـ", "بالـ", "والـ"}
 )
+#: Their last characters: a mark after any other letter has no proclitic before it (a cheap first test).
+_PROCLITIC_LAST = frozenset(fragment[-1] for fragment in _PROCLITIC_FRAGMENTS)
 
 
 def _role(text: str, start: int, end: int, lo: int, hi: int) -> str:
@@ -171,7 +173,7 @@ def _role(text: str, start: int, end: int, lo: int, hi: int) -> str:
     prev = text[p] if p >= lo else None
     nxt = text[n] if n < hi else None
     left_open = prev is None or prev.isspace() or prev in _OPEN_PUNCT
-    if not left_open and (prev.isalpha() or prev == "\u0640"):
+    if not left_open and prev in _PROCLITIC_LAST and (prev.isalpha() or prev == "\u0640"):
         q = p
         while q >= lo and (text[q].isalpha() or text[q] == "\u0640") and p - q < 5:
             q -= 1
@@ -530,7 +532,7 @@ _NON_LATIN_WORD_CHAR = re.compile(r"[^\W_A-Za-z0-9]|[\u064B-\u065F\u0670]")
 #: A detached ل written with tatweel before a mark (``لـ «المدينة»``): it attaches like لـ«المدينة».
 _DETACHED_LAM = re.compile(r"(?:^|\s)لـ$")
 #: The rest of a sentence after a marked span that ends in a colon (a name inside an attribution clause).
-_COLON_AFTER = re.compile(r"[^.!?؟\n:：]*[:：][\s\u200e\u200f]*")
+_COLON_AFTER = re.compile(r"[^.!?؟\n:：]*+[:：][\s\u200e\u200f]*")  # (possessive: no backtracking can match)
 
 
 def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int,
@@ -551,7 +553,7 @@ def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int,
         j = k - 1
         while j > lo and text[j - 1] == " ":
             j -= 1
-        if _DETACHED_LAM.search(text[max(lo, j - 4):j]):
+        if text.endswith("لـ", max(lo, j - 4), j) and _DETACHED_LAM.search(text[max(lo, j - 4):j]):
             attached = "ل"
     para_lo = ctx.paragraph_bounds(span.mark_start)[0]
     prev_words = ctx.last_words_in(max(para_lo, span.mark_start - 80), k, 5)
@@ -602,8 +604,8 @@ def _features(ctx: DocumentContext, span: MarkedSpan, lo: int, hi: int,
         complementized=complementized,
         chant=_CHANT_STEM_RE.search(" ".join(prev_words[-3:])) is not None and
         any(_in_nouns(w, _CHANT_NOUNS) for w in prev_words[-3:]),
-        colon_after=bool(_COLON_AFTER.fullmatch(rest)) and hi < len(text) and
-        text[hi] in _MARKS and not any(lookup_cue(w) for w in _words(text, span.mark_end, hi)),
+        colon_after=hi < len(text) and text[hi] in _MARKS and _COLON_AFTER.fullmatch(rest) is not None and
+        not any(lookup_cue(w) for w in _words(text, span.mark_end, hi)),
         is_alias=_is_alias(ctx, span),
         governed=cue_before is not None and fragment_link,
     )
