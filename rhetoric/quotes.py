@@ -196,12 +196,19 @@ def _pair_family(marks: list[tuple[int, int, str | None, str]], family: str):
 
     ``marks`` are (start, end, shape, role). States: 0 outside, 1 inside a quote, 2 inside a quote
     nested in a quote of the same family (``"... "title" ..."``). Returns (pairs, nested_pairs,
-    unclosed_open_index or None, skipped)."""
+    unclosed_open_index or None, skipped), from the marks' shapes and roles alone (:func:`_pair_roles`)."""
+    return _pair_roles(family, tuple((shape, role) for _start, _end, shape, role in marks))
+
+
+@lru_cache(maxsize=4096)
+def _pair_roles(family: str, shapes_roles: tuple[tuple[str | None, str], ...]):
+    """:func:`_pair_family` of marks with these (shape, role): cached, since most paragraphs hold the
+    same few sequences (an opener and a closer), and tuples, since the result is shared."""
     skip, end_open, _ = _FAMILY[family]
     inf = float("inf")
     cost = [0.0, inf, inf]
     back: list[tuple[tuple[int, str], ...]] = []  # per mark, per state: (previous state, action)
-    for _start, _end, shape, role in marks:
+    for shape, role in shapes_roles:
         as_open = _AS_OPEN[role] + (_SHAPE_PENALTY if shape == "close" else 0.0)
         as_close = _AS_CLOSE[role] + (_SHAPE_PENALTY if shape == "open" else 0.0)
         nest = as_open + _NEST_COST if role == "O" else inf
@@ -222,8 +229,8 @@ def _pair_family(marks: list[tuple[int, int, str | None, str]], family: str):
         back.append((from0, from1, from2))
     finals = [cost[0], cost[1] + end_open, cost[2] + end_open + skip]
     state = min(range(3), key=lambda k: finals[k])
-    actions = [""] * len(marks)
-    for i in range(len(marks) - 1, -1, -1):
+    actions = [""] * len(shapes_roles)
+    for i in range(len(shapes_roles) - 1, -1, -1):
         prev_state, action = back[i][state]
         actions[i] = action
         state = prev_state
@@ -244,7 +251,7 @@ def _pair_family(marks: list[tuple[int, int, str | None, str]], family: str):
             skipped.append(i)
     if inner_i is not None:
         skipped.append(inner_i)
-    return pairs, nested, open_i, skipped
+    return tuple(pairs), tuple(nested), open_i, tuple(skipped)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

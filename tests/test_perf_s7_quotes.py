@@ -6,7 +6,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rhetoric.quotes import _LINK_LINE, _MARK_RE, _paragraphs
+from rhetoric.quotes import _LINK_LINE, _MARK_RE, _pair_family, _pair_roles, _paragraphs
 
 
 def _paragraphs_reference(text: str) -> list[tuple[int, int]]:
@@ -46,3 +46,15 @@ def test_paragraphs_join_a_link_line_far_into_the_text():
     text = "مقدمة " * 50 + "\nوقال «الحكومة \nالحليب\n «لن» تتراجع»\nآخر"
     assert _paragraphs(text) == _paragraphs_reference(text)
     assert len(_paragraphs(text)) == 3
+
+
+MARKS = st.lists(st.tuples(st.sampled_from([None, "open", "close"]), st.sampled_from("OCWA")), max_size=12)
+
+
+@settings(max_examples=300)
+@given(st.sampled_from(["guillemet", "curly", "ascii", "double_single", "single"]), MARKS, st.integers(0, 500))
+def test_pair_family_is_its_uncached_viterbi_at_any_positions(family, shapes_roles, offset):
+    """The cached pairing depends on the marks' shapes and roles only: marks at other offsets, met
+    after other sequences, pair as the Viterbi pass computed afresh."""
+    marks = [(offset + 3 * i, offset + 3 * i + 1, shape, role) for i, (shape, role) in enumerate(shapes_roles)]
+    assert _pair_family(marks, family) == _pair_roles.__wrapped__(family, tuple(shapes_roles))
