@@ -275,12 +275,12 @@ class Registry:
                 continue
             found.append((start, end, sid))
         found.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
-        taken: list[tuple[int, int]] = []
+        taken = bytearray(len(ntext))  # 1 at the characters of the mentions kept so far
         mentions = []
         for start, end, sid in found:
-            if any(start < b and a < end for a, b in taken):
-                continue
-            taken.append((start, end))
+            if taken.find(1, start, end) >= 0:
+                continue  # it overlaps a longer (or earlier) mention
+            taken[start:end] = b"\x01" * (end - start)
             o_start, o_end = norm.span(start, end)
             if ntext[start] == "ل" and ntext[start:start + 2] == "لل":
                 o_start += 1  # the mention starts at the article's lam, after the preposition
