@@ -9,6 +9,7 @@ so a file that is not ours, is corrupt, or smuggles in another type fails with a
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import platform
 import warnings
@@ -95,7 +96,7 @@ def save_model(model, path: str | Path, card: dict[str, Any] | None = None) -> P
         raise ModelError("only a fitted rhetoric FramingClassifier can be saved")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    sio.dump(model, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    path.write_bytes(_stable_skops_bytes(sio.dumps(model, compression=zipfile.ZIP_DEFLATED, compresslevel=9)))
     full = dict(card or {})
     full.update(model_facts(model))
     full.update({
@@ -205,6 +206,44 @@ def load_model(path: str | Path):
         warnings.warn(f"{path}: trained with lexicons {model.lexicon_version_}, the lexicons now are "
                       f"{lexicon_version()}; lexicon features may have shifted", stacklevel=2)
     return model
+
+
+def _stable_skops_bytes(raw: bytes) -> bytes:
+    """The same skops archive, named and stamped so that the same model always gives the same bytes.
+
+    skops names shared objects by their ``id()`` in the saving process, and files by that id or a
+    random uuid, and zip stamps every entry with the time: two saves of one model differ (and so would
+    the card's hash). Ids and file names are renumbered in order of first appearance in the schema (the
+    loader only matches them to each other) and every entry gets the zip epoch."""
+    ids: dict[int, int] = {}
+    files: dict[str, str] = {}
+
+    def renumber(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "__id__" and isinstance(value, int):
+                    node[key] = ids.setdefault(value, len(ids))
+                elif key == "file" and isinstance(value, str):
+                    node[key] = files.setdefault(value, f"{len(files)}{Path(value).suffix}")
+                else:
+                    renumber(value)
+        elif isinstance(node, list):
+            for item in node:
+                renumber(item)
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw)) as src, zipfile.ZipFile(out, "w") as dst:
+        schema = json.loads(src.read("schema.json"))
+        renumber(schema)
+        for entry in src.infolist():
+            if entry.filename == "schema.json":
+                name, data = entry.filename, json.dumps(schema, indent=2).encode("utf-8")
+            else:
+                name, data = files.get(entry.filename, entry.filename), src.read(entry)
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    return out.getvalue()
 
 
 def load_card(model_path: str | Path) -> dict[str, Any]:

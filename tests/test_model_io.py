@@ -41,6 +41,15 @@ class Stranger:
         self.x = 1
 
 
+def test_saving_the_same_model_twice_gives_the_same_bytes(saved, tmp_path):
+    """skops alone names objects by id() and stamps the time: the saved file would differ each time."""
+    model, path = saved
+    again = tmp_path / "again.skops"
+    save_model(model, again)
+    assert again.read_bytes() == path.read_bytes()
+    assert load_card(again)["model_sha256"] == load_card(path)["model_sha256"]
+
+
 def test_round_trip_gives_identical_probabilities(saved, data):
     model, path = saved
     loaded = load_model(path)
