@@ -1,8 +1,8 @@
 """Benchmark of the framing classifier: training time and classification throughput.
 
-    python bench/bench_classify.py [--json bench/results/classify.json] [--repeat 3] [--embeddings e5-small]
+    python bench/bench_classify.py [--json bench/results/classify.json] [--repeat 3] [--embeddings e5-small-l5]
 
-``--embeddings e5-small`` benchmarks models with sentence-embedding features instead: each model is
+``--embeddings e5-small-l5`` (or ``e5-small``) benchmarks models with sentence-embedding features instead: each model is
 trained twice, with an empty embedding cache (a temporary ``$RHETORIC_CACHE``: every training text is
 embedded) and again with the vectors cached; throughput is measured on the first 100 texts only (the
 encoder runs at a few kB/s).

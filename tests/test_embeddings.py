@@ -112,6 +112,7 @@ def test_classifier_with_embeddings_round_trips_and_explains(cache, sentences, t
     save_model(model, path, {"training_data": [{"source": "authored sentences", "n": len(sentences)}]})
     card = json.loads((tmp_path / "m.card.json").read_text(encoding="utf-8"))
     assert card["features"]["sentence_embeddings"]["model"] == "e5-small"
+    assert card["features"]["sentence_embeddings"]["layers"] == "first 12 of 12"
     loaded = load_model(path)
     texts = sentences["text"].tolist()[:10]
     assert np.array_equal(loaded.predict_proba(texts), model.predict_proba(texts))
