@@ -8,8 +8,10 @@ timestamps, sorted keys, fixed seeds, stable plot metadata.
 from __future__ import annotations
 
 import base64
+import csv
 import hashlib
 import html
+import io
 import json
 import os
 import platform
@@ -261,14 +263,50 @@ def _done(result) -> Future:
     return future
 
 
+#: Characters that make the csv module quote a field (pandas writes through it): a column holding any
+#: of them, or an empty string, is not written by :func:`_write_csv`'s row template.
+_QUOTED = (",", '"', "\n", "\r")
+
+
+def _csv_column(column: pd.Series) -> tuple[str, list] | None:
+    """``(printf field, values)`` that write ``column`` as pandas' ``to_csv(float_format="%.6g")``
+    writes it, or None when only pandas knows (dates, missing text, text it would quote)."""
+    kind = column.dtype.kind
+    if kind == "f":
+        values = column.tolist()
+        if column.isna().any():  # pandas writes NaN as ""
+            return "%s", ["" if v != v else "%.6g" % v for v in values]
+        return "%.6g", values
+    if kind in "iu":
+        return "%d", column.tolist()
+    if kind == "b":
+        return "%s", column.tolist()  # True / False
+    if pd.api.types.is_string_dtype(column.dtype):
+        values = column.tolist()
+        if all(type(v) is str and v for v in values):
+            joined = "".join(values)
+            if not any(c in joined for c in _QUOTED):
+                return "%s", values
+    return None
+
+
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """``frame.to_csv(path, index=False, float_format="%.6g")``, the same bytes, with the floats formatted
-    in one pass (pandas formats each value through several calls: 1 of the 1.4 s the 119,000 keyness rows took)."""
-    shown = frame.copy(deep=False)
-    for column in shown.columns:
-        if pd.api.types.is_float_dtype(shown[column].dtype):
-            shown[column] = np.array(["" if v != v else "%.6g" % v for v in shown[column].tolist()], dtype=object)
-    shown.to_csv(path, index=False)
+    """``frame.to_csv(path, index=False, float_format="%.6g")``, the same bytes, each row written by one
+    printf-style template (pandas formats each value through several calls: the 119,000 keyness rows
+    took ~0.5 s CPU, ~0.3 s this way). Frames with a value the template cannot write as pandas would
+    (see :func:`_csv_column`) are written by pandas."""
+    plain = len(frame) > 0 and len(frame.columns) > 1 and frame.columns.is_unique and all(
+        type(name) is str for name in frame.columns)
+    columns = [_csv_column(frame.iloc[:, i]) for i in range(len(frame.columns))] if plain else [None]
+    if any(column is None for column in columns):
+        frame.to_csv(path, index=False, float_format="%.6g")
+        return
+    header = io.StringIO()
+    csv.writer(header, lineterminator=os.linesep).writerow(frame.columns)  # quoted as pandas quotes it
+    row = ",".join(field for field, _ in columns) + os.linesep
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(header.getvalue())
+        handle.write("".join(map(row.__mod__, zip(*(values for _, values in columns)))))
 
 
 def write_outputs(analysis: Analysis, out_dir: str | Path, *, by: str = "outlet", load_report: dict | None = None,
