@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, repeat
+from itertools import accumulate
 from typing import Iterable
 
 import numpy as np
@@ -238,134 +238,123 @@ def count_words(text: str) -> int:
 
 
 def count_word_forms(texts: Iterable[str]) -> Counter:
-    """Normalised word -> occurrences over ``texts``: counting ``normalize(t.text)`` for every
-    ``t`` in :func:`tokenize` with ``t.is_word``, without Token objects.
-
-    Texts are cut at white space and the distinct white-space-free chunks counted by Arrow, in C
-    (its white space is Python's, tested on every code point). Each distinct chunk is tokenised once
-    and remembered (:data:`_CHUNK_FORMS`): a word like ``الرياض،`` recurs across the groups and chunks
-    of a corpus, so the regex and normalisation run on few new chunks. Tokens never cross white
-    space, so the tokens of the chunks are those of the text; a token with a letter is a run of
-    :data:`_RUN_RE` (letters are never punctuation or symbols); bidi controls at a token's edges
-    change neither the word test (they are not letters) nor its normal form (normalisation deletes
-    them). The chunks' counts are summed per form with numpy on the forms' numbers.
-
-    The keys are in a fixed order, whatever the process saw before: forms in the order their first
-    one-word chunk appears in the text, then the forms first met in a chunk of several words (such
-    chunks taken in sorted order). Text that holds white space of Python's only
-    (:data:`_SPLIT_ONLY_BY_PYTHON`) is counted token by token with the regex instead."""
-    terms, counts = _word_form_counts(list(texts))
-    return Counter(dict(zip(terms, counts.tolist())))
+    """Normalised word -> occurrences over ``texts``: ``normalize(t.text)`` counted for every ``t`` in
+    :func:`tokenize` with ``t.is_word``, in the order the forms first occur (see :func:`word_form_table`)."""
+    texts = list(texts)
+    try:
+        table = word_form_table(texts)
+    except UnicodeEncodeError:  # a lone surrogate (possible in a DataFrame built by hand): no UTF-8
+        return Counter(normalize(p) for p in _TOKEN_RE.findall("\n".join(texts)) if _has_letter(p))
+    return Counter(dict(zip(table.column("term").to_pylist(), table.column("n").to_pylist())))
 
 
 def word_form_table(texts: Iterable[str]) -> pa.Table:
-    """:func:`count_word_forms` as an Arrow table (``term``: string, ``n``: int64), in the same order."""
-    terms, counts = _word_form_counts(list(texts))
-    return pa.table({"term": pa.array(terms, pa.string()), "n": pa.array(counts, pa.int64())})
+    """:func:`count_word_forms` as an Arrow table (``term``: string, ``n``: int64), forms in the order
+    they first occur. Raises UnicodeEncodeError for text with a lone surrogate (the corpus loader
+    replaces them), which Arrow cannot hold.
+
+    Keyness needs these counts for every voice of every article, so no Python object is made per
+    token: the forms of all tokens become one Arrow string array (:func:`_word_form_array`), which
+    Arrow counts."""
+    counted = pc.value_counts(_word_form_array("\n".join(texts)))
+    return pa.table({"term": counted.field("values").cast(pa.string()), "n": counted.field("counts").cast(pa.int64())})
 
 
-def _word_form_counts(texts: list[str]) -> tuple[list[str], np.ndarray]:
-    """The forms and their counts of :func:`count_word_forms`."""
-    distinct = _distinct_chunks(texts)
-    if distinct is None:
-        counts = Counter(normalize(p) for text in texts for p in _TOKEN_RE.findall(text) if _has_letter(p))
-        return list(counts), np.array(list(counts.values()), dtype=np.int64)
-    chunks, chunk_counts = distinct
-    ids = np.fromiter(map(_CHUNK_FORMS.get, chunks, repeat(_NEW)), dtype=np.int64, count=len(chunks))
-    new = np.flatnonzero(ids == _NEW)
-    if len(new):
-        new_chunks = [chunks[i] for i in new.tolist()]
-        if _remember_chunks(new_chunks, chunks):  # the memory started over: every number changed
-            new, new_chunks = np.arange(len(chunks)), chunks
-        ids[new] = list(map(_CHUNK_FORMS.__getitem__, new_chunks))
-    one = np.flatnonzero(ids >= 0)
-    totals = np.zeros(len(_FORMS), dtype=np.int64)
-    np.add.at(totals, ids[one], chunk_counts[one])
-    first_seen = np.full(len(_FORMS), len(chunks))
-    np.minimum.at(first_seen, ids[one], one)
-    present = np.flatnonzero(totals)
-    order = present[np.argsort(first_seen[present], kind="stable")].tolist()
-    several: dict[tuple[str, ...], int] = {}
-    for i in np.flatnonzero(ids < 0).tolist():
-        forms = _CHUNK_SEVERAL[chunks[i]]
-        several[forms] = several.get(forms, 0) + int(chunk_counts[i])
-    for forms in sorted(several):
-        for k in map(_FORM_IDS.__getitem__, forms):
-            if not totals[k]:
-                order.append(k)
-            totals[k] += several[forms]
-    return list(map(_FORMS.__getitem__, order)), totals[order]
+def _word_form_array(text: str) -> pa.Array:
+    """The normal form of every word token of ``text``, in order, as an Arrow (large) string array
+    built from its buffers.
+
+    A token with a letter is a run of :data:`_RUN_RE` (letters are never white space, punctuation or
+    symbols), and normalisation works character by character, so: the runs are the stretches between
+    separator code points; a run is a word when one of its original characters is a letter; its form
+    is its characters through the normalisation table (:func:`_word_form_tables`). Raises
+    UnicodeEncodeError for text with a lone surrogate."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    separator, letter, form, ligatures = _word_form_tables()
+    index = codes
+    if codes.size and codes.max() >= 0x10000:  # characters beyond the BMP: classified one by one
+        index, separator, letter, form = _with_astral(codes, separator, letter, form)
+    is_separator = separator.take(index)
+    run = np.cumsum(is_separator, dtype=np.int64)  # run number of each character (a separator starts the next)
+    worded = np.zeros(int(run[-1]) + 1 if run.size else 1, dtype=bool)
+    worded[run[letter.take(index)]] = True
+    kept = np.flatnonzero(worded.take(run) & ~is_separator)
+    kept_run = run.take(kept)
+    starts = np.empty(kept.size, dtype=bool)  # the first character of each word
+    starts[:1] = True
+    np.not_equal(kept_run[1:], kept_run[:-1], out=starts[1:])
+    word = np.cumsum(starts) - 1  # word number of each kept character
+    n_words = int(word[-1]) + 1 if word.size else 0
+    out = form.take(index.take(kept))
+    present = out != _DELETED
+    out, word = out[present], word[present]  # a word can lose every character (its form is "")
+    stand_in = (out & 0xFFFFF800) == 0xD800
+    if stand_in.any():
+        out, word = _spell_out(out, word, stand_in, ligatures)
+    utf8_bytes = 1 + (out >= 0x80).astype(np.int64) + (out >= 0x800) + (out >= 0x10000)
+    offsets = np.zeros(n_words + 1, dtype=np.int64)
+    np.cumsum(np.bincount(word, weights=utf8_bytes, minlength=n_words).astype(np.int64), out=offsets[1:])
+    data = out.tobytes().decode("utf-32-le").encode("utf-8")
+    return pa.LargeStringArray.from_buffers(n_words, pa.py_buffer(offsets), pa.py_buffer(data))
 
 
-def _distinct_chunks(texts: list[str]) -> tuple[list[str], np.ndarray] | None:
-    """The distinct white-space-free chunks of ``texts`` in first-seen order, and their counts (by
-    Arrow; by Python for text with a lone surrogate, which has no UTF-8). None when the text holds
-    white space of Python's only (:data:`_SPLIT_ONLY_BY_PYTHON`): its chunks are not cut at all tokens."""
-    try:
-        array = pa.array(texts, pa.string())
-    except UnicodeEncodeError:
-        text = "\n".join(texts)
-        if _SPLIT_ONLY_BY_PYTHON.search(text):
-            return None
-        counts = Counter(text.split())
-        return list(counts), np.array(list(counts.values()), dtype=np.int64)
-    if pc.any(pc.match_substring_regex(array, _SPLIT_ONLY_BY_PYTHON.pattern)).as_py():
-        return None
-    distinct = pc.value_counts(pc.list_flatten(pc.utf8_split_whitespace(array)))
-    return distinct.field("values").to_pylist(), distinct.field("counts").to_numpy()
+def _spell_out(out: np.ndarray, word: np.ndarray, stand_in: np.ndarray, ligatures: tuple[np.ndarray, np.ndarray]):
+    """``out`` with each ligature's stand-in replaced by its letters (and ``word`` repeated to match)."""
+    letters, sizes_of = ligatures
+    number = out[stand_in] - 0xD800  # which ligature
+    sizes = np.ones(out.size, dtype=np.int64)
+    sizes[stand_in] = sizes_of[number]
+    spelled = np.repeat(out, sizes)
+    grown = sizes_of[number]
+    starts = np.repeat(np.cumsum(sizes)[stand_in] - grown, grown)  # where each ligature's letters go
+    within = np.arange(grown.sum()) - np.repeat(np.cumsum(grown) - grown, grown)
+    spelled[starts + within] = letters[np.repeat(number, grown), within]
+    return spelled, np.repeat(word, sizes)
 
 
-def _remember_chunks(new: list[str], chunks: list[str]) -> bool:
-    """Put ``new``, the ``chunks`` of a call not yet in :data:`_CHUNK_FORMS`, there; when that would
-    take it past :data:`_MAX_CHUNK_FORMS` entries, start over with all ``chunks`` (bounded memory)
-    and say so (True)."""
-    start_over = len(_CHUNK_FORMS) + len(new) > _MAX_CHUNK_FORMS
-    if start_over:
-        for memory in (_CHUNK_FORMS, _CHUNK_SEVERAL, _FORMS, _FORM_IDS):
-            memory.clear()
-        new = chunks
-    letters = [chunk for chunk in new if chunk.isalpha()]  # one word token each: normalise them in one call
-    _CHUNK_FORMS.update(zip(letters, map(_form_id, normalize("\n".join(letters)).split("\n"))))
-    for chunk in new:
-        if chunk in _CHUNK_FORMS:
-            continue
-        forms = tuple(normalize(p) for p in _RUN_RE.findall(chunk) if _has_letter(p))
-        ids = list(map(_form_id, forms))
-        if len(ids) == 1:
-            _CHUNK_FORMS[chunk] = ids[0]
-        else:
-            _CHUNK_FORMS[chunk] = -1
-            _CHUNK_SEVERAL[chunk] = forms
-    return start_over
-
-
-def _form_id(form: str) -> int:
-    """The number of ``form`` in :data:`_FORMS` (added when new)."""
-    k = _FORM_IDS.get(form)
-    if k is None:
-        k = _FORM_IDS[form] = len(_FORMS)
-        _FORMS.append(form)
-    return k
+#: What :func:`_word_form_tables`' form table gives for a character normalisation deletes.
+_DELETED = 0xFFFFFFFF
 
 
 def _has_letter(piece: str) -> bool:
     return piece.isalpha() or any(map(str.isalpha, piece))
 
 
-#: White-space-free chunk of text -> the number (in :data:`_FORMS`) of the normal form of its one
-#: word token, or -1 when it has none or several (their forms are in :data:`_CHUNK_SEVERAL`); see
-#: :func:`word_form_table`. Emptied, with the other memories, before a call would take it past
-#: :data:`_MAX_CHUNK_FORMS` entries.
-_CHUNK_FORMS: dict[str, int] = {}
-_CHUNK_SEVERAL: dict[str, tuple[str, ...]] = {}
-#: The word forms met so far, numbered (and the number of each).
-_FORMS: list[str] = []
-_FORM_IDS: dict[str, int] = {}
-_MAX_CHUNK_FORMS = 200_000
-#: What a look-up in :data:`_CHUNK_FORMS` gives for a chunk not in it.
-_NEW = -2
-#: The information separators are white space to ``str.split`` but not to ``\s`` of the token regex.
-_SPLIT_ONLY_BY_PYTHON = re.compile("[\x1c-\x1f]")
+@lru_cache(maxsize=1)
+def _word_form_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Per BMP code point: a separator (white space, punctuation or symbol: outside :data:`_RUN_RE`'s
+    runs), a letter (``str.isalpha``), and the code point of its normal form (:data:`_DELETED` when
+    normalisation drops it). A ligature normalisation spells out as several letters (ﻻ -> لا) gets a
+    surrogate as a stand-in form, 0xD800 + its number (no text that reaches the table holds one): the
+    fourth item gives each number's letters (code points, one row each) and how many there are."""
+    separator = word_run_classes() == 0
+    letter = np.array([ch.isalpha() for ch in map(chr, range(0x10000))], dtype=bool)
+    form = np.arange(0x10000, dtype=np.uint32)
+    spelled = []
+    for cp, out in sorted(_tables()[0].items()):
+        if len(out) > 1:
+            form[cp] = 0xD800 + len(spelled)
+            spelled.append([ord(ch) for ch in out])
+        else:
+            form[cp] = ord(out) if out else _DELETED
+    letters = np.zeros((len(spelled), max(map(len, spelled))), dtype=np.uint32)
+    for number, codes in enumerate(spelled):
+        letters[number, :len(codes)] = codes
+    return separator, letter, form, (letters, np.array([len(c) for c in spelled], dtype=np.int64))
+
+
+def _with_astral(codes: np.ndarray, separator: np.ndarray, letter: np.ndarray, form: np.ndarray):
+    """The tables extended by the code points beyond the BMP in ``codes`` (normalisation keeps them),
+    and ``codes`` re-indexed into them."""
+    astral = codes >= 0x10000
+    present, where = np.unique(codes[astral], return_inverse=True)
+    chars = [chr(cp) for cp in present.tolist()]
+    index = codes.astype(np.int64)
+    index[astral] = 0x10000 + where
+    return (index,
+            np.concatenate((separator, [not _RUN_RE.fullmatch(ch) for ch in chars])),
+            np.concatenate((letter, [ch.isalpha() for ch in chars])),
+            np.concatenate((form, present.astype(np.uint32))))
 
 
 _HAS_ALNUM = re.compile(r"[^\W_]")

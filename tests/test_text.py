@@ -62,43 +62,39 @@ def test_word_counts_are_those_of_the_tokens(texts):
     assert dict(count_word_forms(texts)) == expected
 
 
-def test_word_form_shortcuts_hold_for_every_code_point():
-    """count_word_forms cuts texts with str.split and takes an all-letter chunk as one word token:
-    true when every white space of the token regex is white space to Python, Python's extra white
-    space is only the information separators (which it checks for), and every letter is in a token
-    run. Checked on all code points, since Python and the regex module have their own Unicode data."""
+def test_word_form_tables_hold_for_every_code_point():
+    """word_form_table classifies code points by table: a separator is white space, punctuation or a
+    symbol to the token regex, a letter is str.isalpha, and a form is normalize's. Checked on every
+    code point, since Python and the regex module have their own Unicode data; letters beyond the
+    BMP (classified one by one) must be inside token runs too."""
     import regex
 
     from rhetoric import text as text_module
 
-    every = "".join(map(chr, range(0x110000)))
-    regex_space = set(regex.findall(r"\s", every))
-    python_space = {ch for ch in every if ch.isspace()}
-    assert regex_space <= python_space
-    assert all(text_module._SPLIT_ONLY_BY_PYTHON.match(ch) for ch in python_space - regex_space)
-    letters = "".join(ch for ch in every if ch.isalpha())
-    assert text_module._RUN_RE.fullmatch(letters)
+    separator, letter, form, (letters, sizes) = text_module._word_form_tables()
+    bmp = "".join(map(chr, range(0x10000)))
+    assert separator.tolist() == [bool(regex.fullmatch(r"[\s\p{P}\p{S}]", ch)) for ch in bmp]
+    assert letter.tolist() == [ch.isalpha() for ch in bmp]
+    assert not (separator & letter).any()
+    for cp, ch in enumerate(bmp):
+        out = normalize(ch)
+        if len(out) > 1:
+            number = int(form[cp]) - 0xD800
+            assert "".join(map(chr, letters[number, :sizes[number]])) == out
+        else:
+            assert form[cp] == (ord(out) if out else text_module._DELETED)
+    assert text_module._RUN_RE.fullmatch("".join(ch for ch in map(chr, range(0x10000, 0x110000)) if ch.isalpha()))
+    assert normalize("".join(map(chr, range(0x10000, 0x110000)))) == "".join(map(chr, range(0x10000, 0x110000)))
 
 
-def test_word_form_memory_is_bounded(monkeypatch):
-    """A full chunk memory starts over (keeping the chunks of the call); the counts stay those of the tokens."""
-    from rhetoric import text as text_module
-
-    for memory in ("_CHUNK_FORMS", "_CHUNK_SEVERAL", "_FORM_IDS"):
-        monkeypatch.setattr(text_module, memory, {})
-    monkeypatch.setattr(text_module, "_FORMS", [])
-    monkeypatch.setattr(text_module, "_MAX_CHUNK_FORMS", 5)
-    texts = ["قال الوزير، إن «الحوار» مستمر.", "الوزير قال: 12 بنداً؛ والحوار مستمر", "ال\u200fحوار"]
-    for _ in range(2):
-        expected: dict = {}
-        for text in texts:
-            for token in tokenize(text):
-                if token.is_word:
-                    expected[normalize(token.text)] = expected.get(normalize(token.text), 0) + 1
-        assert dict(count_word_forms(texts)) == expected
-        assert set(text_module._CHUNK_FORMS) == set("\n".join(texts).split())
-    # an information separator is white space to str.split, not to the tokens: one token here
-    assert count_word_forms(["x\x1fy ب"]) == {"x\x1fy": 1, "ب": 1}
+def test_word_forms_of_ligatures_empty_words_and_astral_characters():
+    """The paths of word_form_table that ordinary Arabic text rarely takes, by their expected counts."""
+    assert count_word_forms(["ﻻ إله إﻻ ﷲ", "ﷲﻻ"]) == {"لا": 1, "اله": 1, "الا": 1, "الله": 1, "اللهلا": 1}
+    assert count_word_forms(["ـ قال ـ"]) == {"": 2, "قال": 1}  # a tatweel is a letter; its form is empty
+    assert count_word_forms(["😀قال😀 𝐀𝐁"]) == {"قال": 1, "𝐀𝐁": 1}  # emoji are symbols: they cut words
+    assert count_word_forms(["\ud800 قال"]) == {"قال": 1}  # a lone surrogate: counted token by token
+    assert count_word_forms(["x\x1fy ب", "", "  ", "12 3.5"]) == {"x\x1fy": 1, "ب": 1}
+    assert count_word_forms([]) == {}
 
 
 @PROPERTY

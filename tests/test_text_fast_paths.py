@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rhetoric.text import _CLOSERS, _is_abbreviation, _quote_regions, split_sentences
@@ -84,56 +84,26 @@ def test_split_sentences_equals_the_reference_on_authored_news():
 
 from collections import Counter  # noqa: E402
 
-import pytest  # noqa: E402
-
-from rhetoric import text as text_module  # noqa: E402
-from rhetoric.text import (  # noqa: E402
-    _RUN_RE, _SPLIT_ONLY_BY_PYTHON, _TOKEN_RE, _has_letter, count_word_forms, normalize, word_form_table,
-)
+from rhetoric.text import _TOKEN_RE, _has_letter, count_word_forms, normalize, word_form_table  # noqa: E402
 
 
 def _reference_count_word_forms(texts) -> Counter:
-    """count_word_forms as it was before Arrow counted the chunks: every chunk counted in Python;
-    chunks of one word count as that word's form, the others are spread over their forms at the end
-    (in sorted order), which fixes the key order."""
-    text = "\n".join(texts)
-    if _SPLIT_ONLY_BY_PYTHON.search(text):
-        return Counter(normalize(p) for p in _TOKEN_RE.findall(text) if _has_letter(p))
-    forms_of = {}
-    for chunk in set(text.split()):
-        forms = tuple(normalize(p) for p in _RUN_RE.findall(chunk) if _has_letter(p))
-        forms_of[chunk] = forms[0] if len(forms) == 1 else forms
-    counts = Counter(forms_of[chunk] for chunk in text.split())
-    for forms in sorted(key for key in counts if isinstance(key, tuple)):
-        n = counts.pop(forms)
-        for form in forms:
-            counts[form] += n
-    return counts
+    """count_word_forms by its definition: the normal form of every word token, counted in order."""
+    return Counter(normalize(p) for p in _TOKEN_RE.findall("\n".join(texts)) if _has_letter(p))
 
 
 _WORD_PIECES = st.sampled_from(["الوزير", "قال", "الوزير،", "«قال»-نعم", "و5-أيام،", "3.5؟", "د.أحمد", "ـ", "ـ-ـ",
                                 "(الوزير-الأول)", "Dr.", "WHO", "who", "إلخ", "ال\u200fحوار", "\u200f", "؟!", "12",
-                                "قال:قال", "x\x1fy", "\ud800", "ﻻ", "ﷲ"])
+                                "قال:قال", "x\x1fy", "\ud800", "ﻻ", "ﷲ", "ﻻﷲ", "\u0609", "😀قال", "𝐀𝐁", "a\x00b"])
 _WORD_SPACE = st.sampled_from([" ", "\n", "\t", "\u00a0", "\u3000", "\u2028", "\x85", "  "])
 _WORD_TEXTS = st.lists(st.lists(st.one_of(_WORD_PIECES, _WORD_SPACE, st.text(max_size=4)), max_size=25).map("".join),
                        max_size=6)
 
 
-@pytest.fixture
-def small_chunk_memory(monkeypatch):
-    """Empty chunk memories that fill up after a few dozen chunks, so that starting over is tested too."""
-    for memory in ("_CHUNK_FORMS", "_CHUNK_SEVERAL", "_FORM_IDS"):
-        monkeypatch.setattr(text_module, memory, {})
-    monkeypatch.setattr(text_module, "_FORMS", [])
-    monkeypatch.setattr(text_module, "_MAX_CHUNK_FORMS", 40)
-
-
-# the memory is meant to carry over from one example to the next, as from one chunk to the next
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(_WORD_TEXTS, min_size=1, max_size=4))
-def test_word_counts_equal_the_reference_with_the_same_key_order(small_chunk_memory, calls):
-    for texts in calls:  # one call after another: the chunk memory carries over (and starts over)
-        assert list(count_word_forms(texts).items()) == list(_reference_count_word_forms(texts).items())
+@settings(max_examples=1500, deadline=None)
+@given(_WORD_TEXTS)
+def test_word_counts_equal_the_reference_with_the_same_key_order(texts):
+    assert list(count_word_forms(texts).items()) == list(_reference_count_word_forms(texts).items())
 
 
 def test_word_form_table_is_the_counter_as_arrow_columns():
