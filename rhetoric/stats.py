@@ -71,6 +71,22 @@ def _resample_counts(rng: np.random.Generator, n: int, out: np.ndarray) -> np.nd
     return out
 
 
+def _exact_rows(values: np.ndarray) -> np.ndarray | None:
+    """The rows (articles) of ``values`` (``articles x k``) with a non-zero value, when fewer than all
+    and every product of a resample's sums is exact; None otherwise (multiply every row).
+
+    Why it gives the same bits: counts and integer values (hit counts) multiply and add exactly in
+    float64 while every partial sum is below 2**53 (|a sum| <= n * max|value|, the counts summing to
+    n), so leaving out zero terms cannot change a sum, whatever order BLAS adds them in. Most articles
+    have no hit of any category: the category sums multiply ~1/4 of the articles on SaudiNewsNet."""
+    n = values.shape[0]
+    rows = np.flatnonzero((values != 0).any(axis=1))
+    kept = values[rows]
+    if rows.size == n or not (np.array_equal(kept, np.trunc(kept)) and n * float(np.abs(kept).max(initial=0)) < 2.0**53):
+        return None
+    return rows
+
+
 def _resampled_sums(vectors: list[np.ndarray], n_boot: int, rng: np.random.Generator) -> list[np.ndarray]:
     """Each vector's sum over each of ``n_boot`` with-replacement resamples of its ``n`` articles."""
     n = vectors[0].size
@@ -219,11 +235,13 @@ def bootstrap_ratios(
         return estimates, nan, nan.copy()
     rng = np.random.default_rng(seed)
     n = den.size
+    rows = _exact_rows(num)  # the articles with hits, when leaving the others out changes no bit
+    num_rows = num if rows is None else num[rows]
     counts = np.empty((min(_BLOCK, n_boot), n))  # reused by every block
     sums_num, sums_den = [], []
     for size in _blocks(n_boot):
         block = _resample_counts(rng, n, counts[:size])
-        sums_num.append(block @ num)
+        sums_num.append((block if rows is None else block[:, rows]) @ num_rows)
         sums_den.append(block @ den)
     ratios = _ratio(np.vstack(sums_num), np.concatenate(sums_den)[:, None], scale)
     alpha = (1.0 - level) / 2.0
