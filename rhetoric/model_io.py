@@ -144,33 +144,29 @@ def model_facts(model) -> dict[str, Any]:
     return facts
 
 
-class _NoTorchImport:
-    """Import hook that makes ``import torch`` fail. ``import skops.io`` imports every scikit-learn
-    module to list its estimators, and one of them imports torch (installed for camel-tools): ~3 CPU s
-    in every process that loads a model, for nothing, as rhetoric models contain no torch objects."""
-
-    def find_spec(self, name, path=None, target=None):
-        if name == "torch" or name.startswith("torch."):
-            raise ImportError("torch is not imported while skops.io is")
-        return None
-
-
 def _import_skops():
-    """``skops.io``, imported without torch (unless torch is loaded already: then nothing is saved)."""
+    """``skops.io``, imported without its walk over scikit-learn.
+
+    At import, skops lists every scikit-learn estimator (``sklearn.utils.all_estimators``, which
+    imports every scikit-learn module, and through one of them torch: ~2.5 CPU s in every process
+    that loads a model) to trust them all by default when loading. rhetoric passes the exact types
+    it trusts (:data:`TRUSTED_TYPES`), so the list is made empty while skops is imported: loading is
+    then also stricter, trusting no other estimator. (When skops.io is imported already, it stays
+    as it is.)"""
     import sys
 
-    if "skops.io" in sys.modules or "torch" in sys.modules:
+    if "skops.io" in sys.modules:
         import skops.io as sio
 
         return sio
-    import sklearn  # noqa: F401  (imported normally first: only skops' walk over its modules is guarded)
+    import sklearn.utils
 
-    hook = _NoTorchImport()
-    sys.meta_path.insert(0, hook)
+    every_estimator = sklearn.utils.all_estimators
+    sklearn.utils.all_estimators = lambda *args, **kwargs: []
     try:
         import skops.io as sio
     finally:
-        sys.meta_path.remove(hook)
+        sklearn.utils.all_estimators = every_estimator
     return sio
 
 

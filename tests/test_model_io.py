@@ -127,6 +127,31 @@ def test_refuses_untrusted_types_and_foreign_models(tmp_path):
         load_model(foreign)
 
 
+def test_loading_trusts_no_estimator_beyond_the_list(tmp_path):
+    """rhetoric imports skops without its walk over every scikit-learn estimator (slow, and skops would
+    trust them all by default): a file with an estimator outside TRUSTED_TYPES is refused as untrusted.
+    A fresh interpreter, since this test module imports skops.io the ordinary way."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from rhetoric.model_io import _import_skops, load_model, default_model_path\n"
+        "from rhetoric.errors import ModelError\n"
+        "load_model(default_model_path())\n"
+        "assert not {'torch', 'sklearn.neural_network', 'sklearn.gaussian_process'} & set(sys.modules), 'the estimator walk ran'\n"
+        "from sklearn.svm import LinearSVC\n"
+        f"_import_skops().dump(LinearSVC(), {str(tmp_path / 'svc.skops')!r})\n"
+        "try:\n"
+        f"    load_model({str(tmp_path / 'svc.skops')!r})\n"
+        "except ModelError as exc:\n"
+        "    print(exc)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "does not trust: sklearn.svm._classes.LinearSVC" in result.stdout
+
+
 def test_save_refuses_unfitted_models(tmp_path):
     with pytest.raises(ModelError, match="fitted"):
         save_model(FramingClassifier(), tmp_path / "x.skops")
