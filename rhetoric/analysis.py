@@ -579,11 +579,12 @@ class Analysis:
 
     def _span_texts(self, rows: np.ndarray) -> Iterable[str]:
         """The text of the spans at positions ``rows``."""
-        texts = dict(zip(self.documents["doc_id"], self.documents["text"]))
-        titles = dict(zip(self.documents["doc_id"], self.documents["title"]))
+        doc_ids = self.documents["doc_id"].tolist()  # (lists: iterating Arrow-backed columns is slow)
+        texts = dict(zip(doc_ids, self.documents["text"].tolist()))
+        titles = dict(zip(doc_ids, self.documents["title"].tolist()))
         spans = self.spans[["doc_id", "field", "start", "end"]].take(rows)
-        return ((texts[doc_id] if fld == "text" else titles[doc_id])[start:end]
-                for doc_id, fld, start, end in zip(spans["doc_id"], spans["field"], spans["start"], spans["end"]))
+        return ((texts[doc_id] if fld == "text" else titles[doc_id])[start:end] for doc_id, fld, start, end
+                in zip(spans["doc_id"].tolist(), spans["field"].tolist(), spans["start"].tolist(), spans["end"].tolist()))
 
     def _span_mask(self, selector: dict | None) -> pd.Series:
         spans = self.spans.merge(self.documents.drop(columns=["text", "title"]), on="doc_id", how="left")

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -203,7 +204,8 @@ def chunk_partials(analysis: Analysis, by: str = "outlet", per_group: int = 5) -
     matcher, naming_pairs = _shipped_naming_matcher()
     naming_hits = matcher.match_documents(analysis.documents)  # as Analysis._naming_hits(None), built once
     spans = analysis.spans.merge(analysis.documents[["doc_id", by]], on="doc_id", how="left")
-    term_counts = {key: word_form_table(analysis._span_texts(rows))  # Analysis._token_counts of each group, as Arrow
+    span_texts = list(analysis._span_texts(np.arange(len(spans))))  # sliced once, not once per group
+    term_counts = {key: word_form_table([span_texts[i] for i in rows])  # Analysis._token_counts of each group, as Arrow
                    for key, rows in spans.groupby([by, "voice"], sort=True, dropna=False).indices.items()}
     return Partials(
         by=by, per_group=per_group,
