@@ -196,12 +196,18 @@ def bootstrap_ratio_sparse(
     rng = np.random.default_rng(seed)
     drawn = rng.binomial(n, m / n, size=n_boot)
     matrix = np.column_stack([num, den])
+    # Many blocks of resamples drawn and counted at once, ~_CACHE_CELLS counts (the same random stream
+    # however split; few calls where m is small, as it mostly is); the products stay per block of
+    # _BLOCK resamples, as in bootstrap_ratio_set (BLAS's sums may depend on the matrix's shape).
+    step = _BLOCK * max(1, _CACHE_CELLS // (_BLOCK * m))
     sums = []
-    for lo, size in zip(range(0, n_boot, _BLOCK), _blocks(n_boot)):
-        per_resample = drawn[lo:lo + size]
+    for lo in range(0, n_boot, step):
+        per_resample = drawn[lo:lo + step]
+        size = per_resample.size
         draws = rng.integers(0, m, size=int(per_resample.sum()))
         draws += np.repeat(np.arange(size, dtype=np.int64) * m, per_resample)
-        sums.append(np.bincount(draws, minlength=size * m).reshape(size, m) @ matrix)
+        counts = np.bincount(draws, minlength=size * m).reshape(size, m)
+        sums.extend(counts[k:k + _BLOCK] @ matrix for k in range(0, size, _BLOCK))
     sums = np.vstack(sums)
     replicates = _ratio(sums[:, 0], sums[:, 1], scale)
     return _percentile_interval(estimate, replicates, level)
