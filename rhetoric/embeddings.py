@@ -41,8 +41,9 @@ MODELS = {"e5-small": ("original", 384, "query", 12), "e5-small-l5": ("original"
 def cache_dir(model: str = "e5-small") -> Path:
     """Where vectors are cached: ``$RHETORIC_CACHE/embeddings/<model>-<prefix>`` (default root
     ``~/.cache/rhetoric``)."""
-    root = Path(os.environ.get("RHETORIC_CACHE") or Path.home() / ".cache" / "rhetoric")
-    return root / "embeddings" / f"{model}-{MODELS[model][2]}"
+    from .resources import cache_root
+
+    return cache_root() / "embeddings" / f"{model}-{MODELS[model][2]}"
 
 
 _ENGINES: dict = {}

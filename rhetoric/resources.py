@@ -5,6 +5,7 @@ bundled under ``rhetoric/_bundled``.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -31,3 +32,9 @@ def demo_corpus_path() -> Path:
 
 def fonts_dir() -> Path:
     return PACKAGE_DIR / "fonts"
+
+
+def cache_root() -> Path:
+    """Where rhetoric keeps what it can rebuild (embedding vectors, the normalisation table):
+    ``$RHETORIC_CACHE``, by default ``~/.cache/rhetoric``."""
+    return Path(os.environ.get("RHETORIC_CACHE") or Path.home() / ".cache" / "rhetoric")

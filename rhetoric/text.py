@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
+from pathlib import Path
 from typing import Iterable
 
 import numpy as np
@@ -58,9 +59,9 @@ _KEEP_PUNCT = "،؛؟"  # Arabic punctuation keeps its form: matching never need
 def _normalize_char(ch: str) -> str:
     """Normalise one character with camel-tools' normalisers (the source of truth for the table).
 
-    camel-tools is imported here, when the table is first built, not with this module: its import
-    classifies all 1.1 million code points (~1.7 s), which a process that never normalises (the
-    engine's main process, a notebook drawing saved results) should not pay."""
+    camel-tools is imported here, when the table is built (:func:`_translate_table`), not with this
+    module: its import classifies all 1.1 million code points (~1 s), which a process that never
+    normalises, or finds the table in the cache, should not pay."""
     from camel_tools.utils.dediac import dediac_ar
     from camel_tools.utils.normalize import normalize_alef_ar, normalize_alef_maksura_ar, normalize_teh_marbuta_ar
 
@@ -93,6 +94,53 @@ def _arclean():
 @lru_cache(maxsize=1)
 def _tables() -> tuple[dict[int, str], np.ndarray, re.Pattern]:
     """(translate table, output length per BMP code point, regex of length-changing characters)."""
+    table = _translate_table()
+    lengths = np.ones(0x10000, dtype=np.int64)
+    changing = []
+    for cp, out in table.items():
+        lengths[cp] = len(out)
+        if len(out) != 1:
+            changing.append(chr(cp))
+    pattern = re.compile("[" + re.escape("".join(sorted(changing))) + "]")
+    return table, lengths, pattern
+
+
+def _translate_table() -> dict[int, str]:
+    """The normalisation of every code point that changes: built from camel-tools, and kept in the
+    cache folder (:func:`rhetoric.resources.cache_root`) under a key of the camel-tools version and
+    this module's source, so a process that finds it there does not import camel-tools (~1 CPU s:
+    its import classifies all 1.1 million code points). An unreadable or malformed file is rebuilt."""
+    import hashlib
+    import json
+    import os
+    from importlib.metadata import PackageNotFoundError, version
+
+    from .resources import cache_root
+
+    try:
+        camel = version("camel-tools")
+    except PackageNotFoundError:
+        camel = "unknown"
+    key = hashlib.sha256(camel.encode() + b"\0" + Path(__file__).read_bytes()).hexdigest()[:16]
+    path = cache_root() / f"normalization-{key}.json"
+    try:
+        table = {int(cp): out for cp, out in json.loads(path.read_text(encoding="utf-8")).items()}
+        if table and all(isinstance(out, str) for out in table.values()):
+            return table
+    except (OSError, ValueError, AttributeError):
+        pass
+    table = _build_translate_table()
+    try:  # written whole, then renamed: a process reading it at the same time sees all or nothing
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        partial.write_text(json.dumps(table, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        os.replace(partial, path)
+    except OSError:  # a read-only home: build it in every process
+        pass
+    return table
+
+
+def _build_translate_table() -> dict[int, str]:
     table: dict[int, str] = {}
     for lo, hi in _RANGES:
         for cp in range(lo, hi):
@@ -104,14 +152,7 @@ def _tables() -> tuple[dict[int, str], np.ndarray, re.Pattern]:
     for cp in range(ord("A"), ord("Z") + 1):
         table[cp] = chr(cp + 32)
     table[0xA0] = " "  # no-break space
-    lengths = np.ones(0x10000, dtype=np.int64)
-    changing = []
-    for cp, out in table.items():
-        lengths[cp] = len(out)
-        if len(out) != 1:
-            changing.append(chr(cp))
-    pattern = re.compile("[" + re.escape("".join(sorted(changing))) + "]")
-    return table, lengths, pattern
+    return table
 
 
 @dataclass(frozen=True)

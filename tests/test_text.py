@@ -87,6 +87,29 @@ def test_word_form_tables_hold_for_every_code_point():
     assert normalize("".join(map(chr, range(0x10000, 0x110000)))) == "".join(map(chr, range(0x10000, 0x110000)))
 
 
+def test_normalisation_table_is_cached_and_rebuilt_when_damaged(tmp_path):
+    """The first process builds the table from camel-tools and saves it; the next one reads it
+    without importing camel-tools and normalises the same; a damaged file is rebuilt."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys; from rhetoric.text import normalize, _build_translate_table, _tables; "
+            "print(normalize('الإمبرياليّة ﻻ'), 'camel_tools' in sys.modules, _tables()[0] == _build_translate_table())")
+    env = {**os.environ, "RHETORIC_CACHE": str(tmp_path)}
+
+    def run() -> list[str]:
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                              check=True).stdout.split()
+
+    assert run() == ["الامبرياليه", "لا", "True", "True"]  # built (camel-tools imported), saved
+    [saved] = tmp_path.glob("normalization-*.json")
+    assert run() == ["الامبرياليه", "لا", "False", "True"]  # read back: camel-tools not imported
+    saved.write_text("{not json", encoding="utf-8")
+    assert run()[:2] == ["الامبرياليه", "لا"]
+    assert saved.read_text(encoding="utf-8").startswith("{\"")  # rebuilt and saved again
+
+
 def test_word_forms_of_ligatures_empty_words_and_astral_characters():
     """The paths of word_form_table that ordinary Arabic text rarely takes, by their expected counts."""
     assert count_word_forms(["ﻻ إله إﻻ ﷲ", "ﷲﻻ"]) == {"لا": 1, "اله": 1, "الا": 1, "الله": 1, "اللهلا": 1}
