@@ -58,6 +58,8 @@ from operator import lt
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer, _document_frequency
 from sklearn.utils._sparse import _align_api_if_sparse
@@ -497,7 +499,8 @@ class _FastCountMixin:
         return digit_of, base, _vocabulary_lookup(codes, columns, base, max_n)
 
     def _word_tables(self):
-        """(token -> id dict, base, vocabulary lookup); right-aligned codes."""
+        """(token -> id dict, base, vocabulary lookup, the tokens in id order as an Arrow array);
+        right-aligned codes."""
         min_n, max_n = self.ngram_range
         terms = _str_terms(self.vocabulary_)
         columns = np.fromiter(self.vocabulary_.values(), dtype=np.int64, count=len(terms))
@@ -517,7 +520,8 @@ class _FastCountMixin:
         for j in range(max_n):
             has = j < sizes
             codes[has] = codes[has] * base + ids[starts[has] + j]
-        return token_id, base, _vocabulary_lookup(codes[usable], columns[usable], base, max_n)
+        return (token_id, base, _vocabulary_lookup(codes[usable], columns[usable], base, max_n),
+                pa.array(list(token_id), pa.large_string()))
 
     # ------------------------------------------------------------------ char analyzers
 
@@ -632,9 +636,13 @@ class _FastCountMixin:
         return _csr(parts, n_cols, self.dtype)
 
     def _word_transform_batch(self, docs: list[str], tables, n_cols: int):
-        token_id, base, table = tables
-        flat, row = self._tokens(docs)
-        ids = np.fromiter(map(token_id.get, flat, repeat(0)), dtype=np.int64, count=len(flat))
+        token_id, base, table, token_set = tables
+        found = _word_run_ids(docs, token_set) if self.token_pattern == _WORD_RUNS else None
+        if found is None:
+            flat, row = self._tokens(docs)
+            ids = np.fromiter(map(token_id.get, flat, repeat(0)), dtype=np.int64, count=len(flat))
+        else:
+            ids, row = found
         return _vocabulary_counts(self._word_windows(ids, row, base), row, table, len(docs), n_cols)
 
     def _word_fit(self, docs: list[str]):
@@ -688,6 +696,33 @@ def _word_runs(docs: list[str]) -> tuple[list[str], np.ndarray]:
     lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
     doc_starts = np.cumsum(lengths + 1) - (lengths + 1)
     return tokens, np.searchsorted(doc_starts, starts, side="right") - 1
+
+
+def _word_run_ids(docs: list[str], token_set: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
+    """The tokens of :func:`_word_runs` as ids (position in ``token_set`` + 1; 0 = not in it) and the
+    document of each, without a Python string per token: the tokens' characters become one Arrow
+    string array, which Arrow looks up in ``token_set``. None for text with a lone surrogate (no UTF-8)."""
+    cp = _code_points(" ".join(docs))
+    if ((cp & 0xFFFFF800) == 0xD800).any():
+        return None
+    word = _is_word_char()[np.minimum(cp, 0xFFFF)]
+    beyond = np.flatnonzero(cp > 0xFFFF)
+    if len(beyond):
+        word[beyond] = [ch.isalnum() or ch == "_" for ch in map(chr, cp[beyond].tolist())]
+    edges = np.flatnonzero(np.diff(word.astype(np.int8), prepend=0, append=0))
+    starts, ends = edges[0::2], edges[1::2]
+    several = ends - starts > 1  # tokens have two or more characters
+    starts, ends = starts[several], ends[several]
+    lengths = ends - starts
+    chars = cp[np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())]
+    utf8_bytes = 1 + (chars >= 0x80).astype(np.int64) + (chars >= 0x800) + (chars >= 0x10000)
+    offsets = np.concatenate(([0], np.cumsum(utf8_bytes)))[np.concatenate(([0], np.cumsum(lengths)))]
+    tokens = pa.LargeStringArray.from_buffers(len(starts), pa.py_buffer(offsets),
+                                              pa.py_buffer(chars.tobytes().decode("utf-32-le").encode("utf-8")))
+    ids = pc.index_in(tokens, value_set=token_set).fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64) + 1
+    lengths_of_docs = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+    doc_starts = np.cumsum(lengths_of_docs + 1) - (lengths_of_docs + 1)
+    return ids, np.searchsorted(doc_starts, starts, side="right") - 1
 
 
 def _join_tokens(codes: np.ndarray, tokens: np.ndarray, base: int, max_n: int) -> list[str]:

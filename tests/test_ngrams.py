@@ -14,7 +14,7 @@ from sklearn.base import clone
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from rhetoric.classify import WORD_PATTERN
-from rhetoric.ngrams import FastCountVectorizer, FastTfidfVectorizer, _normalize_many, _word_runs, to_fast
+from rhetoric.ngrams import FastCountVectorizer, FastTfidfVectorizer, _normalize_many, _word_run_ids, _word_runs, to_fast
 from rhetoric.text import _tables, normalize
 
 WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
@@ -136,6 +136,23 @@ def test_word_runs_match_the_default_token_pattern(texts):
     tokens, rows = _word_runs(texts)
     assert tokens == [token for per_text in found for token in per_text]
     assert rows.tolist() == [i for i, per_text in enumerate(found) for _ in per_text]
+
+
+@given(texts=st.lists(st.text(alphabet=RAW + "_1٣\U0001D401", max_size=30) | st.text(max_size=20), max_size=8),
+       known=st.lists(st.text(alphabet=RAW + "_1٣", min_size=2, max_size=4), max_size=12, unique=True))
+def test_word_run_ids_are_the_tokens_looked_up(texts, known):
+    """The transform's token ids (Arrow look-up, no string per token) are those of _word_runs' tokens
+    in the vocabulary's token list (position + 1; 0 when absent); None only for lone surrogates."""
+    import pyarrow as pa
+
+    tokens, rows = _word_runs(texts)
+    found = _word_run_ids(texts, pa.array(known, pa.large_string()))
+    if found is None:
+        assert any(0xD800 <= ord(ch) < 0xE000 for t in texts for ch in t)
+        return
+    ids = {token: i for i, token in enumerate(known, start=1)}
+    assert found[0].tolist() == [ids.get(token, 0) for token in tokens]
+    assert found[1].tolist() == rows.tolist()
 
 
 AUTHORED = [
