@@ -851,8 +851,9 @@ class Matcher:
         cuts = np.searchsorted(rows.doc, np.arange(len(texts) + 1)).tolist()
         return [flat[lo:hi] for lo, hi in zip(cuts, cuts[1:])]
 
-    def _rows(self, texts: list[str]) -> "_Rows | None":
-        """The matches in ``texts`` as columns (None when there are none), ordered by text, start, end."""
+    def _ordered(self, texts: list[str]) -> "tuple[_Batch, _Hits, np.ndarray] | None":
+        """The batch of ``texts``, the hits that become matches ordered by text, start, end, and the
+        text of each (None when there are none)."""
         if not texts or not self.keys:
             return None
         if any(_SEPARATOR in t for t in texts):
@@ -863,9 +864,16 @@ class Matcher:
         found, doc = self._resolve(batch)
         if not len(doc):
             return None
-        mt, table = batch.mt, self._table
         order = np.lexsort((found.we, found.ws))  # by start (so by text), then end; equal spans in lexicon order
-        found, doc = found.take(order), doc[order]
+        return batch, found.take(order), doc[order]
+
+    def _rows(self, texts: list[str]) -> "_Rows | None":
+        """The matches in ``texts`` as columns (None when there are none), ordered by text, start, end."""
+        ordered = self._ordered(texts)
+        if ordered is None:
+            return None
+        batch, found, doc = ordered
+        mt, table = batch.mt, self._table
         start, end = mt.origin(found.ws), mt.ends(found.we)
         # end of the first word (the clitic breakdown shows it): the key's first word and its clitics
         first_end = mt.ends(np.where(table.f_single[found.form], found.we, found.ks + table.f_first_len[found.form]))
@@ -945,6 +953,22 @@ class Matcher:
         frame = pd.DataFrame({c: data[c] for c in columns("matches") + ["stance"]}, dtype=None if n else object)
         frame = frame.astype({"start": "int64", "end": "int64", "weight": "float64", "span_id": "Int64"})
         return frame
+
+
+    def document_categories(self, documents: pd.DataFrame, fields: Sequence[str] = ("title", "text")) -> pd.DataFrame:
+        """The ``doc_id`` and ``category`` columns of :meth:`match_documents`, row for row, without
+        building the others (offsets, surfaces, clitic breakdowns): all the streaming engine keeps
+        of the naming-pair hits."""
+        doc_ids = documents["doc_id"].tolist()
+        ids, items = [], []
+        for pending in _document_batches(documents, fields, False, 1_000_000):
+            ordered = self._ordered([t for _, _, t in pending])
+            if ordered is not None:
+                _, found, doc = ordered
+                ids += [doc_ids[pending[d][0]] for d in doc.tolist()]
+                items += self._table.f_item[found.form].tolist()
+        categories = [self._fields[item][2] for item in items]
+        return pd.DataFrame({"doc_id": ids, "category": categories}, dtype=None if ids else object)
 
 
 def _document_batches(documents: pd.DataFrame, fields: Sequence[str], progress: bool | None, batch_chars: int):

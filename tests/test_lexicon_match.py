@@ -116,6 +116,20 @@ def test_match_documents_table(matcher):
         assert source[row.start : row.end] == row.surface
 
 
+def test_document_categories_are_those_columns_of_the_table(matcher):
+    """The streaming engine's light path gives match_documents' doc_id and category, row for row."""
+    import pandas as pd
+
+    texts = [c["text"] for c in CASES["cases"]]
+    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": texts,
+                         "title": ["الدكتاتور" if i % 3 == 0 else "" for i in range(len(texts))]})
+    table = matcher.match_documents(docs, progress=False)
+    light = matcher.document_categories(docs)
+    assert len(table) > 10
+    assert light.values.tolist() == table[["doc_id", "category"]].values.tolist()
+    assert matcher.document_categories(docs.iloc[:0]).empty
+
+
 def test_entry_keys_rules():
     keys = dict(entry_keys("النضال المقدس", allow_possessive=True))
     assert "نضال المقدس" in keys and "نضال مقدس" in keys and "نضالنا المقدس" in keys

@@ -202,7 +202,7 @@ def chunk_partials(analysis: Analysis, by: str = "outlet", per_group: int = 5) -
     fm = analysis.framing_matches()
     entry_hits = fm.groupby(_ENTRY_KEYS, sort=True).size().rename("n").reset_index()
     matcher, naming_pairs = _shipped_naming_matcher()
-    naming_hits = matcher.match_documents(analysis.documents)  # as Analysis._naming_hits(None), built once
+    naming_hits = matcher.document_categories(analysis.documents)  # of Analysis._naming_hits(None), built once
     spans = analysis.spans.merge(analysis.documents[["doc_id", by]], on="doc_id", how="left")
     span_texts = list(analysis._span_texts(np.arange(len(spans))))  # sliced once, not once per group
     term_counts = {key: word_form_table([span_texts[i] for i in rows])  # Analysis._token_counts of each group, as Arrow
@@ -213,7 +213,7 @@ def chunk_partials(analysis: Analysis, by: str = "outlet", per_group: int = 5) -
         category_hits={v: analysis._category_hits([], v) for v in (True, False)},
         entry_hits=entry_hits,
         quotes=analysis._quote_hits()[_QUOTE_COLUMNS].reset_index(drop=True),
-        naming_hits=naming_hits[["doc_id", "category"]].reset_index(drop=True),
+        naming_hits=naming_hits,
         naming_pairs=naming_pairs,
         term_counts=term_counts,
         flagged=_flagged_units(analysis, by, per_group),
