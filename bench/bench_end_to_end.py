@@ -65,7 +65,7 @@ def measure(corpus: Path, facts: dict, jobs: int | None, model: str, chunk_size:
             "model": model, "jobs": jobs, "wall s": round(wall, 1), "analyze s": round(result["analyze_s"], 1),
             "report s": round(result["report_s"], 1), "articles/s": round(result["docs"] / wall, 1),
             "MB/s": round(facts["text_mb"] / wall, 3), "CPU s": round(cpu), "MB/CPU-s": round(facts["text_mb"] / cpu, 3),
-            "peak RSS MB": round(peak_mb), "machine": machine_cell(info)}
+            "peak RSS MB": round(peak_mb), "machine": f"{machine_cell(info)}, chunks of {chunk_size}"}
 
 
 def profile(corpus: Path, model: str, chunk_size: int) -> None:
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: every core)")
     parser.add_argument("--limit", type=int, default=None, help="only the first N articles")
     parser.add_argument("--model", default="default", help="'default' or 'none'")
-    parser.add_argument("--chunk-size", type=int, default=500)
+    parser.add_argument("--chunk-size", type=int, default=1000)
     parser.add_argument("--profile", action="store_true", help="cProfile one process instead of measuring")
     args = parser.parse_args(argv)
     if args.child:

@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=3000, help="base corpus: first N articles (0 = all)")
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--model", default="default")
-    parser.add_argument("--chunk-size", type=int, default=500)
+    parser.add_argument("--chunk-size", type=int, default=1000)
     args = parser.parse_args(argv)
     limit = args.limit or None
     base_path, base = saudinewsnet_jsonl(1, limit)

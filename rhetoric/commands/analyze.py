@@ -46,5 +46,5 @@ def register(subparsers) -> None:
     parser.add_argument("--scheduler", default=None, help="dask: address of a running scheduler")
     parser.add_argument("--workers", type=int, default=None, help="dask: workers of the local cluster")
     parser.add_argument("--jobs", type=int, default=None, help="local: worker processes (default: every core)")
-    parser.add_argument("--chunk-size", type=int, default=500, help="documents per chunk sent to a worker")
+    parser.add_argument("--chunk-size", type=int, default=1000, help="documents per chunk sent to a worker (default 1000)")
     parser.set_defaults(func=_analyze)

@@ -81,7 +81,7 @@ def analyze_dask(
     per_group: int = 5,
     scheduler: str | None = None,
     workers: int | None = None,
-    chunk_size: int = 500,
+    chunk_size: int = 1000,
     chunks_per_worker: int = 4,
     timeout: float = 30,
     on_error: str = "raise",

@@ -674,7 +674,7 @@ def analyze_stream(
     by: str = "outlet",
     per_group: int = 5,
     jobs: int | None = None,
-    chunk_size: int = 500,
+    chunk_size: int = 1000,
     on_error: str = "raise",
     columns_map: dict | None = None,
     progress: bool = False,
