@@ -64,7 +64,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer, _document_frequency
 from sklearn.utils._sparse import _align_api_if_sparse
 
-from .text import normalization_arrays
+from .text import arrow_strings, normalization_arrays
 from .text import normalize
 
 __all__ = ["FastCountVectorizer", "FastTfidfVectorizer", "to_fast"]
@@ -676,11 +676,11 @@ def _is_word_char() -> np.ndarray:
     return np.array([ch.isalnum() or ch == "_" for ch in map(chr, range(0x10000))])
 
 
-def _word_runs(docs: list[str]) -> tuple[list[str], np.ndarray]:
-    """What ``re.findall(_WORD_RUNS, doc)`` gives for each document (all tokens in order, and the
-    document of each), from one character-class lookup over the batch instead of a regex scan."""
-    joined = " ".join(docs)  # a space is no word character: no run crosses two documents
-    cp = _code_points(joined)
+def _word_run_layout(docs: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The code points of ``docs`` joined by spaces (a space is no word character: no run crosses two
+    documents), which of them are in a token (a run of two or more word characters), and each
+    token's length and document: one character-class lookup over the batch instead of a regex scan."""
+    cp = _code_points(" ".join(docs))
     word = _is_word_char()[np.minimum(cp, 0xFFFF)]
     beyond = np.flatnonzero(cp > 0xFFFF)
     if len(beyond):
@@ -689,40 +689,31 @@ def _word_runs(docs: list[str]) -> tuple[list[str], np.ndarray]:
     starts, ends = edges[0::2], edges[1::2]  # runs of word characters: [start, end)
     single = ends - starts == 1
     word[starts[single]] = False
-    starts = starts[~single]
-    # the tokens, as str.split() cuts them out of the text with everything else blanked (much
-    # faster than slicing them out one by one)
-    tokens = np.where(word, cp, np.uint32(0x20)).tobytes().decode("utf-32-le", "surrogatepass").split()
+    starts, ends = starts[~single], ends[~single]
     lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
     doc_starts = np.cumsum(lengths + 1) - (lengths + 1)
-    return tokens, np.searchsorted(doc_starts, starts, side="right") - 1
+    return cp, word, ends - starts, np.searchsorted(doc_starts, starts, side="right") - 1
+
+
+def _word_runs(docs: list[str]) -> tuple[list[str], np.ndarray]:
+    """What ``re.findall(_WORD_RUNS, doc)`` gives for each document (all tokens in order, and the
+    document of each)."""
+    cp, word, _, row = _word_run_layout(docs)
+    # the tokens, as str.split() cuts them out of the text with everything else blanked (much
+    # faster than slicing them out one by one)
+    return np.where(word, cp, np.uint32(0x20)).tobytes().decode("utf-32-le", "surrogatepass").split(), row
 
 
 def _word_run_ids(docs: list[str], token_set: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
     """The tokens of :func:`_word_runs` as ids (position in ``token_set`` + 1; 0 = not in it) and the
     document of each, without a Python string per token: the tokens' characters become one Arrow
-    string array, which Arrow looks up in ``token_set``. None for text with a lone surrogate (no UTF-8)."""
-    cp = _code_points(" ".join(docs))
+    string array (:func:`rhetoric.text.arrow_strings`), which Arrow looks up in ``token_set``. None for
+    text with a lone surrogate (no UTF-8)."""
+    cp, word, lengths, row = _word_run_layout(docs)
     if ((cp & 0xFFFFF800) == 0xD800).any():
         return None
-    word = _is_word_char()[np.minimum(cp, 0xFFFF)]
-    beyond = np.flatnonzero(cp > 0xFFFF)
-    if len(beyond):
-        word[beyond] = [ch.isalnum() or ch == "_" for ch in map(chr, cp[beyond].tolist())]
-    edges = np.flatnonzero(np.diff(word.astype(np.int8), prepend=0, append=0))
-    starts, ends = edges[0::2], edges[1::2]
-    several = ends - starts > 1  # tokens have two or more characters
-    starts, ends = starts[several], ends[several]
-    lengths = ends - starts
-    chars = cp[np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())]
-    utf8_bytes = 1 + (chars >= 0x80).astype(np.int64) + (chars >= 0x800) + (chars >= 0x10000)
-    offsets = np.concatenate(([0], np.cumsum(utf8_bytes)))[np.concatenate(([0], np.cumsum(lengths)))]
-    tokens = pa.LargeStringArray.from_buffers(len(starts), pa.py_buffer(offsets),
-                                              pa.py_buffer(chars.tobytes().decode("utf-32-le").encode("utf-8")))
-    ids = pc.index_in(tokens, value_set=token_set).fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64) + 1
-    lengths_of_docs = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
-    doc_starts = np.cumsum(lengths_of_docs + 1) - (lengths_of_docs + 1)
-    return ids, np.searchsorted(doc_starts, starts, side="right") - 1
+    ids = pc.index_in(arrow_strings(cp[word], lengths), value_set=token_set).fill_null(-1)
+    return ids.to_numpy(zero_copy_only=False).astype(np.int64) + 1, row
 
 
 def _join_tokens(codes: np.ndarray, tokens: np.ndarray, base: int, max_n: int) -> list[str]:

@@ -332,11 +332,16 @@ def _word_form_array(text: str) -> pa.Array:
     stand_in = (out & 0xFFFFF800) == 0xD800
     if stand_in.any():
         out, word = _spell_out(out, word, stand_in, ligatures)
-    utf8_bytes = 1 + (out >= 0x80).astype(np.int64) + (out >= 0x800) + (out >= 0x10000)
-    offsets = np.zeros(n_words + 1, dtype=np.int64)
-    np.cumsum(np.bincount(word, weights=utf8_bytes, minlength=n_words).astype(np.int64), out=offsets[1:])
-    data = out.tobytes().decode("utf-32-le").encode("utf-8")
-    return pa.LargeStringArray.from_buffers(n_words, pa.py_buffer(offsets), pa.py_buffer(data))
+    return arrow_strings(out, np.bincount(word, minlength=n_words))
+
+
+def arrow_strings(codes: np.ndarray, lengths: np.ndarray) -> pa.LargeStringArray:
+    """The strings made of consecutive stretches of ``codes`` (code points, no surrogate), ``lengths[i]``
+    code points each, as one Arrow array built from its buffers: no Python string per item."""
+    utf8_bytes = 1 + (codes >= 0x80).astype(np.int64) + (codes >= 0x800) + (codes >= 0x10000)
+    offsets = np.concatenate(([0], np.cumsum(utf8_bytes)))[np.concatenate(([0], np.cumsum(lengths)))]
+    data = codes.astype(np.uint32).tobytes().decode("utf-32-le").encode("utf-8")
+    return pa.LargeStringArray.from_buffers(len(lengths), pa.py_buffer(offsets), pa.py_buffer(data))
 
 
 def _spell_out(out: np.ndarray, word: np.ndarray, stand_in: np.ndarray, ligatures: tuple[np.ndarray, np.ndarray]):
