@@ -130,6 +130,33 @@ def test_document_categories_are_those_columns_of_the_table(matcher):
     assert matcher.document_categories(docs.iloc[:0]).empty
 
 
+def test_matchers_share_batches_in_a_sharing_block(matcher, monkeypatch):
+    """Inside ``sharing_batches`` a second matcher reuses the batches the first normalised (and
+    finds the same hits); outside, each call builds its own."""
+    import pandas as pd
+
+    from rhetoric import match as match_module
+    from rhetoric.analysis import naming_matcher
+
+    texts = [c["text"] for c in CASES["cases"]]
+    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": texts,
+                         "title": ["الدكتاتور" if i % 3 == 0 else "" for i in range(len(texts))]})
+    naming, _ = naming_matcher(None)
+    alone = (matcher.match_documents(docs, progress=False), naming.document_categories(docs))
+    built = []
+    original = match_module._Batch
+    monkeypatch.setattr(match_module, "_Batch", lambda batch_texts: built.append(1) or original(batch_texts))
+    with match_module.sharing_batches():
+        shared = (matcher.match_documents(docs, progress=False), naming.document_categories(docs))
+    assert len(alone[0]) > 10 and len(alone[1]) >= 1
+    assert len(built) == 1  # one batch (the texts are far below a million characters), built once
+    pd.testing.assert_frame_equal(shared[0], alone[0])
+    pd.testing.assert_frame_equal(shared[1], alone[1])
+    assert match_module._SHARED_BATCHES is None  # nothing kept after the block
+    naming.document_categories(docs)
+    assert len(built) == 2
+
+
 def test_entry_keys_rules():
     keys = dict(entry_keys("النضال المقدس", allow_possessive=True))
     assert "نضال المقدس" in keys and "نضال مقدس" in keys and "نضالنا المقدس" in keys

@@ -47,6 +47,7 @@ import pyarrow as pa
 
 from ..analysis import Analysis, load_lexicon_set, resolve_model, run_stages
 from ..errors import RhetoricError
+from ..match import sharing_batches
 from ..text import word_form_table
 
 __all__ = ["analyze_stream", "StreamedAnalysis", "Partials", "chunk_partials", "process_chunk", "run_chunk",
@@ -253,10 +254,11 @@ def process_chunk(documents: pd.DataFrame, lexicons: list, model: Any, explain_t
     """One chunk, start to finish: the stage tables and their partials (a worker runs it through
     :func:`run_chunk`)."""
     documents = documents.reset_index(drop=True)
-    spans, matches, predictions = run_stages(documents, lexicons, model, explain_top)
-    chunk = Analysis(documents=documents, spans=spans, matches=matches, predictions=predictions,
-                     lexicons=lexicons, model=model)
-    return spans, matches, predictions, chunk_partials(chunk, by, per_group)
+    with sharing_batches():  # the naming pairs' matcher reuses the framing matcher's normalised text
+        spans, matches, predictions = run_stages(documents, lexicons, model, explain_top)
+        chunk = Analysis(documents=documents, spans=spans, matches=matches, predictions=predictions,
+                         lexicons=lexicons, model=model)
+        return spans, matches, predictions, chunk_partials(chunk, by, per_group)
 
 
 def run_chunk(number: int, documents: pd.DataFrame, documents_schema, lexicons: list, model: Any,
