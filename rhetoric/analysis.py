@@ -127,7 +127,13 @@ def _units(documents: pd.DataFrame, spans: pd.DataFrame) -> pd.DataFrame:
                 if any(ch.isalpha() for ch in piece):
                     rows.append((doc_id, fld, unit_id, span_ids[i], voices[i], a, b, piece))
                     unit_id += 1
-    return pd.DataFrame(rows, columns=["doc_id", "field", "unit_id", "span_id", "voice", "start", "end", "unit_text"])
+    names = ["doc_id", "field", "unit_id", "span_id", "voice", "start", "end", "unit_text"]
+    if not rows:
+        return pd.DataFrame(rows, columns=names)
+    columns_ = dict(zip(names, map(list, zip(*rows))))
+    # the texts only go back to Python (the classifier): an object column, not Arrow strings made and undone
+    columns_["unit_text"] = pd.Series(columns_["unit_text"], dtype=object)
+    return pd.DataFrame(columns_)
 
 
 def _predict(model, units: pd.DataFrame, explain_top: int) -> pd.DataFrame:

@@ -99,14 +99,16 @@ def _flagged_units(analysis: Analysis, by: str, per_group: int) -> dict[str, lis
         return partials.flagged_units(by, per_group)
     preds = analysis.predictions
     fm = analysis.framing_matches()
-    texts = dict(zip(analysis.documents["doc_id"], analysis.documents["text"]))
-    titles = dict(zip(analysis.documents["doc_id"], analysis.documents["title"]))
-    group_of = dict(zip(analysis.documents["doc_id"], analysis.documents[by]))
+    docs = analysis.documents
+    texts = dict(zip(docs["doc_id"].tolist(), docs["text"].tolist()))  # (tolist: Arrow columns convert in bulk)
+    titles = dict(zip(docs["doc_id"].tolist(), docs["title"].tolist()))
+    group_of = dict(zip(docs["doc_id"].tolist(), docs[by].tolist()))
     sp = analysis.spans
-    speakers = dict(zip(zip(sp["doc_id"], sp["field"], sp["span_id"]), zip(sp["speaker"], sp["speaker_type"])))
+    speakers = dict(zip(zip(*(sp[c].tolist() for c in ("doc_id", "field", "span_id"))),
+                        zip(sp["speaker"].tolist(), sp["speaker_type"].tolist())))
     hit_rows = fm.groupby(["doc_id", "field"], sort=False).indices
     hit_starts = fm["start"].to_numpy()
-    hit_tuples = list(zip(fm["start"], fm["end"], fm["entry_id"], fm["category"], fm["lexicon"]))
+    hit_tuples = list(zip(*(fm[c].tolist() for c in ("start", "end", "entry_id", "category", "lexicon"))))
     n_hits = _hits_per_unit(preds, fm)
     keep = np.flatnonzero((n_hits > 0) | preds["label"].fillna(False).astype(bool).to_numpy())
     # Sorted by (group, most hits, highest probability, doc_id, field, start); only the first
