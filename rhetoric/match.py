@@ -623,9 +623,10 @@ class _Batch:
     """Several texts normalised and scanned as one string (the per-call overhead is paid once).
     Lines and sentences, which only context checks need, are found on demand."""
 
-    __slots__ = ("mt", "bounds", "norm_bounds", "_sentences")  # _sentences: line start -> sentence starts
+    __slots__ = ("mt", "bounds", "norm_bounds", "_sentences", "_joint", "_scans")  # _sentences: line start -> sentence starts
 
-    def __init__(self, texts: Sequence[str]):
+    def __init__(self, texts: Sequence[str], joint: "_JointScan | None" = None):
+        self._joint, self._scans = joint, None  # the automaton hits of the joint scan's tables, once scanned
         self.mt = MatchText.of(_SEPARATOR.join(texts))
         lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
         self.bounds = np.concatenate(([0], np.cumsum(lengths)))  # original start of each text (+ end)
@@ -633,6 +634,15 @@ class _Batch:
         separators = np.flatnonzero(self.mt.codes == ord(_SEPARATOR))
         self.norm_bounds = np.concatenate(([0], separators + 1, [len(self.mt.text) + 1]))
         self._sentences: dict[int, list[int]] = {}
+
+    def scan(self, table: "_KeyTable") -> tuple[np.ndarray, np.ndarray]:
+        """``table.scan`` of this batch's text; when the batch has a joint scan covering ``table``,
+        one pass of the text finds the hits of all its tables."""
+        if self._joint is None or table not in self._joint.tables:
+            return table.scan(self.mt)
+        if self._scans is None:
+            self._scans = self._joint.scan(self.mt)
+        return self._scans[self._joint.tables.index(table)]
 
     def plainly_same_sentence(self, x: int, y: int) -> bool | None:
         """Whether original offsets ``x`` and ``y`` lie in the same sentence, where that shows without
@@ -661,21 +671,62 @@ class _Batch:
         return bisect.bisect_right(cuts, x) == bisect.bisect_right(cuts, y)
 
 
-#: (texts, batch) of every batch built in a :func:`sharing_batches` block; None outside one.
+class _JointScan:
+    """The keys of several key tables in one automaton, so that a text is scanned once for all of
+    them (the automaton's cost is mostly per character: the naming pairs' 300 keys cost two thirds
+    of a scan for the framing lexicons' 2,500). A key of several tables maps to all its owners."""
+
+    def __init__(self, tables: tuple["_KeyTable", ...]):
+        self.tables = tables
+        owners: dict[str, list[tuple[int, int]]] = {}
+        for t, table in enumerate(tables):
+            for key, index in table.automaton.items():
+                owners.setdefault(key, []).append((t, index))
+        self.automaton = ahocorasick.Automaton()
+        for group, key in enumerate(owners):
+            self.automaton.add_word(key, group)
+        if len(self.automaton):
+            self.automaton.make_automaton()
+        pairs = list(itertools.chain.from_iterable(owners.values()))
+        self.count = np.array([len(v) for v in owners.values()], dtype=np.int64)  # owners of each key
+        self.first = np.cumsum(self.count) - self.count  # its first owner's row in the arrays below
+        self.table = np.array([t for t, _ in pairs], dtype=np.int64)
+        self.key = np.array([k for _, k in pairs], dtype=np.int64)
+
+    def scan(self, mt: MatchText) -> list[tuple[np.ndarray, np.ndarray]]:
+        """``table.scan(mt)`` of each table, in the same order: hits come by end position, and keys
+        ending at the same place come longest first in every automaton."""
+        flat = np.fromiter(itertools.chain.from_iterable(self.automaton.iter(mt.text)), dtype=np.int64)
+        ends, groups = flat[0::2], flat[1::2]
+        count = self.count[groups]
+        row = np.repeat(self.first[groups], count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+        ends, table, key = np.repeat(ends, count), self.table[row], self.key[row]
+        return [(ends[table == t], key[table == t]) for t in range(len(self.tables))]
+
+
+@lru_cache(maxsize=4)
+def _joint_scan(tables: tuple["_KeyTable", ...]) -> _JointScan:
+    return _JointScan(tables)
+
+
+#: The batches built in a :func:`sharing_batches` block (texts, batch) and its joint scan; None outside one.
 _SHARED_BATCHES: list[tuple[list[str], _Batch]] | None = None
+_SHARED_SCAN: _JointScan | None = None
 
 
 @contextlib.contextmanager
-def sharing_batches():
+def sharing_batches(*matchers: "Matcher"):
     """Within the block, a matcher reuses the normalised batch another matcher built of the same
-    texts. The engines match each chunk twice (framing lexicons, then naming pairs) and normalising
-    a batch costs about a third of scanning it; the batches live until the block ends (one chunk)."""
-    global _SHARED_BATCHES
-    outer, _SHARED_BATCHES = _SHARED_BATCHES, []
+    texts, and the given ``matchers`` find their automaton hits in one scan of it. The engines match
+    each chunk twice (framing lexicons, then naming pairs); the batches live until the block ends."""
+    global _SHARED_BATCHES, _SHARED_SCAN
+    outer = _SHARED_BATCHES, _SHARED_SCAN
+    _SHARED_BATCHES = []
+    _SHARED_SCAN = _joint_scan(tuple(m._table for m in matchers)) if len(matchers) > 1 else None
     try:
         yield
     finally:
-        _SHARED_BATCHES = outer
+        _SHARED_BATCHES, _SHARED_SCAN = outer
 
 
 def _shared_batch(texts: list[str]) -> _Batch:
@@ -684,7 +735,7 @@ def _shared_batch(texts: list[str]) -> _Batch:
     for known, batch in _SHARED_BATCHES:
         if known == texts:  # the same string objects: compared by identity first, so this is cheap
             return batch
-    batch = _Batch(texts)
+    batch = _Batch(texts, _SHARED_SCAN)
     _SHARED_BATCHES.append((texts, batch))
     return batch
 
@@ -782,7 +833,7 @@ class Matcher:
         and are taken at once; only the others are resolved one by one.
         """
         mt, table = batch.mt, self._table
-        ends, keys = table.scan(mt)
+        ends, keys = batch.scan(table)
         lazy = table.phrase_only[keys]
         found = table.verify(mt, ends[~lazy], keys[~lazy])
         phrase = table.f_phrase[found.form]

@@ -145,16 +145,42 @@ def test_matchers_share_batches_in_a_sharing_block(matcher, monkeypatch):
     alone = (matcher.match_documents(docs, progress=False), naming.document_categories(docs))
     built = []
     original = match_module._Batch
-    monkeypatch.setattr(match_module, "_Batch", lambda batch_texts: built.append(1) or original(batch_texts))
-    with match_module.sharing_batches():
-        shared = (matcher.match_documents(docs, progress=False), naming.document_categories(docs))
-    assert len(alone[0]) > 10 and len(alone[1]) >= 1
-    assert len(built) == 1  # one batch (the texts are far below a million characters), built once
-    pd.testing.assert_frame_equal(shared[0], alone[0])
-    pd.testing.assert_frame_equal(shared[1], alone[1])
-    assert match_module._SHARED_BATCHES is None  # nothing kept after the block
+    monkeypatch.setattr(match_module, "_Batch", lambda *args: built.append(1) or original(*args))
+    for joint in ((), (matcher, naming)):  # batches shared; batches shared and scanned once for both
+        built.clear()
+        with match_module.sharing_batches(*joint):
+            shared = (matcher.match_documents(docs, progress=False), naming.document_categories(docs))
+        assert len(alone[0]) > 10 and len(alone[1]) >= 1
+        assert len(built) == 1  # one batch (the texts are far below a million characters), built once
+        pd.testing.assert_frame_equal(shared[0], alone[0])
+        pd.testing.assert_frame_equal(shared[1], alone[1])
+        assert match_module._SHARED_BATCHES is None and match_module._SHARED_SCAN is None  # nothing kept
     naming.document_categories(docs)
     assert len(built) == 2
+
+
+def test_joint_scan_finds_each_tables_hits_in_its_order(matcher):
+    """One automaton over the keys of two tables (some keys in both) gives each table exactly its own
+    scan: the same (end, key) rows in the same order."""
+    import random
+
+    from rhetoric import match as match_module
+    from rhetoric.analysis import naming_matcher
+
+    naming, _ = naming_matcher(None)
+    tables = (matcher._table, naming._table)
+    shared_keys = set(dict(tables[0].automaton.items())) & set(dict(tables[1].automaton.items()))
+    assert shared_keys  # the test covers keys with two owners
+    keys = [k for t in tables for k, _ in t.automaton.items()]
+    rng = random.Random(5)
+    text = " ".join(rng.choice(keys) + rng.choice(["", "ه", "ات", " و"]) for _ in range(3000))
+    text += " " + " ".join(c["text"] for c in CASES["cases"])
+    mt = match_module.MatchText.of(text)
+    joint = match_module._JointScan(tables).scan(mt)
+    for table, (ends, found) in zip(tables, joint):
+        expected_ends, expected_keys = table.scan(mt)
+        assert len(expected_ends) > 100
+        assert ends.tolist() == expected_ends.tolist() and found.tolist() == expected_keys.tolist()
 
 
 def test_entry_keys_rules():

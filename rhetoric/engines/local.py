@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ..analysis import Analysis, load_lexicon_set, resolve_model, run_stages
+from ..analysis import Analysis, _matcher, load_lexicon_set, resolve_model, run_stages
 from ..errors import RhetoricError
 from ..match import sharing_batches
 from ..text import word_form_table
@@ -254,7 +254,8 @@ def process_chunk(documents: pd.DataFrame, lexicons: list, model: Any, explain_t
     """One chunk, start to finish: the stage tables and their partials (a worker runs it through
     :func:`run_chunk`)."""
     documents = documents.reset_index(drop=True)
-    with sharing_batches():  # the naming pairs' matcher reuses the framing matcher's normalised text
+    # the framing lexicons' and the naming pairs' matchers normalise and scan each batch of text once
+    with sharing_batches(_matcher(lexicons), _shipped_naming_matcher()[0]):
         spans, matches, predictions = run_stages(documents, lexicons, model, explain_top)
         chunk = Analysis(documents=documents, spans=spans, matches=matches, predictions=predictions,
                          lexicons=lexicons, model=model)
