@@ -13,6 +13,7 @@ cumulative time (the numbers are then not recorded).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import shutil
 import sys
@@ -38,7 +39,7 @@ HEADER = ["date", "corpus", "articles", "MB", "model", "jobs", "wall s", "analyz
 
 def child(corpus: str, out: str, jobs: int, model: str, chunk_size: int) -> None:
     """The measured job; prints its stage timings as JSON on the last line."""
-    from rhetoric.engines.local import analyze_stream
+    from rhetoric.engines.local import analyze_stream, stop_worker_server
     from rhetoric.report import write_outputs
 
     start = time.perf_counter()
@@ -47,6 +48,9 @@ def child(corpus: str, out: str, jobs: int, model: str, chunk_size: int) -> None
     write_outputs(analysis, out, load_report=analysis.load_report.as_dict(), settings={"engine": "local"})
     done = time.perf_counter()
     print(json.dumps({"analyze_s": analyzed - start, "report_s": done - analyzed, "docs": len(analysis.documents)}))
+    # and end as `rhetoric analyze` ends (rhetoric.commands.analyze, rhetoric.cli.entry_point)
+    stop_worker_server()
+    gc.freeze()
 
 
 def measure(corpus: Path, facts: dict, jobs: int | None, model: str, chunk_size: int, label: str | None = None) -> dict:

@@ -3,6 +3,7 @@ that defines ``register(subparsers)``; this file only discovers them and turns e
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import pkgutil
 import sys
@@ -43,5 +44,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
+def entry_point() -> None:
+    """The ``rhetoric`` executable: :func:`main`, then exit. ``gc.freeze`` first: the objects left
+    (every imported module's) then skip the cyclic collections of interpreter shutdown, which
+    otherwise walk them all once more (~0.3 s after ``rhetoric analyze``)."""
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry_point()

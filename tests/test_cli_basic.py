@@ -100,3 +100,13 @@ def test_user_errors_in_process(tmp_path, small_corpus, capsys):
     assert main(["corpus", "summary", str(small_corpus), "--text-column", "nope"]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: {small_corpus}:1: no column 'nope' (given for text)") and "outlet" in err
+
+
+def test_entry_point_exits_with_the_command_code(monkeypatch):
+    """The executable's entry point returns main's exit code to the shell."""
+    from rhetoric import cli
+
+    monkeypatch.setattr(sys, "argv", ["rhetoric", "corpus", "summary", "/no/such/corpus.jsonl"])
+    with pytest.raises(SystemExit) as exited:
+        cli.entry_point()
+    assert exited.value.code == 2

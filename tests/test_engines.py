@@ -327,3 +327,26 @@ def test_word_count_tables_sum_like_counters():
         again = sum_term_tables([again, *map(word_form_table, chunks[start:start + _TERM_MERGE_EVERY])])
     assert again.equals(total)
     assert sum_term_tables([word_form_table([])]).num_rows == 0
+
+
+def test_stopping_the_worker_server_ends_it_and_a_later_run_starts_another(tmp_path, lexicons):
+    """``rhetoric analyze`` stops the worker server when it is done (so a caller reading its output
+    does not wait for the server's own shutdown); the process is gone at once, and the next run in
+    the same process starts a new server."""
+    import os
+    from multiprocessing import forkserver
+
+    from rhetoric.engines.local import stop_worker_server
+
+    docs = load_corpus(demo_corpus_path()).documents.head(6)
+    first = analyze_stream(docs, tmp_path / "a", lexicons=lexicons, model=None, jobs=2, chunk_size=3)
+    pid = forkserver._forkserver._forkserver_pid
+    assert pid is not None
+    stop_worker_server()
+    assert forkserver._forkserver._forkserver_pid is None
+    with pytest.raises(ChildProcessError):  # reaped: no longer a child of this process
+        os.waitpid(pid, os.WNOHANG)
+    stop_worker_server()  # nothing running: nothing to do
+    second = analyze_stream(docs, tmp_path / "b", lexicons=lexicons, model=None, jobs=2, chunk_size=3)
+    assert forkserver._forkserver._forkserver_pid not in (None, pid)
+    pd.testing.assert_frame_equal(first.documents, second.documents)

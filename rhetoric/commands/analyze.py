@@ -27,6 +27,10 @@ def _analyze(args) -> int:
     settings = {"by": args.by, "seed": args.seed, "model": str(args.model), "engine": args.engine,
                 "lexicons": [str(p) for p in args.lexicon] if args.lexicon else "shipped"}
     path = write_outputs(analysis, Path(args.out), by=args.by, load_report=report.as_dict(), settings=settings)
+    if args.engine == "local":
+        from ..engines.local import stop_worker_server
+
+        stop_worker_server()  # the command is done: a caller reading its output need not wait for the server
     print(f"wrote {args.out}/ (tables, CSVs, plots/, manifest.json)")
     print(f"report: {path.resolve()}")
     return 0
