@@ -314,7 +314,7 @@ def _gap_resampling(hits_quote: np.ndarray, hits_total: np.ndarray, paired: dict
     pvalues = {}
     for measure, args in paired.items():
         if measure == "rate_per_1k":
-            pvalues[measure] = stats.within_article_permutation_pvalue(*args, seed=seed)
+            pvalues[measure] = stats.within_article_permutation_pvalue(*args)
         else:
             with np.errstate(divide="ignore", invalid="ignore"):
                 per_doc = args[0] / args[1] - args[2] / args[3]

@@ -93,12 +93,12 @@ def test_within_article_permutation_calibrated_under_null_and_small_under_effect
         tn = rng.integers(100, 400, size=30)
         hq = rng.poisson(0.01 * tq)
         hn = rng.poisson(0.01 * tn)
-        null_p.append(stats.within_article_permutation_pvalue(hq, tq, hn, tn, seed=sim, n_perm=500))
+        null_p.append(stats.within_article_permutation_pvalue(hq, tq, hn, tn))
     null_p = np.array(null_p)
     assert 0.01 <= np.mean(null_p < 0.05) <= 0.12
     tq = rng.integers(20, 80, size=30)
     tn = rng.integers(100, 400, size=30)
-    p = stats.within_article_permutation_pvalue(rng.poisson(0.08 * tq), tq, rng.poisson(0.005 * tn), tn, seed=0)
+    p = stats.within_article_permutation_pvalue(rng.poisson(0.08 * tq), tq, rng.poisson(0.005 * tn), tn)
     assert p < 0.01
 
 
@@ -206,9 +206,9 @@ def _reference_permutation_pvalue(ha, ta, hb, tb, n_perm, seed):
     return (1 + np.sum(np.abs(perm) >= abs(observed) - 1e-12)) / (1 + n_perm)
 
 
-def test_permutation_pvalue_skipping_fixed_articles_matches_drawing_them_all():
-    """Articles without hits or with one part only are not drawn (their placement is fixed): the
-    p-value must agree with the test that draws every article, up to Monte Carlo error."""
+def test_permutation_pvalue_is_the_limit_of_drawing_every_article():
+    """The exact p-value (fixed articles as constants, the others' laws convolved) agrees with the
+    Monte Carlo test that draws every article's hits, up to that test's Monte Carlo error."""
     rng = np.random.default_rng(3)
     n = 400
     ta = np.where(rng.random(n) < 0.6, 0, rng.integers(5, 60, n))  # most articles quote no one
@@ -216,10 +216,33 @@ def test_permutation_pvalue_skipping_fixed_articles_matches_drawing_them_all():
     tb[:10] = 0  # a few articles that are all quote
     ha, hb = rng.poisson(0.015 * ta), rng.poisson(0.012 * tb)
     ha[10:15], ta[10:15], tb[10:15] = 3, 3, 0  # quotes that are all hits
-    p_fast = stats.within_article_permutation_pvalue(ha, ta, hb, tb, n_perm=20000, seed=1)
+    p_exact = stats.within_article_permutation_pvalue(ha, ta, hb, tb)
     p_plain = _reference_permutation_pvalue(ha, ta, hb, tb, 20000, 2)
     assert 0.001 < p_plain < 0.999
-    assert abs(p_fast - p_plain) < 0.015
+    assert abs(p_exact - p_plain) < 0.01  # the reference's standard error is below 0.0036
+
+
+def test_permutation_pvalue_equals_enumerating_every_placement():
+    """On a few small articles, the p-value is the probability of the placements of hits (every
+    article's hypergeometric outcomes, enumerated) whose statistic is at least as extreme."""
+    import itertools
+
+    from scipy.stats import hypergeom
+
+    cases = [([1, 0, 2, 0], [3, 2, 4, 0], [0, 2, 1, 1], [5, 4, 2, 3]),
+             ([2, 1, 0], [4, 1, 2], [0, 0, 3], [3, 6, 5]),
+             ([0, 0], [2, 3], [1, 2], [4, 5])]
+    for ha, ta, hb, tb in cases:
+        ha, ta, hb, tb = map(np.array, (ha, ta, hb, tb))
+        hits, total = ha + hb, ta + tb
+        observed = ha.sum() / ta.sum() - hb.sum() / tb.sum()
+        p = 0.0
+        for outcome in itertools.product(*[range(0, min(h, t) + 1) for h, t in zip(hits, ta)]):
+            k = np.array(outcome)
+            prob = float(np.prod(hypergeom.pmf(k, total, hits, ta)))
+            if prob and abs(k.sum() / ta.sum() - (hits.sum() - k.sum()) / tb.sum()) >= abs(observed) - 1e-12:
+                p += prob
+        assert stats.within_article_permutation_pvalue(ha, ta, hb, tb) == pytest.approx(p, rel=1e-9, abs=1e-12)
 
 
 def test_run_parallel_gives_the_loop_results_with_one_blas_thread():
