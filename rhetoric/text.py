@@ -317,8 +317,10 @@ def _word_form_array(text: str) -> pa.Array:
         index, separator, letter, form = _with_astral(codes, separator, letter, form)
     is_separator = separator.take(index)
     run = np.cumsum(is_separator, dtype=np.int64)  # run number of each character (a separator starts the next)
-    worded = np.zeros(int(run[-1]) + 1 if run.size else 1, dtype=bool)
-    worded[run[letter.take(index)]] = True
+    # whether a run has a letter: runs are consecutive stretches (each but the first starts at its
+    # separator, never a letter), so one reduceat over them; an empty first run reads its separator
+    run_starts = np.concatenate(([0], np.flatnonzero(is_separator))) if codes.size else np.zeros(1, dtype=np.int64)
+    worded = np.logical_or.reduceat(letter.take(index), run_starts) if codes.size else np.zeros(1, dtype=bool)
     kept = np.flatnonzero(worded.take(run) & ~is_separator)
     kept_run = run.take(kept)
     starts = np.empty(kept.size, dtype=bool)  # the first character of each word
@@ -338,8 +340,9 @@ def _word_form_array(text: str) -> pa.Array:
 def arrow_strings(codes: np.ndarray, lengths: np.ndarray) -> pa.LargeStringArray:
     """The strings made of consecutive stretches of ``codes`` (code points, no surrogate), ``lengths[i]``
     code points each, as one Arrow array built from its buffers: no Python string per item."""
-    utf8_bytes = 1 + (codes >= 0x80).astype(np.int64) + (codes >= 0x800) + (codes >= 0x10000)
-    offsets = np.concatenate(([0], np.cumsum(utf8_bytes)))[np.concatenate(([0], np.cumsum(lengths)))]
+    byte_ends = np.zeros(codes.size + 1, dtype=np.int64)  # UTF-8 bytes before each code point (+ the total)
+    np.cumsum(1 + (codes >= 0x80).astype(np.uint8) + (codes >= 0x800) + (codes >= 0x10000), out=byte_ends[1:])
+    offsets = byte_ends[np.concatenate(([0], np.cumsum(lengths)))]
     data = codes.astype(np.uint32).tobytes().decode("utf-32-le").encode("utf-8")
     return pa.LargeStringArray.from_buffers(len(lengths), pa.py_buffer(offsets), pa.py_buffer(data))
 
@@ -347,15 +350,15 @@ def arrow_strings(codes: np.ndarray, lengths: np.ndarray) -> pa.LargeStringArray
 def _spell_out(out: np.ndarray, word: np.ndarray, stand_in: np.ndarray, ligatures: tuple[np.ndarray, np.ndarray]):
     """``out`` with each ligature's stand-in replaced by its letters (and ``word`` repeated to match)."""
     letters, sizes_of = ligatures
-    number = out[stand_in] - 0xD800  # which ligature
-    sizes = np.ones(out.size, dtype=np.int64)
-    sizes[stand_in] = sizes_of[number]
-    spelled = np.repeat(out, sizes)
+    at = np.flatnonzero(stand_in)  # a few positions: the letters after the first are inserted there
+    number = out[at] - 0xD800  # which ligature
     grown = sizes_of[number]
-    starts = np.repeat(np.cumsum(sizes)[stand_in] - grown, grown)  # where each ligature's letters go
-    within = np.arange(grown.sum()) - np.repeat(np.cumsum(grown) - grown, grown)
-    spelled[starts + within] = letters[np.repeat(number, grown), within]
-    return spelled, np.repeat(word, sizes)
+    rest = grown - 1
+    within = 1 + np.arange(rest.sum()) - np.repeat(np.cumsum(rest) - rest, rest)
+    out = out.copy()
+    out[at] = letters[number, 0]
+    spelled = np.insert(out, np.repeat(at + 1, rest), letters[np.repeat(number, rest), within])
+    return spelled, np.insert(word, np.repeat(at + 1, rest), np.repeat(word[at], rest))
 
 
 #: What :func:`_word_form_tables`' form table gives for a character normalisation deletes.
