@@ -130,18 +130,18 @@ def _csr(parts: list, n_cols: int, dtype):
 
 
 def _count_pairs(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int):
-    """Unique (row, col) pairs sorted by row then column, and how often each occurs."""
-    width = np.int64(max(n_cols, 1))
-    keys = rows * width + cols
-    if n_rows * int(width) <= 2**32:
+    """Unique (row, col) pairs sorted by row then column, and how often each occurs. A pair is one
+    integer key, the row above the column's bits (shifts and masks, not division, take it apart)."""
+    shift = max(n_cols - 1, 0).bit_length()
+    keys = (rows << shift) | cols
+    if n_rows << shift <= 2**32:
         keys = keys.astype(np.uint32)  # sorts about twice as fast
-        width = np.uint32(width)
     keys.sort()
     new = np.ones(len(keys), dtype=bool)
     np.not_equal(keys[1:], keys[:-1], out=new[1:])
     starts = np.flatnonzero(new)
     keys = keys[starts]
-    return keys // width, keys % width, np.diff(np.append(starts, len(new)))
+    return keys >> shift, keys & ((1 << shift) - 1), np.diff(np.append(starts, len(new)))
 
 
 def _vocabulary_counts(windows, row: np.ndarray, table, n_rows: int, n_cols: int):
