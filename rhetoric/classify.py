@@ -619,22 +619,48 @@ def _top_entries(matrix, top: int) -> np.ndarray:
     """Positions in ``matrix.data`` (CSR) of each row's ``top`` largest |values|, row after row, largest
     first, ties in stored order: what a stable argsort of every row picks, without sorting every entry.
 
-    A floor per row — its ``top``-th largest distinct |value|, found by taking the row maxima off
-    ``top`` times — leaves a few candidates per row; only those are sorted."""
+    First a cheap bound drops most entries: cut a row of at least ``top`` entries into ``top`` blocks;
+    their maxima are ``top`` of its entries, so the smallest of them is at most its ``top``-th largest
+    value, and every entry below it can be left out. Then, on what is left, a floor per row — its
+    ``top``-th largest distinct |value|, found by taking the row maxima off ``top`` times — leaves a
+    few candidates per row; only those are sorted."""
     per_row = np.diff(matrix.indptr)
     if matrix.nnz == 0:
         return np.zeros(0, dtype=np.int64)
     row = np.repeat(np.arange(len(per_row)), per_row)
     size = np.abs(matrix.data)
+    kept = np.flatnonzero(size >= _lower_bounds(matrix.indptr, per_row, size, top)[row])
+    size, row = size[kept], row[kept]
+    per_row = np.bincount(row, minlength=len(per_row))
     rest, floor = size.copy(), np.full(len(per_row), -np.inf)
-    nonempty, starts = per_row > 0, matrix.indptr[:-1][per_row > 0]
+    nonempty = per_row > 0
+    starts = (np.cumsum(per_row) - per_row)[nonempty]
     for _ in range(top):
         floor[nonempty] = np.maximum.reduceat(rest, starts)
         rest[rest >= floor[row]] = -np.inf
     candidates = np.flatnonzero(size >= floor[row])
     order = candidates[np.lexsort((-size[candidates], row[candidates]))]
     rank = np.arange(len(order)) - np.searchsorted(row[order], row[order])
-    return order[rank < top]
+    return kept[order[rank < top]]
+
+
+def _lower_bounds(indptr: np.ndarray, per_row: np.ndarray, size: np.ndarray, top: int) -> np.ndarray:
+    """Per row, a value at most its ``top``-th largest ``size``: the smallest maximum of ``top``
+    consecutive blocks of the row (-inf for a row of fewer entries, which keeps them all)."""
+    bounds = np.full(len(per_row), -np.inf)
+    long = np.flatnonzero(per_row >= top)
+    if len(long) == 0:
+        return bounds
+    # segment starts for reduceat: ``top`` blocks per long row, the whole row for a short non-empty one
+    # (empty rows have no segment: their start is the next row's)
+    short = np.flatnonzero((per_row > 0) & (per_row < top))
+    block_starts = (indptr[long][:, None] + (per_row[long][:, None] * np.arange(top)) // top).ravel()
+    segment_starts = np.concatenate((block_starts, indptr[short]))
+    order = np.argsort(segment_starts, kind="stable")
+    maxima = np.empty(len(order))
+    maxima[order] = np.maximum.reduceat(size, segment_starts[order])
+    bounds[long] = maxima[: len(block_starts)].reshape(len(long), top).min(axis=1)
+    return bounds
 
 
 # --------------------------------------------------------------------------- training data

@@ -163,6 +163,27 @@ def test_top_entries_pick_what_a_stable_argsort_of_each_row_picks():
             assert _top_entries(matrix, top).tolist() == np.concatenate(expected).tolist()
 
 
+def test_top_entries_of_long_rows_with_many_ties():
+    """Rows of hundreds of entries (as flagged units have), values with many ties, empty and short
+    rows between them: the block bound that drops most entries must not change what is picked."""
+    import numpy as np
+    from scipy import sparse
+
+    from rhetoric.classify import _top_entries
+
+    rng = np.random.default_rng(1)
+    for trial in range(20):
+        lengths = rng.choice([0, 1, 3, 5, 40, 400], size=60)
+        values = rng.choice([0.1, -0.1, 0.2, 0.3, -0.3, 1.5], size=lengths.sum()) * rng.choice([1, 1, 1, 0], size=lengths.sum())
+        indptr = np.concatenate(([0], np.cumsum(lengths)))
+        indices = np.concatenate([np.sort(rng.choice(1000, size=n, replace=False)) for n in lengths])
+        matrix = sparse.csr_matrix((values, indices, indptr), shape=(len(lengths), 1000))
+        for top in (1, 5, 7):
+            expected = [lo + np.argsort(-np.abs(matrix.data[lo:hi]), kind="stable")[:top]
+                        for lo, hi in zip(matrix.indptr[:-1], matrix.indptr[1:])]
+            assert _top_entries(matrix, top).tolist() == np.concatenate(expected).tolist()
+
+
 def _doc_table_by_merges(analysis, by, voice, speaker_type=False):
     """The per-article table as it was computed before (pandas merges on the span key): the oracle."""
     keys = ["doc_id", *by]
