@@ -623,7 +623,8 @@ class _Batch:
     """Several texts normalised and scanned as one string (the per-call overhead is paid once).
     Lines and sentences, which only context checks need, are found on demand."""
 
-    __slots__ = ("mt", "bounds", "norm_bounds", "_sentences", "_joint", "_scans")  # _sentences: line start -> sentence starts
+    # _sentences: line start -> sentence starts; _joint, _scans: the joint scan and its hits (see scan)
+    __slots__ = ("mt", "bounds", "norm_bounds", "_sentences", "_joint", "_scans")
 
     def __init__(self, texts: Sequence[str], joint: "_JointScan | None" = None):
         self._joint, self._scans = joint, None  # the automaton hits of the joint scan's tables, once scanned

@@ -174,7 +174,8 @@ def test_top_entries_of_long_rows_with_many_ties():
     rng = np.random.default_rng(1)
     for trial in range(20):
         lengths = rng.choice([0, 1, 3, 5, 40, 400], size=60)
-        values = rng.choice([0.1, -0.1, 0.2, 0.3, -0.3, 1.5], size=lengths.sum()) * rng.choice([1, 1, 1, 0], size=lengths.sum())
+        n = lengths.sum()
+        values = rng.choice([0.1, -0.1, 0.2, 0.3, -0.3, 1.5], size=n) * rng.choice([1, 1, 1, 0], size=n)  # stored zeros too
         indptr = np.concatenate(([0], np.cumsum(lengths)))
         indices = np.concatenate([np.sort(rng.choice(1000, size=n, replace=False)) for n in lengths])
         matrix = sparse.csr_matrix((values, indices, indptr), shape=(len(lengths), 1000))
