@@ -311,16 +311,18 @@ def _word_form_array(text: str) -> pa.Array:
     is its characters through the normalisation table (:func:`_word_form_tables`). Raises
     UnicodeEncodeError for text with a lone surrogate."""
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    if not codes.size:
+        return arrow_strings(codes, np.zeros(0, dtype=np.int64))
     separator, letter, form, ligatures = _word_form_tables()
     index = codes
-    if codes.size and codes.max() >= 0x10000:  # characters beyond the BMP: classified one by one
+    if codes.max() >= 0x10000:  # characters beyond the BMP: classified one by one
         index, separator, letter, form = _with_astral(codes, separator, letter, form)
     is_separator = separator.take(index)
     run = np.cumsum(is_separator, dtype=np.int64)  # run number of each character (a separator starts the next)
     # whether a run has a letter: runs are consecutive stretches (each but the first starts at its
     # separator, never a letter), so one reduceat over them; an empty first run reads its separator
-    run_starts = np.concatenate(([0], np.flatnonzero(is_separator))) if codes.size else np.zeros(1, dtype=np.int64)
-    worded = np.logical_or.reduceat(letter.take(index), run_starts) if codes.size else np.zeros(1, dtype=bool)
+    run_starts = np.concatenate(([0], np.flatnonzero(is_separator)))
+    worded = np.logical_or.reduceat(letter.take(index), run_starts)
     kept = np.flatnonzero(worded.take(run) & ~is_separator)
     kept_run = run.take(kept)
     starts = np.empty(kept.size, dtype=bool)  # the first character of each word
